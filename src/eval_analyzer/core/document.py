@@ -1,0 +1,84 @@
+"""What a format reader returns: one parsed source document, before it joins the score table.
+
+Every reader turns one JSON document (or CSV) into a `SourceDocument`; the loader then applies the cross-file
+rules (same-label renaming, byte-identical duplicates) and concatenates the rows into the score table.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from eval_analyzer.core.errors import Problem
+
+#: Format names as they appear in the `format` column and in the CLI's JSON.
+TWINKLE = "twinkle"
+OPENCOMPASS_STATION = "opencompass-station"
+OPENCOMPASS_SUMMARY = "opencompass-summary"
+LM_EVAL = "lm-eval"
+
+
+@dataclass
+class ScoreRow:
+    """One score of one category. `score` is on the unit scale (0–1) unless `unit_scale` is False."""
+
+    dataset: str
+    category: str
+    score: float
+    metric: str
+    file: str = ""
+    std: float = math.nan
+    run_scores: tuple[float, ...] = ()
+    primary: bool = True
+    higher_is_better: bool = True
+    unit_scale: bool = True
+    stderr: float = math.nan
+
+
+@dataclass
+class OverallRow:
+    """A dataset-level (or group-level) average. `reported` says whether the file stated it."""
+
+    dataset: str
+    group: str
+    score: float
+    metric: str
+    reported: bool
+    unit_scale: bool = True
+
+
+@dataclass
+class SourceDocument:
+    """One source (a model's run) as read from one document."""
+
+    format: str
+    model: str
+    timestamp: str
+    source_file: str
+    rows: list[ScoreRow] = field(default_factory=list)
+    overall: list[OverallRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Per-question correctness by (dataset, category), kept for the paired tests of SPEC §5.2.
+    details: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
+    #: The parsed JSON, kept so the station can republish a document in its own format.
+    raw: Any = None
+    #: OpenCompass station files carry one dataset each: files of one model join one source instead of being
+    #: renamed ` (2)`, unless they repeat a (dataset, category) already loaded.
+    merge_same_label: bool = False
+    #: Hash of the bytes the document came from: byte-identical duplicates are loaded once.
+    fingerprint: str = ""
+    #: Set by the loader: the label after the same-label rule (` (2)`…).
+    source_label: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.model} @ {self.timestamp}" if self.timestamp else self.model
+
+
+def as_finite_float(value: Any) -> float | None:
+    """A real, finite number as float; None for bools, strings, NaN, ±inf and everything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None

@@ -1,0 +1,1 @@
+"""One module per result format. Each exposes `looks_like_*` (content detection) and `parse_*`."""

@@ -1,0 +1,191 @@
+"""The tidy score table and its companions, built from the documents of every file.
+
+`table` has one row per (source, dataset, category, metric):
+`source_label, model, timestamp, dataset, category, file, score, std, n_runs, run_scores, stderr, metric,
+primary, higher_is_better, unit_scale, format, source_file`. Scores are on the unit scale (0–1) where
+`unit_scale` is True; metrics with no known scale keep theirs and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from eval_analyzer.core.document import SourceDocument
+from eval_analyzer.core.errors import Problem
+
+TABLE_COLUMNS = [
+    "source_label", "model", "timestamp", "dataset", "category", "file", "score", "std", "n_runs", "run_scores",
+    "stderr", "metric", "primary", "higher_is_better", "unit_scale", "format", "source_file",
+]
+OVERALL_COLUMNS = ["source_label", "model", "dataset", "group", "metric", "score", "reported", "unit_scale"]
+SOURCE_COLUMNS = ["source_label", "model", "timestamp", "format", "source_file", "datasets", "n_scores"]
+
+
+@dataclass
+class FileReport:
+    """Per input file, for the 'Files & problems' list: what it gave and what went wrong."""
+
+    name: str
+    size: int
+    sources: list[str]
+    n_scores: int
+    problems: list[Problem]
+
+
+@dataclass
+class LoadedData:
+    """Everything loaded: the score table, overall averages, sources, per-file reports and all problems."""
+
+    table: pd.DataFrame
+    overall: pd.DataFrame
+    sources: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    files: list[FileReport] = field(default_factory=list)
+    documents: list[SourceDocument] = field(default_factory=list)
+
+    @property
+    def datasets(self) -> list[str]:
+        return sorted(self.table["dataset"].unique().tolist()) if len(self.table) else []
+
+    @property
+    def details(self) -> dict[tuple[str, str, str], list[bool]]:
+        """Per-question correctness by (source_label, dataset, category), for the paired tests of SPEC §5.2."""
+        return {(doc.source_label, *key): flags for doc in self.documents for key, flags in doc.details.items()}
+
+
+def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> list[SourceDocument]:
+    """SPEC §3.2: identical bytes load once; a different document with a taken label gets ` (2)`, ` (3)`…"""
+    kept: list[SourceDocument] = []
+    by_fingerprint: dict[str, SourceDocument] = {}
+    by_label: dict[str, list[SourceDocument]] = {}
+    for doc in documents:
+        first = by_fingerprint.get(doc.fingerprint) if doc.fingerprint else None
+        if first is not None:
+            problems.append(Problem(doc.source_file, f"is identical to {first.source_file}; it was loaded once.",
+                                    "", severity="notice"))
+            continue
+        label = doc.label
+        taken = by_label.get(label, [])
+        if taken and not _can_merge(doc, taken):
+            number = 2
+            while f"{label} ({number})" in by_label:
+                number += 1
+            new_label = f"{label} ({number})"
+            problems.append(Problem(doc.source_file, f"has the same label as an already loaded source "
+                                    f"('{label}'); it is shown as '{new_label}'.", "", severity="notice"))
+            label = new_label
+        doc.source_label = label
+        by_label.setdefault(label, []).append(doc)
+        if doc.fingerprint:
+            by_fingerprint[doc.fingerprint] = doc
+        kept.append(doc)
+    return kept
+
+
+def _can_merge(doc: SourceDocument, taken: list[SourceDocument]) -> bool:
+    if not doc.merge_same_label or not all(other.merge_same_label for other in taken):
+        return False
+    mine = {(row.dataset, row.category) for row in doc.rows}
+    return not any(mine & {(row.dataset, row.category) for row in other.rows} for other in taken)
+
+
+def _table(documents: list[SourceDocument]) -> pd.DataFrame:
+    columns: dict[str, list] = {name: [] for name in TABLE_COLUMNS}
+    for doc in documents:
+        count = len(doc.rows)
+        for name, value in (("source_label", doc.source_label), ("model", doc.model), ("timestamp", doc.timestamp),
+                            ("format", doc.format), ("source_file", doc.source_file)):
+            columns[name].extend([value] * count)
+        for row in doc.rows:
+            columns["dataset"].append(row.dataset)
+            columns["category"].append(row.category)
+            columns["file"].append(row.file)
+            columns["score"].append(row.score)
+            columns["std"].append(row.std)
+            columns["n_runs"].append(max(1, len(row.run_scores)))
+            columns["run_scores"].append(row.run_scores)
+            columns["stderr"].append(row.stderr)
+            columns["metric"].append(row.metric)
+            columns["primary"].append(row.primary)
+            columns["higher_is_better"].append(row.higher_is_better)
+            columns["unit_scale"].append(row.unit_scale)
+    frame = pd.DataFrame(columns, columns=TABLE_COLUMNS)
+    frame["score"] = frame["score"].astype("float64")
+    frame["std"] = frame["std"].astype("float64")
+    frame["stderr"] = frame["stderr"].astype("float64")
+    frame["n_runs"] = frame["n_runs"].astype("int64")
+    for name in ("primary", "higher_is_better", "unit_scale"):
+        frame[name] = frame[name].astype(bool)
+    return frame
+
+
+def _overall(documents: list[SourceDocument], table: pd.DataFrame) -> pd.DataFrame:
+    reported = pd.DataFrame(
+        [
+            (doc.source_label, doc.model, row.dataset, row.group, row.metric, row.score, row.reported,
+             row.unit_scale)
+            for doc in documents
+            for row in doc.overall
+        ],
+        columns=OVERALL_COLUMNS,
+    )
+    primary = table[table["primary"]]
+    computed = (
+        primary.groupby(["source_label", "model", "dataset", "metric"], sort=False)
+        .agg(score=("score", "mean"), unit_scale=("unit_scale", "all"))
+        .reset_index()
+    )
+    computed["group"] = computed["dataset"]
+    computed["reported"] = False
+    if len(reported):
+        have = set(zip(reported["source_label"], reported["group"], reported["metric"], strict=True))
+        missing = [key not in have for key in zip(computed["source_label"], computed["group"], computed["metric"],
+                                                  strict=True)]
+        computed = computed[missing]
+    frames = [frame for frame in (reported, computed[OVERALL_COLUMNS]) if len(frame)]
+    if not frames:
+        return reported
+    overall = pd.concat(frames, ignore_index=True)
+    overall["score"] = overall["score"].astype("float64")
+    overall["reported"] = overall["reported"].astype(bool)
+    return overall
+
+
+def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
+    rows: dict[str, list] = {}
+    for doc in documents:
+        entry = rows.setdefault(doc.source_label, [doc.source_label, doc.model, doc.timestamp, doc.format, [], set(),
+                                                   0])
+        entry[4].append(doc.source_file)
+        entry[5].update(row.dataset for row in doc.rows)
+        entry[6] += sum(row.primary for row in doc.rows)
+    return pd.DataFrame(
+        [[*entry[:4], ", ".join(entry[4]), sorted(entry[5]), entry[6]] for entry in rows.values()],
+        columns=SOURCE_COLUMNS,
+    )
+
+
+def build_loaded_data(results: list) -> LoadedData:
+    """Combine per-file results (see `loader.read_file`) into the tables every view works from."""
+    problems = [problem for result in results for problem in result.problems]
+    documents = _assign_labels([doc for result in results for doc in result.documents], problems)
+    problems.extend(problem for doc in documents for problem in doc.problems)
+    table = _table(documents)
+    kept = {id(doc) for doc in documents}
+    reports = []
+    for result in results:
+        docs = [doc for doc in result.documents if id(doc) in kept]
+        names = {result.name}
+        reports.append(FileReport(
+            name=result.name, size=result.size, sources=list(dict.fromkeys(doc.source_label for doc in docs)),
+            n_scores=sum(sum(row.primary for row in doc.rows) for doc in docs),
+            problems=[p for p in problems if p.file in names or p.file.startswith(f"{result.name}/")],
+        ))
+    return LoadedData(table=table, overall=_overall(documents, table), sources=_sources(documents),
+                      problems=problems, files=reports, documents=documents)
+
+
+def empty_loaded_data() -> LoadedData:
+    return build_loaded_data([])
