@@ -1,0 +1,78 @@
+"""The headless Δ comparison behind `eval-analyzer compare` (and the dashboard's Δ tab uses the same parts).
+
+`compare` resolves names, picks datasets and candidates, and returns the per-candidate summary and the ranking
+for every dataset, as frames with a `dataset` column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from eval_analyzer.core import delta as delta_math
+from eval_analyzer.core.errors import UsageError
+from eval_analyzer.core.scores import check_scale, dataset_rows, higher_is_better, sources_of, wide_scores
+from eval_analyzer.core.table import LoadedData
+
+
+def resolve_source(table: pd.DataFrame, name: str) -> str:
+    """A full source label, or a model name that names exactly one source."""
+    labels = sources_of(table)
+    if name in labels:
+        return name
+    by_model = list(dict.fromkeys(table.loc[table["model"] == name, "source_label"].tolist()))
+    if len(by_model) == 1:
+        return by_model[0]
+    if by_model:
+        raise UsageError(f"'{name}' names {len(by_model)} sources; give the full label, one of: "
+                         + "; ".join(by_model))
+    raise UsageError(f"no source is called '{name}'. Loaded sources: " + ("; ".join(labels) or "none"))
+
+
+@dataclass
+class Comparison:
+    summary: pd.DataFrame
+    ranking: pd.DataFrame
+    notes: list[str]
+
+
+def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = None, dataset: str | None = None,
+            scale: int = 100, eps: float = 0.0, min_delta: float = 0.0, sort: str = "abs_desc") -> Comparison:
+    """Δ summary (over all paired categories) and ranking (after min |Δ|) per dataset."""
+    check_scale(scale)
+    table = loaded.table
+    base = resolve_source(table, baseline)
+    chosen = [resolve_source(table, name) for name in candidates] if candidates else None
+    datasets = [dataset] if dataset else sorted(table.loc[table["source_label"] == base, "dataset"].unique())
+    if dataset and dataset not in set(table["dataset"]):
+        raise UsageError(f"no dataset '{dataset}'. Datasets: {', '.join(sorted(set(table['dataset'])))}")
+    notes: list[str] = []
+    summaries, rankings = [], []
+    for name in datasets:
+        rows = dataset_rows(table, name)
+        wide = wide_scores(rows)
+        if base not in wide.columns or wide[base].isna().all():
+            notes.append(f"{name}: the baseline '{base}' has no scores in this dataset.")
+            continue
+        cands = [c for c in (chosen if chosen is not None else list(wide.columns)) if c != base]
+        if not cands:
+            notes.append(f"{name}: no candidate to compare with the baseline.")
+            continue
+        wide = wide.reindex(columns=list(dict.fromkeys([base, *cands])))
+        std = wide_scores(rows, list(wide.columns), value="std")
+        deltas = delta_math.delta_table(wide, base, cands, scale, higher_is_better(rows), std=std)
+        total = len(wide.index)
+        summary = delta_math.delta_summary(deltas, cands, total, eps, base)
+        for cand in summary.loc[summary["paired"] == 0, "candidate"]:
+            notes.append(f"{name}: '{cand}' shares no category with the baseline.")
+        summary.insert(0, "dataset", name)
+        ranking = delta_math.sort_delta(delta_math.filter_min_delta(deltas, min_delta), sort)
+        ranking.insert(0, "dataset", name)
+        summaries.append(summary)
+        rankings.append(ranking)
+    summary = pd.concat(summaries, ignore_index=True) if summaries else pd.DataFrame(
+        columns=["dataset", *delta_math.SUMMARY_COLUMNS])
+    ranking = pd.concat(rankings, ignore_index=True) if rankings else pd.DataFrame(
+        columns=["dataset", *delta_math.DELTA_COLUMNS])
+    return Comparison(summary=summary, ranking=ranking, notes=notes)

@@ -1,0 +1,129 @@
+"""Baseline Δ analysis (SPEC §4.3): the Δ table, its sorts, minimum |Δ|, summary, top/bottom-N, Δ heatmap.
+
+Δ = candidate − baseline per category where both have a score, in the display scale (percentage points at 100).
+For a metric where lower is better (perplexity) the sign is flipped, so a positive Δ always means "better".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from eval_analyzer.core.scores import check_scale
+
+DELTA_SORTS = ("abs_desc", "delta_desc", "delta_asc", "name")
+DELTA_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "noise",
+                 "within_noise"]
+SUMMARY_COLUMNS = ["candidate", "baseline", "mean_delta", "median_delta", "wins", "losses", "ties", "paired",
+                   "total", "coverage"]
+DEFAULT_TOP_N = 10
+
+
+def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale: int = 1,
+                higher_is_better: bool = True, std: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Long frame of Δ for every (candidate, category) pair with both scores.
+
+    `std` (same shape as `wide`, run-to-run std on the unit scale) adds `noise` = √(σ_b² + σ_c²) and flags a
+    Δ no larger than it as `within_noise`: the difference may be run-to-run noise (SPEC §4.4).
+    """
+    check_scale(scale)
+    candidates = [name for name in candidates if name != baseline and name in wide.columns]
+    if baseline not in wide.columns or not candidates:
+        return pd.DataFrame({name: pd.Series(dtype="float64" if name not in ("category", "candidate", "baseline",
+                             "within_noise") else object) for name in DELTA_COLUMNS})
+    base = wide[baseline].to_numpy(dtype="float64")
+    cand = wide[candidates].to_numpy(dtype="float64")
+    sign = 1.0 if higher_is_better else -1.0
+    delta = (cand - base[:, None]) * (scale * sign)
+    n_cat, n_cand = cand.shape
+    frame = pd.DataFrame({
+        "category": np.tile(wide.index.to_numpy(dtype=object), n_cand),
+        "candidate": np.repeat(np.array(candidates, dtype=object), n_cat),
+        "baseline": baseline,
+        "baseline_score": np.tile(base * scale, n_cand),
+        "candidate_score": (cand * scale).T.reshape(-1),
+        "delta": delta.T.reshape(-1),
+    })
+    if std is not None and baseline in std.columns:
+        std_base = std[baseline].reindex(wide.index).to_numpy(dtype="float64")
+        std_cand = std.reindex(index=wide.index, columns=candidates).to_numpy(dtype="float64")
+        noise = np.sqrt(std_base[:, None] ** 2 + std_cand ** 2) * scale
+        frame["noise"] = noise.T.reshape(-1)
+    else:
+        frame["noise"] = np.nan
+    frame = frame[frame["delta"].notna()].reset_index(drop=True)
+    frame["within_noise"] = (frame["delta"].abs() <= frame["noise"]).astype(bool)
+    return frame
+
+
+def sort_delta(delta: pd.DataFrame, mode: str = "abs_desc") -> pd.DataFrame:
+    """Order rows by |Δ| high→low, Δ high→low (most improved), Δ low→high (most regressed) or category name.
+
+    Ties fall back to category then candidate, so the order is stable across runs.
+    """
+    if mode not in DELTA_SORTS:
+        raise ValueError(f"Δ sort must be one of {DELTA_SORTS}")
+    keys = pd.DataFrame({
+        "abs": -delta["delta"].abs(),
+        "up": -delta["delta"],
+        "down": delta["delta"],
+        "name": delta["category"].astype(str).str.casefold(),
+        "cand": delta["candidate"].astype(str),
+    })
+    by = {"abs_desc": ["abs", "name", "cand"], "delta_desc": ["up", "name", "cand"],
+          "delta_asc": ["down", "name", "cand"], "name": ["name", "cand"]}[mode]
+    order = keys.sort_values(by, kind="stable").index
+    return delta.loc[order].reset_index(drop=True)
+
+
+def filter_min_delta(delta: pd.DataFrame, min_abs: float = 0.0) -> pd.DataFrame:
+    """Hide rows with |Δ| < `min_abs` (display scale). The summary is never computed from this subset."""
+    if not min_abs or min_abs <= 0:
+        return delta
+    return delta[delta["delta"].abs() >= min_abs - 1e-12].reset_index(drop=True)
+
+
+def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: float = 0.0,
+                  baseline: str = "") -> pd.DataFrame:
+    """Per candidate over ALL paired categories: mean, median, wins/losses/ties (tie when |Δ| ≤ ε), coverage.
+
+    `total` is the number of categories of the dataset, so coverage = paired / total.
+    """
+    eps = max(0.0, float(eps))
+    values = delta["delta"]
+    outcome = pd.DataFrame({
+        "candidate": delta["candidate"],
+        "delta": values,
+        "win": values > eps,
+        "loss": values < -eps,
+        "tie": values.abs() <= eps,
+    })
+    grouped = outcome.groupby("candidate", sort=False).agg(
+        mean_delta=("delta", "mean"), median_delta=("delta", "median"), wins=("win", "sum"),
+        losses=("loss", "sum"), ties=("tie", "sum"), paired=("delta", "size"))
+    ordered = [name for name in candidates if name != baseline]
+    summary = grouped.reindex(ordered)
+    for name in ("wins", "losses", "ties", "paired"):
+        summary[name] = summary[name].fillna(0).astype("int64")
+    summary["total"] = int(total)
+    summary["coverage"] = summary["paired"] / total if total else 0.0
+    summary.index.name = "candidate"
+    summary = summary.reset_index()
+    summary.insert(1, "baseline", baseline)
+    return summary[SUMMARY_COLUMNS]
+
+
+def top_bottom(delta: pd.DataFrame, n: int = DEFAULT_TOP_N) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per candidate, the N most improved and the N most regressed categories."""
+    n = max(1, int(n))
+    up = sort_delta(delta, "delta_desc").groupby("candidate", sort=False).head(n).reset_index(drop=True)
+    down = sort_delta(delta, "delta_asc").groupby("candidate", sort=False).head(n).reset_index(drop=True)
+    return up, down
+
+
+def delta_matrix(delta: pd.DataFrame, categories: list[str] | None = None) -> pd.DataFrame:
+    """candidate × category matrix of Δ for the Δ heatmap (NaN where not paired)."""
+    matrix = delta.pivot_table(index="candidate", columns="category", values="delta", aggfunc="first", sort=False)
+    if categories is not None:
+        matrix = matrix.reindex(columns=categories)
+    return matrix.astype("float64")

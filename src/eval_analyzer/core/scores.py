@@ -1,0 +1,66 @@
+"""From the tidy score table to the frames the views work on: one dataset, one metric, display scale.
+
+The central shape is the *wide* frame: index = category, columns = source labels, values = score on the unit
+scale (NaN where a source has no score). Every other computation starts from it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+#: Display scales: 1 shows scores as 0–1, 100 as 0–100 (percentage points for Δ).
+SCALES = (1, 100)
+
+
+def check_scale(scale: int) -> int:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")
+    return scale
+
+
+def dataset_rows(table: pd.DataFrame, dataset: str, metric: str | None = None) -> pd.DataFrame:
+    """Rows of one dataset: its primary metric, or the named metric."""
+    rows = table[table["dataset"] == dataset]
+    return rows[rows["primary"]] if metric is None else rows[rows["metric"] == metric]
+
+
+def metrics_of(table: pd.DataFrame, dataset: str) -> list[str]:
+    """Metrics available for a dataset, primary ones first."""
+    rows = table[table["dataset"] == dataset]
+    order = rows.sort_values("primary", ascending=False, kind="stable")["metric"]
+    return list(dict.fromkeys(order.tolist()))
+
+
+def sources_of(table: pd.DataFrame, dataset: str | None = None) -> list[str]:
+    """Source labels in load order (optionally only those with scores in `dataset`)."""
+    rows = table if dataset is None else table[table["dataset"] == dataset]
+    return list(dict.fromkeys(rows["source_label"].tolist()))
+
+
+def wide_scores(rows: pd.DataFrame, sources: list[str] | None = None, value: str = "score") -> pd.DataFrame:
+    """category × source frame of `value` (unit scale). Columns follow `sources` (default: load order)."""
+    order = sources if sources is not None else list(dict.fromkeys(rows["source_label"].tolist()))
+    if sources is not None:
+        rows = rows[rows["source_label"].isin(sources)]
+    wide = rows.pivot_table(index="category", columns="source_label", values=value, aggfunc="first", sort=True)
+    wide = wide.reindex(columns=order)
+    wide.index = wide.index.astype(object)
+    wide.columns = pd.Index(list(wide.columns), dtype=object, name="source_label")
+    wide.index.name = "category"
+    return wide.astype("float64")
+
+
+def higher_is_better(rows: pd.DataFrame) -> bool:
+    """Whether a larger value is better for these rows' metric (lm-eval perplexity is not)."""
+    return bool(rows["higher_is_better"].all()) if len(rows) else True
+
+
+def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric: str | None = None) -> pd.DataFrame:
+    """Each source's overall average for a dataset: `source_label, score, reported` (unit scale)."""
+    rows = overall[(overall["dataset"] == dataset) & (overall["group"] == dataset)]
+    if metric is not None:
+        rows = rows[rows["metric"] == metric]
+    rows = rows.drop_duplicates("source_label").set_index("source_label")
+    result = rows.reindex(sources)[["score", "reported"]].reset_index()
+    result["reported"] = result["reported"].fillna(False).astype(bool)
+    return result
