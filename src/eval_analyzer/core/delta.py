@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.scores import check_scale
+from eval_analyzer.core.scores import check_scale, to_display
 
 DELTA_SORTS = ("abs_desc", "delta_desc", "delta_asc", "name")
 DELTA_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "noise",
@@ -34,20 +34,20 @@ def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale:
     base = wide[baseline].to_numpy(dtype="float64")
     cand = wide[candidates].to_numpy(dtype="float64")
     sign = 1.0 if higher_is_better else -1.0
-    delta = (cand - base[:, None]) * (scale * sign)
+    delta = to_display(cand - base[:, None], scale * sign)
     n_cat, n_cand = cand.shape
     frame = pd.DataFrame({
         "category": np.tile(wide.index.to_numpy(dtype=object), n_cand),
         "candidate": np.repeat(np.array(candidates, dtype=object), n_cat),
         "baseline": baseline,
-        "baseline_score": np.tile(base * scale, n_cand),
-        "candidate_score": (cand * scale).T.reshape(-1),
+        "baseline_score": np.tile(to_display(base, scale), n_cand),
+        "candidate_score": to_display(cand, scale).T.reshape(-1),
         "delta": delta.T.reshape(-1),
     })
     if std is not None and baseline in std.columns:
         std_base = std[baseline].reindex(wide.index).to_numpy(dtype="float64")
         std_cand = std.reindex(index=wide.index, columns=candidates).to_numpy(dtype="float64")
-        noise = np.sqrt(std_base[:, None] ** 2 + std_cand ** 2) * scale
+        noise = to_display(np.sqrt(std_base[:, None] ** 2 + std_cand ** 2), scale)
         frame["noise"] = noise.T.reshape(-1)
     else:
         frame["noise"] = np.nan

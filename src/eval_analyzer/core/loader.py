@@ -85,10 +85,8 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
         raise ReadError(_problem(name, "is empty.", "Upload the results file itself."))
     text = decode_bytes(data, name)
     fingerprint = _fingerprint(data)
-    try:
-        obj = json.loads(text)
-    except ValueError:
-        obj = None
+    obj = _json_or_none(text)
+    if obj is _NOT_JSON:
         if oc_summary.looks_like_summary(text):
             for doc in oc_summary.parse_summary_csv(text, name):
                 doc.fingerprint = f"{fingerprint}:{doc.model}"
@@ -102,6 +100,16 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
     doc = _dispatch(obj, name)
     doc.fingerprint = fingerprint
     result.documents.append(doc)
+
+
+_NOT_JSON = object()
+
+
+def _json_or_none(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _NOT_JSON
 
 
 def _dispatch(obj: object, name: str, where: str = "") -> SourceDocument:

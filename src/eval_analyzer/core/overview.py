@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.scores import check_scale
+from eval_analyzer.core.scores import check_scale, to_display
 
 SORT_MODES = ("mean_desc", "mean_asc", "alpha")
 PAGE_SIZES = (10, 20, 30, 50, 100)
@@ -31,7 +31,7 @@ def threshold_mask(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: s
     if op not in OPERATORS:
         raise ValueError(f"op must be one of {OPERATORS}")
     values = wide if mode == "any" else wide[[model]] if model in wide.columns else wide.iloc[:, :0]
-    shown = values.to_numpy(dtype="float64") * scale
+    shown = to_display(values.to_numpy(dtype="float64"), scale)
     with np.errstate(invalid="ignore"):
         meets = shown >= threshold - _TOLERANCE if op == "ge" else shown <= threshold + _TOLERANCE
     return pd.Series(meets.any(axis=1), index=wide.index, name="meets")
@@ -92,7 +92,7 @@ def paginate(wide: pd.DataFrame, page_size: int = DEFAULT_PAGE_SIZE, page: int =
 def pivot_table(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     """Rows = categories in display order, columns = models, values in the display scale."""
     check_scale(scale)
-    table = wide * scale
+    table = to_display(wide, scale)
     table.index.name = "category"
     return table.reset_index()
 
@@ -100,11 +100,11 @@ def pivot_table(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
 def scores_long(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     """`category, source_label, score` in display order, for charts and CSV (NaN scores dropped)."""
     check_scale(scale)
-    long = (wide * scale).reset_index().melt(id_vars="category", var_name="source_label", value_name="score")
+    long = to_display(wide, scale).reset_index().melt(id_vars="category", var_name="source_label", value_name="score")
     return long.dropna(subset=["score"]).reset_index(drop=True)
 
 
 def heatmap_matrix(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     """source × category matrix in the display scale, categories in the order given."""
     check_scale(scale)
-    return (wide * scale).T
+    return to_display(wide, scale).T

@@ -12,6 +12,17 @@ import pandas as pd
 SCALES = (1, 100)
 
 
+#: Decimals kept in display-scale values. (0.55 − 0.50) × 100 is 5.000000000000004 in binary floating point;
+#: users see 5.00 and expect it to tie with ε = 5 and to sort with the other 5.00s. 12 decimals remove such
+#: residue and keep far more precision than any evaluation has.
+DISPLAY_DECIMALS = 12
+
+
+def to_display(values, scale: int):
+    """Unit-scale values (array, Series or frame) in the display scale, without floating-point residue."""
+    return (values * scale).round(DISPLAY_DECIMALS)
+
+
 def check_scale(scale: int) -> int:
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {SCALES}, not {scale!r}")

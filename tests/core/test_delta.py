@@ -1,0 +1,93 @@
+"""SPEC §4.3: Δ table, sorts, minimum |Δ|, summary (mean, median, W/L/T with ε, coverage), top/bottom-N."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from eval_analyzer.core.delta import delta_matrix, delta_summary, delta_table, filter_min_delta, sort_delta, top_bottom
+
+WIDE = pd.DataFrame(
+    {"base": [0.50, 0.60, 0.70, np.nan, 0.40], "c1": [0.55, 0.50, 0.70, 0.90, 0.45], "c2": [np.nan] * 5},
+    index=pd.Index(["a", "b", "c", "d", "e"], name="category"),
+)
+
+
+def test_delta_is_candidate_minus_baseline_on_paired_categories_in_display_scale():
+    table = delta_table(WIDE, "base", ["c1"], scale=100)
+    assert table["category"].tolist() == ["a", "b", "c", "e"]
+    assert table["delta"].round(6).tolist() == [5.0, -10.0, 0.0, 5.0]
+    assert table.loc[0, "baseline_score"] == pytest.approx(50) and table.loc[0, "candidate_score"] == pytest.approx(55)
+
+
+def test_lower_is_better_flips_the_sign():
+    table = delta_table(WIDE, "base", ["c1"], scale=1, higher_is_better=False)
+    assert table["delta"].round(6).tolist() == [-0.05, 0.1, 0.0, -0.05]
+
+
+def test_baseline_is_never_a_candidate():
+    table = delta_table(WIDE, "base", ["base", "c1"])
+    assert set(table["candidate"]) == {"c1"}
+
+
+def test_summary_counts_wins_losses_ties_and_coverage():
+    table = delta_table(WIDE, "base", ["c1", "c2"], scale=100)
+    summary = delta_summary(table, ["c1", "c2"], total=5, eps=0, baseline="base").set_index("candidate")
+    c1 = summary.loc["c1"]
+    assert c1["mean_delta"] == pytest.approx(0.0) and c1["median_delta"] == pytest.approx(2.5)
+    assert (c1["wins"], c1["losses"], c1["ties"], c1["paired"], c1["total"]) == (2, 1, 1, 4, 5)
+    assert c1["coverage"] == pytest.approx(0.8)
+    c2 = summary.loc["c2"]
+    assert (c2["paired"], c2["wins"]) == (0, 0) and np.isnan(c2["mean_delta"])
+
+
+def test_epsilon_turns_small_deltas_into_ties():
+    table = delta_table(WIDE, "base", ["c1"], scale=100)
+    summary = delta_summary(table, ["c1"], total=5, eps=5).iloc[0]
+    assert (summary["wins"], summary["losses"], summary["ties"]) == (0, 1, 3)
+
+
+def test_min_delta_hides_rows_but_the_summary_uses_all_pairs():
+    table = delta_table(WIDE, "base", ["c1"], scale=100)
+    shown = filter_min_delta(table, 6)
+    assert shown["category"].tolist() == ["b"]
+    assert filter_min_delta(table, 5)["category"].tolist() == ["a", "b", "e"]  # inclusive
+
+
+@pytest.mark.parametrize(("mode", "expected"), [
+    ("abs_desc", ["b", "a", "e", "c"]),
+    ("delta_desc", ["a", "e", "c", "b"]),
+    ("delta_asc", ["b", "c", "a", "e"]),
+    ("name", ["a", "b", "c", "e"]),
+])
+def test_four_sort_modes(mode, expected):
+    table = delta_table(WIDE, "base", ["c1"], scale=100)
+    assert sort_delta(table, mode)["category"].tolist() == expected
+
+
+def test_top_and_bottom_n_per_candidate():
+    wide = WIDE.assign(c2=[0.1, 0.9, 0.8, 0.2, 0.3])
+    table = delta_table(wide, "base", ["c1", "c2"], scale=100)
+    top, bottom = top_bottom(table, 2)
+    assert top.groupby("candidate").size().to_dict() == {"c1": 2, "c2": 2}
+    assert top[top["candidate"] == "c2"]["category"].tolist() == ["b", "c"]
+    assert bottom[bottom["candidate"] == "c2"]["category"].tolist() == ["a", "e"]
+
+
+def test_noise_marks_deltas_within_run_to_run_spread():
+    std = pd.DataFrame({"base": [0.03, 0.0, 0.0, 0.0, 0.0], "c1": [0.04, 0.0, 0.0, 0.0, 0.0]}, index=WIDE.index)
+    table = delta_table(WIDE, "base", ["c1"], scale=100, std=std)
+    assert table.loc[0, "noise"] == pytest.approx(5.0)
+    assert bool(table.loc[0, "within_noise"]) is True  # |Δ| = 5 ≤ √(3² + 4²)
+    assert bool(table.loc[1, "within_noise"]) is False
+
+
+def test_delta_matrix_for_the_heatmap():
+    table = delta_table(WIDE, "base", ["c1"], scale=100)
+    matrix = delta_matrix(table, ["e", "a", "b", "c", "d"])
+    assert matrix.columns.tolist() == ["e", "a", "b", "c", "d"] and np.isnan(matrix.loc["c1", "d"])
+
+
+def test_missing_baseline_gives_an_empty_table():
+    assert delta_table(WIDE, "nobody", ["c1"]).empty

@@ -1,0 +1,106 @@
+"""`eval-analyzer table` and `compare` as a script or CI job uses them: output shapes and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import statistics
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURE, as_bytes, make_twinkle
+
+from eval_analyzer.core.readers.twinkle import split_runs
+from eval_analyzer.core.table import TABLE_COLUMNS
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "eval_analyzer.cli", *map(str, args)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+
+
+@pytest.fixture(scope="module")
+def runs_dir(tmp_path_factory, fixture_doc):
+    folder = tmp_path_factory.mktemp("runs")
+    for number, document in enumerate(split_runs(fixture_doc), start=1):
+        (folder / f"results_run{number}.json").write_bytes(as_bytes(document))
+    return folder
+
+
+def test_table_json_lists_rows_with_the_documented_columns():
+    result = run("table", FIXTURE, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 125 and list(rows[0]) == TABLE_COLUMNS
+    assert rows[0]["run_scores"] and rows[0]["stderr"] is None
+
+
+def test_table_csv_and_problems_on_stderr_with_exit_1(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops")
+    result = run("table", FIXTURE, bad)
+    assert result.returncode == 1
+    assert "bad.json" in result.stderr and "not valid JSON" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 125 and rows[0]["source_label"] == "gpt-oss-120b @ 20250806_1543"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("table").returncode == 2
+    assert run("table", FIXTURE, "--format", "xml").returncode == 2
+    assert run("compare", FIXTURE).returncode == 2  # no --baseline
+    result = run("compare", FIXTURE, "--baseline", "nobody")
+    assert result.returncode == 2 and "nobody" in result.stderr
+
+
+def test_compare_json_matches_an_independent_calculation(runs_dir, fixture_doc):
+    result = run("compare", runs_dir, "--baseline", "gpt-oss-120b @ 20250806_1543 run1", "--dataset", "mmlu",
+                 "--format", "json", "--ranking", "--eps", "0.5", "--min-delta", "2")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["baseline"] == "gpt-oss-120b @ 20250806_1543 run1" and document["scale"] == 100
+    items = fixture_doc["dataset_results"]["datasets/mmlu/"]["results"]
+    by_candidate = {row["candidate"]: row for row in document["summary"]}
+    for run_index in (1, 2):
+        deltas = [(item["individual_runs"]["accuracies"][run_index] - item["individual_runs"]["accuracies"][0]) * 100
+                  for item in items]
+        row = by_candidate[f"gpt-oss-120b @ 20250806_1543 run{run_index + 1}"]
+        assert row["mean_delta"] == pytest.approx(statistics.mean(deltas), abs=1e-9)
+        assert row["median_delta"] == pytest.approx(statistics.median(deltas), abs=1e-9)
+        assert row["wins"] == sum(d > 0.5 + 1e-9 for d in deltas)
+        assert row["losses"] == sum(d < -0.5 - 1e-9 for d in deltas)
+        assert row["wins"] + row["losses"] + row["ties"] == row["paired"] == row["total"] == 57
+    assert document["ranking"] and all(abs(r["delta"]) >= 2 for r in document["ranking"])
+    assert list(document["ranking"][0]) == ["dataset", "category", "candidate", "baseline", "baseline_score",
+                                            "candidate_score", "delta", "noise", "within_noise"]
+
+
+def test_compare_baseline_by_unambiguous_model_name_and_text_formats(tmp_path):
+    (tmp_path / "a.json").write_bytes(as_bytes(make_twinkle("alpha", "1", {"d": {"x": 0.5, "y": 0.5}})))
+    (tmp_path / "b.json").write_bytes(as_bytes(make_twinkle("beta", "1", {"d": {"x": 0.6, "y": 0.3}})))
+    table = run("compare", tmp_path, "--baseline", "alpha")
+    assert table.returncode == 0 and "beta @ 1" in table.stdout and "1/1/0" in table.stdout
+    markdown = run("compare", tmp_path, "--baseline", "alpha", "--format", "markdown", "--ranking")
+    assert markdown.stdout.startswith("| dataset | candidate |") and "| d | y |" in markdown.stdout
+    as_csv = run("compare", tmp_path, "--baseline", "alpha", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert float(rows[0]["mean_delta"]) == pytest.approx(-5.0)
+
+
+def test_fail_on_regression_exits_3_only_below_the_gate(tmp_path):
+    (tmp_path / "a.json").write_bytes(as_bytes(make_twinkle("alpha", "1", {"d": {"x": 0.5, "y": 0.5}})))
+    (tmp_path / "b.json").write_bytes(as_bytes(make_twinkle("beta", "1", {"d": {"x": 0.47, "y": 0.49}})))
+    # mean Δ = -2 pp
+    assert run("compare", tmp_path, "--baseline", "alpha", "--fail-on-regression", "1").returncode == 3
+    assert run("compare", tmp_path, "--baseline", "alpha", "--fail-on-regression", "3").returncode == 0
+    # The gate is in percentage points whatever the display scale.
+    assert run("compare", tmp_path, "--baseline", "alpha", "--scale", "1", "--fail-on-regression", "1").returncode == 3
+
+
+def test_compare_reports_a_dataset_without_baseline_scores(tmp_path):
+    (tmp_path / "a.json").write_bytes(as_bytes(make_twinkle("alpha", "1", {"d": {"x": 0.5}})))
+    (tmp_path / "b.json").write_bytes(as_bytes(make_twinkle("beta", "1", {"d": {"x": 0.6}, "e": {"x": 0.1}})))
+    result = run("compare", tmp_path, "--baseline", "alpha", "--dataset", "e")
+    assert result.returncode == 2 and "no scores" in result.stderr
