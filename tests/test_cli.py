@@ -10,8 +10,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURE, as_bytes, make_twinkle
 
+from conftest import FIXTURE, as_bytes, make_twinkle
 from eval_analyzer.core.readers.twinkle import split_runs
 from eval_analyzer.core.table import TABLE_COLUMNS
 

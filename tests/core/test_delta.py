@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eval_analyzer.core.delta import delta_matrix, delta_summary, delta_table, filter_min_delta, sort_delta, top_bottom
+from eval_analyzer.core.delta import (
+    delta_matrix,
+    delta_summary,
+    delta_table,
+    filter_min_delta,
+    sort_delta,
+    top_bottom,
+)
 
 WIDE = pd.DataFrame(
     {"base": [0.50, 0.60, 0.70, np.nan, 0.40], "c1": [0.55, 0.50, 0.70, 0.90, 0.45], "c2": [np.nan] * 5},

@@ -7,8 +7,8 @@ import json
 import zipfile
 
 import pytest
-from conftest import as_bytes, make_twinkle
 
+from conftest import as_bytes, make_twinkle
 from eval_analyzer.core.decoding import decode_bytes
 from eval_analyzer.core.errors import ReadError
 from eval_analyzer.core.loader import Limits, load_files, load_paths

@@ -6,8 +6,8 @@ import json
 import math
 
 import pytest
-from conftest import as_bytes, make_twinkle
 
+from conftest import as_bytes, make_twinkle
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.readers.twinkle import dataset_name, split_runs
 

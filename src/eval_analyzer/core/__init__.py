@@ -5,6 +5,6 @@ the dashboard, the Pyodide page, the command line and the tests.
 """
 
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, ReadError
-from eval_analyzer.core.loader import LoadedData, Limits, load_files, load_paths
+from eval_analyzer.core.loader import Limits, LoadedData, load_files, load_paths
 
 __all__ = ["EvalAnalyzerError", "Problem", "ReadError", "LoadedData", "Limits", "load_files", "load_paths"]
