@@ -103,6 +103,9 @@ def parse_twinkle(obj: dict, file_name: str, where: str = "") -> SourceDocument:
         timestamp=str(timestamp) if timestamp not in (None, "") else NO_TIMESTAMP,
         source_file=file_name,
         raw=obj,
+        # A one-dataset document is what the station writes per (dataset, model): the datasets of one run,
+        # loaded back from the station, join one source instead of becoming `model @ ts (2)`, `(3)`…
+        merge_same_label=len(results) == 1,
     )
     if missing:
         doc.problems.append(
