@@ -92,13 +92,13 @@ class Station:
         self.limits = limits or Limits()
         self._cache: dict[Path, tuple[tuple[int, int, int], Entry]] = {}
         self._cache_lock = threading.Lock()
+        if self.root.exists() and not self.root.is_dir():
+            raise StationError(f"the station {self.root} is not a folder")
         if create:
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise StationError(f"cannot create the station folder {self.root}: {_os_message(error)}") from None
-        if self.root.exists() and not self.root.is_dir():
-            raise StationError(f"the station {self.root} is not a folder")
 
     def __repr__(self) -> str:
         return f"Station({str(self.root)!r})"
