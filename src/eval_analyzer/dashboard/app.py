@@ -1,0 +1,164 @@
+"""The app factory: fresh state and views for every session (STYLE 8). Only entry scripts call `.servable()`.
+
+`create_app(files)` works the same under `panel serve` and in Pyodide: no threads, no file system (besides the
+package's demo data), no module-level mutable state. Two sessions never share a `DataState`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import posixpath
+import sys
+from urllib.parse import urlparse
+
+import holoviews as hv
+import panel as pn
+
+from eval_analyzer.core.demo import demo_files
+from eval_analyzer.core.errors import Problem
+from eval_analyzer.core.loader import Limits
+from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard.i18n import t
+from eval_analyzer.dashboard.state import TABS, DataState
+from eval_analyzer.dashboard.urlsync import UrlSync
+from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, LoadView, SettingsView
+from eval_analyzer.dashboard.views.delta import DeltaView
+from eval_analyzer.dashboard.views.files import FilesView
+from eval_analyzer.dashboard.views.heatmaps import HeatmapView
+from eval_analyzer.dashboard.views.overview import OverviewView
+
+#: Sidebar width in px: room for full source labels such as "gpt-oss-120b @ 20250806_1543 run1".
+SIDEBAR_WIDTH = 360
+
+
+def _station_view(station, read_only: bool, data: DataState):
+    """The station tab, when the station module is installed and a station is configured."""
+    if station is None:
+        return None
+    try:
+        from eval_analyzer.dashboard.station_view import StationView
+    except ImportError:
+        return None
+    if isinstance(station, str | bytes) or hasattr(station, "__fspath__"):
+        from eval_analyzer.station.store import Station
+
+        station = Station(station, create=not read_only)
+    return StationView(store=station, read_only=read_only, on_load=data.add_files,
+                       documents=lambda: list(data.loaded.documents))
+
+
+def _station_sources(station, names: list[str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """Serve mode: `src=` may only name station entries (`dataset/model.json`); the server fetches no URLs."""
+    if station is None or not hasattr(station, "entries"):
+        return [], names
+    entries = {entry.key: entry for entry in station.entries()}
+    found, unknown = [], []
+    for name in names:
+        entry = entries.get(name)
+        if entry is None:
+            unknown.append(name)
+        else:
+            found.append((entry.key, station.read(entry)))
+    return found, unknown
+
+
+async def _fetch_sources(urls: list[str], data: DataState, sync: UrlSync, replace: bool) -> None:
+    """Pyodide: fetch `src=` URLs in the browser, then load them and restore the URL settings that need them."""
+    from pyodide.http import pyfetch  # only importable in Pyodide
+
+    lang = sync.analysis.ui.lang
+    pairs, problems = [], []
+    for url in urls:
+        try:
+            response = await pyfetch(url)
+            if not response.ok:
+                raise OSError(f"HTTP {response.status}")
+            name = posixpath.basename(urlparse(url).path) or "download.json"
+            pairs.append((name, await response.bytes()))
+        except Exception as error:  # noqa: BLE001 - every failure becomes a message next to the files
+            problems.append(Problem(file=url, what=t("src_failed", lang, error=str(error) or type(error).__name__),
+                                    fix=t("src_failed_fix", lang)))
+    data.extra_problems = problems
+    if pairs:
+        if replace:
+            data.files = pairs
+        else:
+            data.add_files(pairs)
+    sync.reapply()
+
+
+def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
+               limits: Limits | None = None) -> pn.template.BootstrapTemplate:
+    """A complete dashboard for one session. `files=None` loads the bundled demo data."""
+    is_demo = files is None
+    data = DataState(files=list(demo_files() if is_demo else files), limits=limits or Limits())
+    analysis = Analysis(data=data)
+    station_view = _station_view(station, read_only, data)
+    tab_keys = tuple(key for key in TABS if key != "station" or station_view is not None)
+
+    load = LoadView(analysis=analysis)
+    settings = SettingsView(analysis=analysis)
+    filter_view = FilterView(analysis=analysis)
+    delta_settings = DeltaSettingsView(analysis=analysis)
+    views = {"overview": OverviewView(analysis=analysis), "delta": DeltaView(analysis=analysis),
+             "heatmap": HeatmapView(analysis=analysis), "files": FilesView(analysis=analysis)}
+    if station_view is not None:
+        views["station"] = station_view
+    tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), views[key]) for key in tab_keys], dynamic=True,
+                   css_classes=["ea-tabs"], sizing_mode="stretch_width")
+    sync = UrlSync(analysis=analysis, tabs=tab_keys)
+
+    def _tab_from_widget(event) -> None:
+        analysis.ui.tab = tab_keys[event.new]
+
+    def _tab_to_widget(_event=None) -> None:
+        index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
+        if tabs.active != index:
+            tabs.active = index
+
+    def _relabel_tabs(_event=None) -> None:
+        for index, key in enumerate(tab_keys):
+            tabs._names[index] = t(f"tab_{key}", analysis.ui.lang)
+        tabs.param.trigger("objects")
+
+    tabs.param.watch(_tab_from_widget, "active")
+    analysis.ui.param.watch(_tab_to_widget, "tab")
+    analysis.ui.param.watch(_relabel_tabs, "lang")
+    _tab_to_widget()
+
+    if sync.sources:
+        if sys.platform == "emscripten":
+            asyncio.ensure_future(_fetch_sources(sync.sources, data, sync, replace=is_demo))
+        else:
+            found, unknown = _station_sources(station, sync.sources)
+            if found:
+                data.add_files(found)
+                sync.reapply()
+            if unknown:
+                data.extra_problems = [Problem(file=", ".join(unknown), what=t("src_ignored", analysis.ui.lang),
+                                               severity="notice")]
+    elif sys.platform == "emscripten":
+        # The location reaches the worker after the first render: fetch `src=` files once it does.
+        def _late_sources(event) -> None:
+            if event.new and not data.extra_problems and event.obj is sync and sync.sources:
+                asyncio.ensure_future(_fetch_sources(sync.sources, data, sync, replace=is_demo))
+
+        sync.param.watch(_late_sources, "sources")
+
+    template = pn.template.BootstrapTemplate(
+        title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
+        sidebar=[load, settings, filter_view, delta_settings, sync], main=[tabs],
+    )
+    template.analysis = analysis  # for tests and entry scripts: the session's state
+    template.url_sync = sync
+    return template
+
+
+def _load_holoviews_backend() -> None:
+    """HoloViews needs its Bokeh plotting backend registered before the first pane renders."""
+    if "bokeh" not in hv.Store.renderers:
+        import holoviews.plotting.bokeh  # noqa: F401
+    hv.Store.set_current_backend("bokeh")
+
+
+_load_holoviews_backend()

@@ -1,0 +1,140 @@
+"""HoloViews elements of the dashboard: one function per chart, frames in, element out (STYLE 7).
+
+No arithmetic on scores happens here beyond what a chart needs to draw (reshaping, capping rows, colour
+classes); the numbers come from `core`. Tooltips use Bokeh `@{field}` placeholders, which Bokeh HTML-escapes
+(only the `{safe}` format would not), so hostile names show as text.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import numpy as np
+import pandas as pd
+from bokeh.models import HoverTool
+
+from eval_analyzer.dashboard.i18n import t
+
+#: Rows per Δ facet: with 125 categories a full facet is unreadable, so the largest |Δ| are shown with a note.
+MAX_DELTA_ROWS = 40
+#: Pixels per horizontal bar in a Δ facet, and the facet's frame around them.
+DELTA_ROW_PX = 16
+DELTA_FACET_EXTRA_PX = 90
+#: Diverging colours, colour-blind safe (ColorBrewer RdBu ends): gain blue, loss red.
+GAIN_COLOR = "#2166ac"
+LOSS_COLOR = "#b2182b"
+DIVERGING_CMAP = "RdBu"
+SCORE_CMAP = "viridis"
+
+
+def _hover(lang: str, fields: list[tuple[str, str]]) -> HoverTool:
+    return HoverTool(tooltips=[(t(label, lang), spec) for label, spec in fields])
+
+
+def _fmt(scale: int) -> str:
+    return "{0.0000}" if scale == 1 else "{0.00}"
+
+
+def overview_bars(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, scale: int,
+                  lang: str = "en") -> hv.Bars:
+    """Grouped bars of one page: x = category (display order), one bar per model.
+
+    `files` and `std` are category × source frames aligned with `page_wide` (file name, run std on unit scale).
+    """
+    categories = list(page_wide.index)
+    sources = list(page_wide.columns)
+    long = pd.DataFrame({
+        "category": np.repeat(np.array(categories, dtype=object), len(sources)),
+        "source_label": np.tile(np.array(sources, dtype=object), len(categories)),
+        "score": page_wide.to_numpy(dtype="float64").reshape(-1) * scale,
+        "file": files.reindex(index=categories, columns=sources).to_numpy(dtype=object).reshape(-1),
+        "std": std.reindex(index=categories, columns=sources).to_numpy(dtype="float64").reshape(-1) * scale,
+    })
+    long = long[long["score"].notna()]
+    long["file"] = long["file"].fillna("").astype(str)
+    fmt = _fmt(scale)
+    hover = _hover(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
+                          ("score", f"@score{fmt}"), ("std", f"@std{fmt}")])
+    bars = hv.Bars(long, kdims=[hv.Dimension("category", label=t("category", lang)),
+                                hv.Dimension("source_label", label=t("model", lang))],
+                   vdims=[hv.Dimension("score", label=t("score", lang)), "file", "std"])
+    width = max(700, 18 * len(long) + 60)
+    return bars.opts(
+        tools=[hover], xrotation=60, responsive=False, width=min(width, 2400), height=460,
+        ylim=(0, scale), show_legend=True, legend_position="right", multi_level=False,
+        color=hv.Cycle("Category20"), cmap="Category20", active_tools=[], default_tools=["save", "reset"],
+        toolbar="above", xlabel=t("category", lang), ylabel=t("score", lang), framewise=True,
+    )
+
+
+def delta_facets(ranking: pd.DataFrame, candidates: list[str], scale: int, lang: str = "en",
+                 max_rows: int = MAX_DELTA_ROWS) -> tuple[hv.Layout, list[tuple[str, int, int]]]:
+    """One horizontal diverging bar chart per candidate, rows in ranking order, capped at `max_rows`.
+
+    Returns the layout and, per capped facet, (candidate, shown, total) for the note under the chart.
+    """
+    facets, capped = [], []
+    fmt = _fmt(scale)
+    for candidate in candidates:
+        rows = ranking[ranking["candidate"] == candidate]
+        total = len(rows)
+        if not total:
+            continue
+        if total > max_rows:
+            keep = rows["delta"].abs().rank(method="first", ascending=False) <= max_rows
+            rows = rows[keep]
+            capped.append((candidate, max_rows, total))
+        frame = pd.DataFrame({
+            "category": rows["category"].astype(str).to_numpy(),
+            "delta": rows["delta"].to_numpy(dtype="float64"),
+            "baseline_score": rows["baseline_score"].to_numpy(dtype="float64"),
+            "candidate_score": rows["candidate_score"].to_numpy(dtype="float64"),
+            "direction": np.where(rows["delta"].to_numpy() >= 0, "gain", "loss"),
+        })
+        # Bokeh draws the first factor at the bottom of an inverted axis: reverse so row 1 is on top.
+        frame = frame.iloc[::-1]
+        hover = _hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
+                              ("baseline_score", f"@baseline_score{fmt}"),
+                              ("candidate_score", f"@candidate_score{fmt}")])
+        bars = hv.Bars(frame, kdims=[hv.Dimension("category", label=t("category", lang))],
+                       vdims=[hv.Dimension("delta", label=t("delta", lang)), "baseline_score",
+                              "candidate_score", "direction"], label=candidate)
+        facets.append(bars.opts(
+            invert_axes=True, color="direction", cmap={"gain": GAIN_COLOR, "loss": LOSS_COLOR},
+            tools=[hover], height=DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * len(frame), width=820,
+            show_legend=False, title=candidate, default_tools=["save", "reset"], toolbar="above",
+            ylabel=t("delta", lang), xlabel="",
+        ))
+    layout = hv.Layout(facets).cols(1).opts(shared_axes=False) if facets else hv.Layout([])
+    return layout, capped
+
+
+def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:
+    """models × categories: `matrix` is source × category (core.overview.heatmap_matrix)."""
+    long = matrix.rename_axis(index="source_label", columns="category").stack(future_stack=True)
+    long = long.rename("score").reset_index()
+    hover = _hover(lang, [("model", "@source_label"), ("category", "@category"), ("score", f"@score{_fmt(scale)}")])
+    heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
+                                   hv.Dimension("source_label", label=t("model", lang))],
+                      vdims=[hv.Dimension("score", label=t("score", lang))])
+    return heat.opts(cmap=SCORE_CMAP, clim=(0, scale), colorbar=True, tools=[hover], xrotation=60,
+                     width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
+                     height=max(220, 26 * matrix.shape[0] + 200), default_tools=["save", "reset"],
+                     toolbar="above", invert_yaxis=True)
+
+
+def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:
+    """candidates × categories of Δ, diverging colours centred on 0 (symmetric colour limits)."""
+    long = matrix.rename_axis(index="candidate", columns="category").stack(future_stack=True)
+    long = long.rename("delta").reset_index()
+    values = long["delta"].to_numpy(dtype="float64")
+    finite = values[np.isfinite(values)]
+    bound = float(np.abs(finite).max()) if finite.size else 0.0
+    bound = bound or 0.01 * scale
+    hover = _hover(lang, [("candidate", "@candidate"), ("category", "@category"), ("delta", f"@delta{_fmt(scale)}")])
+    heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
+                                   hv.Dimension("candidate", label=t("candidate", lang))],
+                      vdims=[hv.Dimension("delta", label=t("delta", lang))])
+    return heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[hover], xrotation=60,
+                     width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
+                     height=max(220, 26 * matrix.shape[0] + 200), default_tools=["save", "reset"],
+                     toolbar="above", invert_yaxis=True)

@@ -1,0 +1,71 @@
+"""Escaped HTML for tables and messages: every user-controlled string goes through `html.escape` here.
+
+Markdown panes and Panel's optional `sanitize_html` (nh3, missing in Pyodide) are not used for user text: a
+model, category or file name such as `<img src=x onerror=alert(1)>` must always show as text.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+#: Inline styles rather than a stylesheet: the HTML panes render in shadow DOM, so page CSS does not reach them.
+_TABLE_STYLE = "border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums"
+_CELL_STYLE = "border:1px solid #ddd;padding:2px 6px"
+_HEAD_STYLE = _CELL_STYLE + ";background:#f3f3f3;text-align:left;position:sticky;top:0"
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def number(value: object, digits: int, signed: bool = False) -> str:
+    """A number with fixed digits; an em dash for missing values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "—"
+    try:
+        return f"{float(value):+.{digits}f}" if signed else f"{float(value):.{digits}f}"
+    except (TypeError, ValueError):
+        return esc(value)
+
+
+def digits_for(scale: int) -> int:
+    """Decimals that keep 0–1 scores and 0–100 points equally precise."""
+    return 4 if scale == 1 else 2
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], css_class: str = "",
+          raw_cells: bool = False) -> str:
+    """An HTML table. Headers are escaped here; cells are escaped too unless `raw_cells` (already escaped)."""
+    head = "".join(f'<th style="{_HEAD_STYLE}">{esc(h)}</th>' for h in headers)
+    body = []
+    for row in rows:
+        cells = "".join(f'<td style="{_CELL_STYLE}">{cell if raw_cells else esc(cell)}</td>' for cell in row)
+        body.append(f"<tr>{cells}</tr>")
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f'<table{cls} style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def frame_table(frame: pd.DataFrame, headers: Sequence[str] | None = None, css_class: str = "",
+                formats: dict[str, Callable[[object], str]] | None = None) -> str:
+    """Render a frame: text columns escaped, columns in `formats` formatted (and then escaped)."""
+    formats = formats or {}
+    columns = list(frame.columns)
+    values = [frame[column].tolist() for column in columns]
+    rows = []
+    for i in range(len(frame)):
+        rows.append([formats[c](values[j][i]) if c in formats else ("" if values[j][i] is None else
+                     str(values[j][i])) for j, c in enumerate(columns)])
+    return table(headers or [str(c) for c in columns], rows, css_class)
+
+
+def message(text: str, kind: str = "info", css_class: str = "") -> str:
+    """A message box with escaped text. `kind` picks the colour: info, warning, error."""
+    colours = {"info": ("#e7f1fb", "#0b5394"), "warning": ("#fff4e5", "#8a4b00"), "error": ("#fdecea", "#a30000")}
+    background, colour = colours.get(kind, colours["info"])
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return (f'<div{cls} role="status" style="background:{background};color:{colour};padding:8px 12px;'
+            f'border-radius:4px">{esc(text)}</div>')

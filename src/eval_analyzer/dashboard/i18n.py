@@ -1,0 +1,158 @@
+"""Every label and message of the dashboard in English and Traditional Chinese (SPEC §4.4).
+
+`t(key, lang, **fmt)` looks a key up and formats it; a missing translation falls back to English, a missing key
+shows the key itself (a test checks that both languages define every key). Values inserted with `fmt` are
+plain text: callers escape the result before putting it into HTML.
+"""
+
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "app_title": {"en": "Eval Analyzer", "zh-TW": "評測分析器"},
+    # tabs
+    "tab_overview": {"en": "Overview", "zh-TW": "總覽"},
+    "tab_delta": {"en": "Δ analysis", "zh-TW": "Δ 分析"},
+    "tab_heatmap": {"en": "Heatmaps", "zh-TW": "熱力圖"},
+    "tab_files": {"en": "Files & problems", "zh-TW": "檔案與問題"},
+    "tab_station": {"en": "Station", "zh-TW": "資料站"},
+    # loading
+    "load_title": {"en": "Load results", "zh-TW": "載入結果"},
+    "load_help": {"en": "Choose .json, .jsonl, .csv or .zip files (several at once).",
+                  "zh-TW": "選擇 .json、.jsonl、.csv 或 .zip 檔案（可一次多選）。"},
+    "reading": {"en": "Reading {n} file(s)…", "zh-TW": "正在讀取 {n} 個檔案…"},
+    "loaded_summary": {"en": "{files} file(s), {sources} source(s), {datasets} dataset(s).",
+                       "zh-TW": "{files} 個檔案、{sources} 個來源、{datasets} 個資料集。"},
+    "problems_summary": {"en": "{n} problem(s): see the “Files & problems” tab.",
+                         "zh-TW": "{n} 個問題：請見「檔案與問題」分頁。"},
+    "nothing_loaded": {"en": "No results loaded yet. Upload files in the sidebar.",
+                       "zh-TW": "尚未載入結果。請在側欄上傳檔案。"},
+    "remove": {"en": "Remove", "zh-TW": "移除"},
+    "file_sources": {"en": "Sources", "zh-TW": "來源"},
+    "file_scores": {"en": "Scores", "zh-TW": "分數數量"},
+    "file_name": {"en": "File", "zh-TW": "檔案"},
+    "file_size": {"en": "Size", "zh-TW": "大小"},
+    "no_files": {"en": "No files loaded.", "zh-TW": "沒有已載入的檔案。"},
+    "no_problems": {"en": "No problems.", "zh-TW": "沒有問題。"},
+    "problems_title": {"en": "Problems", "zh-TW": "問題"},
+    "severity_error": {"en": "error", "zh-TW": "錯誤"},
+    "severity_warning": {"en": "warning", "zh-TW": "警告"},
+    "severity_notice": {"en": "notice", "zh-TW": "提示"},
+    "what_to_do": {"en": "What to do:", "zh-TW": "建議做法："},
+    "src_failed": {"en": "could not be fetched ({error}).", "zh-TW": "無法下載（{error}）。"},
+    "src_failed_fix": {"en": "Check the address and that the server allows cross-origin requests (CORS).",
+                       "zh-TW": "請確認網址正確，且該伺服器允許跨來源請求（CORS）。"},
+    "src_ignored": {"en": "src= is ignored on a server: it only loads files in the static page.",
+                    "zh-TW": "伺服器模式會忽略 src=：它只在靜態頁面中載入檔案。"},
+    # settings
+    "settings": {"en": "Settings", "zh-TW": "設定"},
+    "dataset": {"en": "Dataset", "zh-TW": "資料集"},
+    "models": {"en": "Models", "zh-TW": "模型"},
+    "scale": {"en": "Scale", "zh-TW": "刻度"},
+    "scale_1": {"en": "0–1", "zh-TW": "0–1"},
+    "scale_100": {"en": "0–100", "zh-TW": "0–100"},
+    "sort": {"en": "Sort categories", "zh-TW": "類別排序"},
+    "sort_mean_desc": {"en": "Mean, high → low", "zh-TW": "平均，高 → 低"},
+    "sort_mean_asc": {"en": "Mean, low → high", "zh-TW": "平均，低 → 高"},
+    "sort_alpha": {"en": "Alphabetical", "zh-TW": "字母順序"},
+    "page_size": {"en": "Categories per page", "zh-TW": "每頁類別數"},
+    "page": {"en": "Page", "zh-TW": "頁"},
+    "prev": {"en": "◀ Previous", "zh-TW": "◀ 上一頁"},
+    "next": {"en": "Next ▶", "zh-TW": "下一頁 ▶"},
+    "page_of": {"en": "Page {page} of {pages}", "zh-TW": "第 {page} / {pages} 頁"},
+    "range": {"en": "categories {first}–{last} of {total}", "zh-TW": "類別 {first}–{last}，共 {total} 個"},
+    "language": {"en": "Language", "zh-TW": "語言"},
+    # filter
+    "filter_title": {"en": "Score filter", "zh-TW": "分數篩選"},
+    "filter_on": {"en": "Filter categories by score", "zh-TW": "依分數篩選類別"},
+    "operator": {"en": "Operator", "zh-TW": "條件"},
+    "op_ge": {"en": "≥ (at least)", "zh-TW": "≥（至少）"},
+    "op_le": {"en": "≤ (at most)", "zh-TW": "≤（至多）"},
+    "mode": {"en": "Applies to", "zh-TW": "適用於"},
+    "mode_any": {"en": "Any shown model", "zh-TW": "任一顯示中的模型"},
+    "mode_model": {"en": "A specific model", "zh-TW": "指定模型"},
+    "threshold": {"en": "Threshold", "zh-TW": "門檻"},
+    "filter_model": {"en": "Model for the filter", "zh-TW": "篩選用模型"},
+    "no_match": {"en": "No category has {who} with a score {op} {threshold}. Relax the condition: {hint}, "
+                       "switch the operator, or turn the filter off.",
+                 "zh-TW": "沒有任何類別符合：{who}分數 {op} {threshold}。請放寬條件：{hint}、切換條件，或關閉篩選。"},
+    "who_any": {"en": "any shown model", "zh-TW": "任一顯示中的模型"},
+    "who_model": {"en": "“{model}”", "zh-TW": "「{model}」"},
+    "hint_lower": {"en": "lower the threshold", "zh-TW": "降低門檻"},
+    "hint_raise": {"en": "raise the threshold", "zh-TW": "提高門檻"},
+    "filter_active": {"en": "Filter: {who} {op} {threshold} — {n} of {total} categories.",
+                      "zh-TW": "篩選：{who} {op} {threshold} — {total} 個類別中的 {n} 個。"},
+    # overview
+    "overall_title": {"en": "Overall average", "zh-TW": "整體平均"},
+    "computed": {"en": "(computed)", "zh-TW": "（計算值）"},
+    "reported": {"en": "(reported)", "zh-TW": "（報告值）"},
+    "model": {"en": "Model", "zh-TW": "模型"},
+    "category": {"en": "Category", "zh-TW": "類別"},
+    "score": {"en": "Score", "zh-TW": "分數"},
+    "file": {"en": "File", "zh-TW": "檔案"},
+    "std": {"en": "± std", "zh-TW": "± 標準差"},
+    "pivot_title": {"en": "Scores (rows: categories, columns: models)", "zh-TW": "分數（列：類別，欄：模型）"},
+    "csv_page": {"en": "CSV of this page", "zh-TW": "本頁 CSV"},
+    "csv_all": {"en": "CSV of all categories", "zh-TW": "全部類別 CSV"},
+    "no_models": {"en": "No model selected. Select at least one model.", "zh-TW": "未選擇模型。請至少選擇一個模型。"},
+    # Δ
+    "delta_title": {"en": "Δ settings", "zh-TW": "Δ 設定"},
+    "baseline": {"en": "Baseline", "zh-TW": "基準模型"},
+    "candidates": {"en": "Candidates", "zh-TW": "比較模型"},
+    "dsort": {"en": "Sort Δ", "zh-TW": "Δ 排序"},
+    "dsort_abs_desc": {"en": "|Δ| high → low", "zh-TW": "|Δ| 高 → 低"},
+    "dsort_delta_desc": {"en": "Δ high → low (most improved)", "zh-TW": "Δ 高 → 低（進步最多）"},
+    "dsort_delta_asc": {"en": "Δ low → high (most regressed)", "zh-TW": "Δ 低 → 高（退步最多）"},
+    "dsort_name": {"en": "Category name", "zh-TW": "類別名稱"},
+    "dmin": {"en": "Minimum |Δ|", "zh-TW": "最小 |Δ|"},
+    "eps": {"en": "Tie tolerance ε", "zh-TW": "平手容差 ε"},
+    "topn": {"en": "Top/bottom N", "zh-TW": "前/後 N 名"},
+    "summary_title": {"en": "Summary per candidate", "zh-TW": "各比較模型摘要"},
+    "summary_note": {"en": "The summary covers all {n} paired categories, regardless of the minimum |Δ|.",
+                     "zh-TW": "摘要涵蓋全部 {n} 個配對類別，不受最小 |Δ| 影響。"},
+    "mean_delta": {"en": "Mean Δ", "zh-TW": "平均 Δ"},
+    "median_delta": {"en": "Median Δ", "zh-TW": "中位數 Δ"},
+    "wlt": {"en": "W / L / T", "zh-TW": "勝 / 負 / 平"},
+    "coverage": {"en": "Coverage", "zh-TW": "涵蓋率"},
+    "candidate": {"en": "Candidate", "zh-TW": "比較模型"},
+    "baseline_score": {"en": "Baseline score", "zh-TW": "基準分數"},
+    "candidate_score": {"en": "Candidate score", "zh-TW": "比較分數"},
+    "delta": {"en": "Δ", "zh-TW": "Δ"},
+    "within_noise": {"en": "within run noise", "zh-TW": "在重複測量誤差內"},
+    "ranking_title": {"en": "Δ per category", "zh-TW": "各類別 Δ"},
+    "capped": {"en": "{candidate}: showing the {shown} largest |Δ| of {total}.",
+               "zh-TW": "{candidate}：顯示 {total} 個中 |Δ| 最大的 {shown} 個。"},
+    "hidden_by_min": {"en": "{hidden} row(s) with |Δ| below {min} are hidden.",
+                      "zh-TW": "已隱藏 {hidden} 列 |Δ| 小於 {min} 的資料。"},
+    "top_title": {"en": "Top {n} (most improved)", "zh-TW": "前 {n} 名（進步最多）"},
+    "bottom_title": {"en": "Bottom {n} (most regressed)", "zh-TW": "後 {n} 名（退步最多）"},
+    "csv_ranking": {"en": "CSV: ranking", "zh-TW": "CSV：排名"},
+    "csv_summary": {"en": "CSV: summary", "zh-TW": "CSV：摘要"},
+    "csv_topbottom": {"en": "CSV: top/bottom N", "zh-TW": "CSV：前/後 N 名"},
+    "msg_no_data": {"en": "No scores in this dataset.", "zh-TW": "此資料集沒有分數。"},
+    "msg_no_baseline": {"en": "The baseline “{baseline}” has no scores in dataset “{dataset}”. Choose another "
+                              "baseline or dataset.",
+                        "zh-TW": "基準模型「{baseline}」在資料集「{dataset}」中沒有分數。請選擇其他基準模型或資料集。"},
+    "msg_no_candidates": {"en": "No candidate chosen. Pick at least one candidate to compare with the baseline.",
+                          "zh-TW": "尚未選擇比較模型。請至少選擇一個模型與基準比較。"},
+    "msg_no_paired": {"en": "The candidates share no category with the baseline in this dataset, so there is "
+                            "nothing to compare.",
+                      "zh-TW": "比較模型在此資料集中與基準模型沒有共同類別，無從比較。"},
+    "msg_no_rows": {"en": "Every row is hidden by the minimum |Δ|; lower it to see rows.",
+                    "zh-TW": "所有列都被最小 |Δ| 隱藏；請降低它以顯示資料。"},
+    # heatmaps
+    "heatmap_scores": {"en": "Scores: models × categories", "zh-TW": "分數：模型 × 類別"},
+    "heatmap_delta": {"en": "Δ vs baseline “{baseline}”", "zh-TW": "相對基準「{baseline}」的 Δ"},
+    # link
+    "link_title": {"en": "Link to this view", "zh-TW": "此畫面的連結"},
+    "copy_link": {"en": "Copy link", "zh-TW": "複製連結"},
+    "copied": {"en": "Copied", "zh-TW": "已複製"},
+}
+
+
+def t(key: str, lang: str = "en", **fmt: object) -> str:
+    """The text of `key` in `lang` (English when missing), formatted with `fmt`."""
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    text = entry.get(lang) or entry["en"]
+    return text.format(**fmt) if fmt else text

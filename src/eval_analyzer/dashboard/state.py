@@ -1,0 +1,101 @@
+"""Session state: one `param.Parameterized` class per concern (SPEC §2, STYLE 4).
+
+These classes hold settings only; the frames derived from them live in `analysis.Analysis`, and the widgets that
+edit them live in the views. Every instance belongs to one browser session (`app.create_app` builds fresh ones).
+"""
+
+from __future__ import annotations
+
+import param
+
+from eval_analyzer.core.delta import DEFAULT_TOP_N, DELTA_SORTS
+from eval_analyzer.core.errors import Problem
+from eval_analyzer.core.loader import Limits, load_files
+from eval_analyzer.core.overview import DEFAULT_PAGE_SIZE, FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
+from eval_analyzer.core.scores import SCALES
+from eval_analyzer.core.table import LoadedData, empty_loaded_data
+
+#: Tab keys, in display order. "station" only appears when a station is configured.
+TABS = ("overview", "delta", "heatmap", "files", "station")
+LANGUAGES = ("en", "zh-TW")
+#: Default threshold on the unit scale: the middle of the range, a neutral starting point.
+DEFAULT_THRESHOLD = 0.5
+
+
+class DataState(param.Parameterized):
+    """The files of this session and what `core` made of them."""
+
+    files = param.List(default=[], doc="(name, bytes) pairs in load order; re-adding a name replaces that file")
+    loaded = param.ClassSelector(class_=LoadedData, doc="What core.loader.load_files made of `files`")
+    extra_problems = param.List(default=[], item_type=Problem,
+                                doc="Problems that are not about one loaded file (URL sources that failed, …)")
+    busy = param.Boolean(default=False, doc="True while files are being read, for the progress indication")
+    busy_message = param.String(default="", doc="What is being read right now")
+    limits = param.ClassSelector(class_=Limits, default=Limits(), doc="Per-file and total size limits")
+
+    def __init__(self, **params):
+        params.setdefault("loaded", empty_loaded_data())
+        super().__init__(**params)
+        if self.files:
+            self._load()
+
+    def add_files(self, pairs: list[tuple[str, bytes]]) -> None:
+        """Add (name, bytes) pairs: the one entry point for upload, station loading and URL sources."""
+        incoming = {name: data for name, data in pairs}
+        kept = [(name, data) for name, data in self.files if name not in incoming]
+        self.files = kept + list(incoming.items())
+
+    def remove_file(self, name: str) -> None:
+        self.files = [(other, data) for other, data in self.files if other != name]
+
+    @param.depends("files", watch=True)
+    def _load(self) -> None:
+        self.busy = True
+        try:
+            self.loaded = load_files(self.files, self.limits)
+        finally:
+            self.busy = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.extra_problems, *self.loaded.problems]
+
+
+class OverviewSettings(param.Parameterized):
+    """What the Overview shows (SPEC §4.1)."""
+
+    dataset = param.String(default="", doc="Selected dataset; empty when nothing is loaded")
+    models = param.List(default=[], item_type=str, doc="Shown source labels, in load order; set to all on load")
+    scale = param.Selector(default=1, objects=list(SCALES), doc="Display scale: 1 → 0–1, 100 → 0–100")
+    sort = param.Selector(default="mean_desc", objects=list(SORT_MODES), doc="Category order")
+    page_size = param.Selector(default=DEFAULT_PAGE_SIZE, objects=list(PAGE_SIZES), doc="Categories per page")
+    page = param.Integer(default=1, bounds=(1, None), doc="1-based page; clamped to the last page when shown")
+
+
+class FilterSettings(param.Parameterized):
+    """Score-threshold filter (SPEC §4.2). The threshold is in the display scale."""
+
+    on = param.Boolean(default=False, doc="Whether the filter applies")
+    op = param.Selector(default="ge", objects=list(OPERATORS), doc="ge: score ≥ threshold; le: score ≤ threshold")
+    mode = param.Selector(default="any", objects=list(FILTER_MODES),
+                          doc="any: some shown model meets it; model: the chosen model meets it")
+    threshold = param.Number(default=DEFAULT_THRESHOLD, bounds=(0, None), doc="Threshold in the display scale")
+    model = param.String(default="", doc="The model of mode 'model' (a source label of the dataset)")
+
+
+class DeltaSettings(param.Parameterized):
+    """Baseline Δ analysis (SPEC §4.3). min |Δ| and ε are in the display scale."""
+
+    baseline = param.String(default="", doc="Baseline source label")
+    candidates = param.List(default=[], item_type=str, doc="Candidate source labels (never the baseline)")
+    sort = param.Selector(default="abs_desc", objects=list(DELTA_SORTS), doc="Ranking order")
+    min_delta = param.Number(default=0.0, bounds=(0, None), doc="Hide ranking rows with |Δ| below this")
+    eps = param.Number(default=0.0, bounds=(0, None), doc="Tie tolerance: |Δ| ≤ ε counts as a tie")
+    top_n = param.Integer(default=DEFAULT_TOP_N, bounds=(1, 1000), doc="N of the top/bottom-N lists")
+
+
+class UIState(param.Parameterized):
+    """Which tab is open and in which language the page is written."""
+
+    tab = param.Selector(default="overview", objects=list(TABS), doc="Open tab")
+    lang = param.Selector(default="en", objects=list(LANGUAGES), doc="Interface language")

@@ -1,0 +1,46 @@
+"""What every view shares: the session's `Analysis`, the language, and two-way widget binding."""
+
+from __future__ import annotations
+
+import panel as pn
+import param
+
+from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard.i18n import t
+
+
+def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, from_widget=lambda v: v,
+         event: str = "value") -> None:
+    """Keep `widget.value` and `obj.<name>` equal in both directions (param skips equal values, so no loop)."""
+    widget.value = to_widget(getattr(obj, name))
+
+    def _from_widget(change):
+        setattr(obj, name, from_widget(change.new))
+
+    def _to_widget(change):
+        value = to_widget(change.new)
+        if widget.value != value:
+            widget.value = value
+
+    widget.param.watch(_from_widget, event)
+    obj.param.watch(_to_widget, name)
+
+
+class View(pn.viewable.Viewer):
+    """Base of every view: holds the session state; subclasses build their layout once in `__init__`."""
+
+    analysis = param.ClassSelector(class_=Analysis, doc="The session's derived data and settings")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.analysis.ui.param.watch(lambda _e: self.relabel(), "lang")
+
+    @property
+    def lang(self) -> str:
+        return self.analysis.ui.lang
+
+    def t(self, key: str, **fmt) -> str:
+        return t(key, self.lang, **fmt)
+
+    def relabel(self) -> None:
+        """Rewrite every text after a language switch; subclasses extend it."""

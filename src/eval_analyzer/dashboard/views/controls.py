@@ -1,0 +1,250 @@
+"""Sidebar controls: loading files, overview settings, the threshold filter, Δ settings, language.
+
+Each control edits one parameter of a settings class; none of them computes anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import panel as pn
+
+from eval_analyzer.core.delta import DELTA_SORTS
+from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
+from eval_analyzer.dashboard.htmltext import esc, message
+from eval_analyzer.dashboard.state import LANGUAGES
+from eval_analyzer.dashboard.views.base import View, bind
+
+#: File types offered by the browser's file picker (detection is still by content).
+ACCEPT = ".json,.jsonl,.csv,.zip"
+LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
+
+
+def _options(view: View, prefix: str, values) -> dict[str, object]:
+    return {view.t(f"{prefix}{value}"): value for value in values}
+
+
+class LoadView(View):
+    """Multi-file upload, a progress indication while reading, and a one-line summary of what loaded."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.title = pn.pane.HTML("", margin=(0, 5))
+        self.upload = pn.widgets.FileInput(accept=ACCEPT, multiple=True, css_classes=["ea-upload"],
+                                           sizing_mode="stretch_width")
+        self.spinner = pn.indicators.LoadingSpinner(value=False, size=20, visible=False)
+        self.status = pn.pane.HTML("", css_classes=["ea-load-status"], sizing_mode="stretch_width")
+        self.upload.param.watch(self._on_upload, "value")
+        data = self.analysis.data
+        data.param.watch(lambda _e: self._refresh(), ["loaded", "busy", "busy_message", "extra_problems"])
+        self._layout = pn.Column(self.title, self.upload, pn.Row(self.spinner, self.status),
+                                 sizing_mode="stretch_width")
+        self.relabel()
+
+    async def _on_upload(self, event) -> None:
+        if not event.new:
+            return
+        values = event.new if isinstance(event.new, list) else [event.new]
+        names = self.upload.filename if isinstance(self.upload.filename, list) else [self.upload.filename]
+        pairs = [(str(name), bytes(value)) for name, value in zip(names, values, strict=False)]
+        data = self.analysis.data
+        data.busy_message = self.t("reading", n=len(pairs))
+        data.busy = True
+        await asyncio.sleep(0.05)  # let the browser show the indication before the (blocking) read
+        try:
+            data.add_files(pairs)
+        finally:
+            data.busy_message = ""
+            data.busy = False
+
+    def _refresh(self) -> None:
+        data = self.analysis.data
+        self.spinner.value = self.spinner.visible = data.busy
+        if data.busy:
+            self.status.object = f'<span class="ea-busy">{esc(data.busy_message)}</span>'
+            return
+        loaded = data.loaded
+        text = self.t("loaded_summary", files=len(data.files), sources=len(loaded.sources),
+                      datasets=len(loaded.datasets))
+        parts = [f'<div class="ea-loaded">{esc(text)}</div>']
+        serious = [p for p in data.problems if p.severity in ("error", "warning")]
+        if serious:
+            parts.append(message(self.t("problems_summary", n=len(serious)), "warning", "ea-problems-summary"))
+        self.status.object = "".join(parts)
+
+    def relabel(self) -> None:
+        self.title.object = f"<b>{esc(self.t('load_title'))}</b><br><small>{esc(self.t('load_help'))}</small>"
+        self._refresh()
+
+    def __panel__(self):
+        return self._layout
+
+
+class SettingsView(View):
+    """Dataset, models, scale, sort, page size and language."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        a = self.analysis
+        ov = a.overview
+        self.dataset = pn.widgets.Select(options=list(a.datasets), css_classes=["ea-w-ds"],
+                                         sizing_mode="stretch_width")
+        bind(self.dataset, ov, "dataset")
+        # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
+        self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
+        bind(self.models, ov, "models")
+        self.scale = pn.widgets.RadioButtonGroup(options={"0–1": 1, "0–100": 100}, css_classes=["ea-w-scale"],
+                                                 button_type="default")
+        bind(self.scale, ov, "scale")
+        self.sort = pn.widgets.Select(css_classes=["ea-w-sort"], sizing_mode="stretch_width")
+        self.size = pn.widgets.Select(options={str(n): n for n in PAGE_SIZES}, css_classes=["ea-w-size"],
+                                      sizing_mode="stretch_width")
+        bind(self.size, ov, "page_size")
+        self.lang_select = pn.widgets.Select(options={LANGUAGE_NAMES[k]: k for k in LANGUAGES},
+                                             css_classes=["ea-w-lang"], sizing_mode="stretch_width")
+        bind(self.lang_select, a.ui, "lang")
+        a.param.watch(lambda e: setattr(self.dataset, "options", list(e.new)), "datasets")
+        a.param.watch(self._on_sources, "sources")
+        self._sort_bound = False
+        self.models_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
+        self.scale_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
+        self._layout = pn.Column(self.dataset, self.models_label, self.models, self.scale_label, self.scale,
+                                 self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
+        self.relabel()
+
+    def _on_sources(self, event) -> None:
+        self.models.options = list(event.new)
+        self.models.value = list(self.analysis.overview.models)
+
+    def relabel(self) -> None:
+        self.sort.options = _options(self, "sort_", SORT_MODES)
+        if not self._sort_bound:
+            bind(self.sort, self.analysis.overview, "sort")
+            self._sort_bound = True
+        for widget, key in ((self.dataset, "dataset"), (self.models, "models"), (self.sort, "sort"),
+                            (self.size, "page_size"), (self.lang_select, "language")):
+            widget.name = self.t(key)
+        self.models_label.object = f"<label>{esc(self.t('models'))}</label>"
+        self.scale_label.object = f"<label>{esc(self.t('scale'))}</label>"
+
+    def __panel__(self):
+        return self._layout
+
+
+class FilterView(View):
+    """Threshold filter (SPEC §4.2): on/off, operator, mode, threshold slider following the scale, model."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        a = self.analysis
+        f = a.filter
+        self.on = pn.widgets.Checkbox(css_classes=["ea-w-thr-on"])
+        bind(self.on, f, "on")
+        self.op = pn.widgets.RadioButtonGroup(css_classes=["ea-w-op"])
+        self.mode = pn.widgets.RadioButtonGroup(css_classes=["ea-w-mode"])
+        self.threshold = pn.widgets.EditableFloatSlider(start=0, end=1, fixed_start=0, fixed_end=1, step=0.01,
+                                                        css_classes=["ea-w-thr"], sizing_mode="stretch_width")
+        self._sync_threshold()
+        # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
+        self.threshold.param.watch(lambda e: setattr(f, "threshold", float(e.new)), "value_throttled")
+        f.param.watch(lambda _e: self._sync_threshold(), "threshold")
+        self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
+                                       sizing_mode="stretch_width")
+        bind(self.model, f, "model")
+        a.overview.param.watch(lambda _e: self._sync_threshold(), "scale")
+        a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
+        f.param.watch(lambda _e: self._visibility(), ["on", "mode"])
+        self._bound = False
+        self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.model, collapsed=False,
+                            sizing_mode="stretch_width", css_classes=["ea-filter-card"])
+        self.relabel()
+        self._visibility()
+
+    def _sync_threshold(self) -> None:
+        """Slider range and step follow the scale; widen the bounds first so the value is never out of range."""
+        scale = self.analysis.overview.scale
+        value = min(max(0.0, float(self.analysis.filter.threshold)), float(scale))
+        widest = max(scale, self.threshold.fixed_end or 0, value)
+        self.threshold.param.update(fixed_end=widest, end=widest)
+        if self.threshold.value != value:
+            self.threshold.value = value
+        self.threshold.param.update(fixed_end=scale, end=scale, step=0.01 if scale == 1 else 1)
+
+    def _visibility(self) -> None:
+        f = self.analysis.filter
+        for widget in (self.op, self.mode, self.threshold):
+            widget.disabled = not f.on
+        self.model.visible = f.mode == "model"
+        self.model.disabled = not f.on
+
+    def relabel(self) -> None:
+        self.op.options = _options(self, "op_", OPERATORS)
+        self.mode.options = _options(self, "mode_", FILTER_MODES)
+        if not self._bound:
+            bind(self.op, self.analysis.filter, "op")
+            bind(self.mode, self.analysis.filter, "mode")
+            self._bound = True
+        self.on.name = self.t("filter_on")
+        self.threshold.name = self.t("threshold")
+        self.model.name = self.t("filter_model")
+        self.card.title = self.t("filter_title")
+
+    def __panel__(self):
+        return self.card
+
+
+class DeltaSettingsView(View):
+    """Baseline, candidates (never the baseline), Δ sort, min |Δ|, ε and N."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        a = self.analysis
+        d = a.delta
+        self.baseline = pn.widgets.Select(css_classes=["ea-w-base"], sizing_mode="stretch_width")
+        self.candidates = pn.widgets.CheckBoxGroup(css_classes=["ea-w-cands"])
+        self._options()
+        bind(self.baseline, d, "baseline")
+        bind(self.candidates, d, "candidates")
+        self.sort = pn.widgets.Select(css_classes=["ea-w-dsort"], sizing_mode="stretch_width")
+        self.min_delta = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-dmin"],
+                                               sizing_mode="stretch_width")
+        bind(self.min_delta, d, "min_delta", from_widget=lambda v: max(0.0, float(v or 0)))
+        self.eps = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-eps"], sizing_mode="stretch_width")
+        bind(self.eps, d, "eps", from_widget=lambda v: max(0.0, float(v or 0)))
+        self.top_n = pn.widgets.IntInput(start=1, end=1000, css_classes=["ea-w-topn"], sizing_mode="stretch_width")
+        bind(self.top_n, d, "top_n", from_widget=lambda v: min(1000, max(1, int(v or 1))))
+        a.param.watch(lambda _e: self._options(), "sources")
+        d.param.watch(lambda _e: self._options(), "baseline")
+        a.overview.param.watch(lambda _e: self._steps(), "scale")
+        self._bound = False
+        self.candidates_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
+        self.card = pn.Card(self.baseline, self.candidates_label, self.candidates, self.sort, self.min_delta, self.eps, self.top_n,
+                            sizing_mode="stretch_width", css_classes=["ea-delta-card"])
+        self._steps()
+        self.relabel()
+
+    def _options(self) -> None:
+        a = self.analysis
+        self.baseline.options = list(a.sources)
+        if a.delta.baseline in a.sources:
+            self.baseline.value = a.delta.baseline
+        self.candidates.options = [name for name in a.sources if name != a.delta.baseline]
+        self.candidates.value = [name for name in a.delta.candidates if name in self.candidates.options]
+
+    def _steps(self) -> None:
+        step = 0.01 if self.analysis.overview.scale == 1 else 0.5
+        self.min_delta.step = self.eps.step = step
+
+    def relabel(self) -> None:
+        self.sort.options = _options(self, "dsort_", DELTA_SORTS)
+        if not self._bound:
+            bind(self.sort, self.analysis.delta, "sort")
+            self._bound = True
+        for widget, key in ((self.baseline, "baseline"), (self.candidates, "candidates"), (self.sort, "dsort"),
+                            (self.min_delta, "dmin"), (self.eps, "eps"), (self.top_n, "topn")):
+            widget.name = self.t(key)
+        self.candidates_label.object = f"<label>{esc(self.t('candidates'))}</label>"
+        self.card.title = self.t("delta_title")
+
+    def __panel__(self):
+        return self.card

@@ -1,0 +1,159 @@
+"""Δ analysis tab (SPEC §4.3): summary, faceted diverging bars, top/bottom-N, three CSVs, clear messages."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+
+from eval_analyzer.core.export import safe_filename, to_csv_bytes
+from eval_analyzer.dashboard import charts
+from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
+from eval_analyzer.dashboard.views.base import View
+
+RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
+
+
+class DeltaView(View):
+    """Reads the Δ frames of `Analysis`; owns no settings (they live in the sidebar)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.message = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-message"])
+        self.summary_title = pn.pane.HTML("")
+        self.summary = pn.pane.HTML("", css_classes=["ea-summary-pane"], sizing_mode="stretch_width")
+        self.ranking_title = pn.pane.HTML("")
+        self.notes = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-notes"])
+        self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-delta-chart"])
+        self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
+        self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
+        self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
+        self.bottom_card = pn.Card(self.bottom, collapsed=False, sizing_mode="stretch_width",
+                                   css_classes=["ea-bottom-card"])
+        self.csv_ranking = pn.widgets.FileDownload(callback=self._csv_ranking, filename="ranking.csv",
+                                                   css_classes=["ea-csv-ranking"], button_type="primary", width=200)
+        self.csv_summary = pn.widgets.FileDownload(callback=self._csv_summary, filename="summary.csv",
+                                                   css_classes=["ea-csv-summary"], button_type="primary", width=200)
+        self.csv_topbottom = pn.widgets.FileDownload(callback=self._csv_topbottom, filename="topbottom.csv",
+                                                     css_classes=["ea-csv-topbottom"], button_type="primary",
+                                                     width=200)
+        self.body = pn.Column(
+            self.summary_title, self.summary,
+            pn.Row(self.csv_ranking, self.csv_summary, self.csv_topbottom),
+            self.ranking_title, self.notes, self.chart,
+            pn.Row(self.top_card, self.bottom_card, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+        )
+        self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
+        self._dirty = True
+        self.analysis.param.watch(lambda _e: self._changed(), "delta_version")
+        self.analysis.ui.param.watch(lambda _e: self._on_tab(), "tab")
+        self.relabel()
+
+    # -- CSV --------------------------------------------------------------------------------------------------
+
+    def _ranking_frame(self) -> pd.DataFrame:
+        return self.analysis.ranking[RANKING_COLUMNS]
+
+    def _topbottom_frame(self) -> pd.DataFrame:
+        a = self.analysis
+        top = a.top[RANKING_COLUMNS].assign(list="top")
+        bottom = a.bottom[RANKING_COLUMNS].assign(list="bottom")
+        frame = pd.concat([top, bottom], ignore_index=True)
+        return frame[["list", *RANKING_COLUMNS]]
+
+    def _name(self, part: str) -> str:
+        a = self.analysis
+        return safe_filename("delta", a.overview.dataset, part, f"vs_{a.delta.baseline}", f"scale{a.overview.scale}")
+
+    def _csv_ranking(self) -> io.BytesIO:
+        return io.BytesIO(to_csv_bytes(self._ranking_frame()))
+
+    def _csv_summary(self) -> io.BytesIO:
+        return io.BytesIO(to_csv_bytes(self.analysis.summary))
+
+    def _csv_topbottom(self) -> io.BytesIO:
+        return io.BytesIO(to_csv_bytes(self._topbottom_frame()))
+
+    # -- rendering --------------------------------------------------------------------------------------------
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.analysis.ui.tab == "delta":
+            self.refresh()
+
+    def _on_tab(self) -> None:
+        if self.analysis.ui.tab == "delta" and self._dirty:
+            self.refresh()
+
+    def _status_message(self) -> str:
+        a = self.analysis
+        status = a.delta_status
+        if status == "ok":
+            return ""
+        key = {"no_data": "msg_no_data", "no_baseline": "msg_no_baseline", "no_candidates": "msg_no_candidates",
+               "no_paired": "msg_no_paired"}[status]
+        if not a.datasets:
+            key = "nothing_loaded"
+        text = self.t(key, baseline=a.delta.baseline, dataset=a.overview.dataset)
+        return message(text, "warning", f"ea-msg-{status.replace('_', '-')}")
+
+    def _rows_table(self, frame: pd.DataFrame, css: str) -> str:
+        digits = digits_for(self.analysis.overview.scale)
+        rows = [[cat, cand, number(b, digits), number(c, digits), number(d, digits, signed=True)]
+                for cat, cand, b, c, d in frame[["category", "candidate", "baseline_score", "candidate_score",
+                                                 "delta"]].itertuples(index=False)]
+        headers = [self.t(k) for k in ("category", "candidate", "baseline_score", "candidate_score", "delta")]
+        return table(headers, rows, css)
+
+    def refresh(self) -> None:
+        self._dirty = False
+        a = self.analysis
+        self.message.object = self._status_message()
+        ok = a.delta_status == "ok"
+        self.body.visible = ok
+        if not ok:
+            return
+        scale = a.overview.scale
+        digits = digits_for(scale)
+        summary = a.summary
+        rows = [[cand, number(mean, digits, True), number(median, digits, True), f"{w} / {lo} / {ti}",
+                 f"{p}/{tot}"]
+                for cand, mean, median, w, lo, ti, p, tot in summary[
+                    ["candidate", "mean_delta", "median_delta", "wins", "losses", "ties", "paired", "total"]
+                ].itertuples(index=False)]
+        headers = [self.t(k) for k in ("candidate", "mean_delta", "median_delta", "wlt", "coverage")]
+        paired = int(summary["paired"].max()) if len(summary) else 0
+        self.summary.object = (table(headers, rows, "ea-summary")
+                               + f'<p class="ea-summary-note">{esc(self.t("summary_note", n=paired))}</p>')
+        candidates = list(summary["candidate"])
+        layout, capped = charts.delta_facets(a.ranking, candidates, scale, self.lang)
+        notes = [self.t("capped", candidate=c, shown=s, total=n) for c, s, n in capped]
+        hidden = len(a.delta_all) - len(a.ranking)
+        if hidden:
+            notes.append(self.t("hidden_by_min", hidden=hidden, min=f"{a.delta.min_delta:g}"))
+        note_html = "".join(f'<div class="ea-note">{esc(note)}</div>' for note in notes)
+        if not len(a.ranking):
+            note_html += message(self.t("msg_no_rows"), "info", "ea-msg-no-rows")
+        self.notes.object = note_html
+        self.chart.object = layout
+        self.chart.visible = bool(len(a.ranking))
+        self.top.object = self._rows_table(a.top, "ea-top")
+        self.bottom.object = self._rows_table(a.bottom, "ea-bottom")
+        self.csv_ranking.filename = self._name("ranking")
+        self.csv_summary.filename = self._name("summary")
+        self.csv_topbottom.filename = self._name(f"top{a.delta.top_n}")
+        self.top_card.title = self.t("top_title", n=a.delta.top_n)
+        self.bottom_card.title = self.t("bottom_title", n=a.delta.top_n)
+
+    def relabel(self) -> None:
+        self.summary_title.object = f"<b>{esc(self.t('summary_title'))}</b>"
+        self.ranking_title.object = f"<b>{esc(self.t('ranking_title'))}</b>"
+        self.csv_ranking.label = self.t("csv_ranking")
+        self.csv_summary.label = self.t("csv_summary")
+        self.csv_topbottom.label = self.t("csv_topbottom")
+        self.refresh()
+
+    def __panel__(self):
+        return self._layout

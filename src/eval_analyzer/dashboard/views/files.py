@@ -1,0 +1,64 @@
+"""Files & problems tab: what each file gave (sources, number of scores), every problem in plain words, and a
+button to remove a file."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from eval_analyzer.core.errors import Problem
+from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.views.base import View
+
+_SEVERITY_COLOURS = {"error": "#a30000", "warning": "#8a4b00", "notice": "#555"}
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} kB"
+
+
+class FilesView(View):
+    """Rebuilt whenever the loaded data changes (a handful of rows, so rebuilding is cheap)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self._layout = pn.Column(sizing_mode="stretch_width", css_classes=["ea-files"])
+        self.analysis.data.param.watch(lambda _e: self.refresh(), ["loaded", "extra_problems"])
+        self.refresh()
+
+    def _problem_html(self, problem: Problem) -> str:
+        colour = _SEVERITY_COLOURS.get(problem.severity, "#333")
+        where = f" ({esc(problem.where)})" if problem.where else ""
+        fix = (f' <span class="ea-fix">{esc(self.t("what_to_do"))} {esc(problem.fix)}</span>'
+               if problem.fix else "")
+        return (f'<li class="ea-problem ea-problem-{esc(problem.severity)}"><b style="color:{colour}">'
+                f'{esc(self.t("severity_" + problem.severity))}</b>: <span class="ea-problem-file">'
+                f'{esc(problem.file)}</span>{where}: {esc(problem.what)}{fix}</li>')
+
+    def refresh(self) -> None:
+        data = self.analysis.data
+        rows = []
+        if data.extra_problems:
+            items = "".join(self._problem_html(p) for p in data.extra_problems)
+            rows.append(pn.pane.HTML(f'<ul class="ea-extra-problems">{items}</ul>', sizing_mode="stretch_width"))
+        if not data.loaded.files:
+            rows.append(pn.pane.HTML(f'<p class="ea-no-files">{esc(self.t("no_files"))}</p>'))
+        for report in data.loaded.files:
+            sources = ", ".join(report.sources) or "—"
+            problems = "".join(self._problem_html(p) for p in report.problems)
+            body = (f'<div class="ea-file" data-file="{esc(report.name)}"><b class="ea-file-name">'
+                    f'{esc(report.name)}</b> <small>({_size(report.size)})</small><br>'
+                    f'{esc(self.t("file_sources"))}: <span class="ea-file-sources">{esc(sources)}</span> · '
+                    f'{esc(self.t("file_scores"))}: <span class="ea-file-scores">{report.n_scores}</span>'
+                    + (f'<ul class="ea-file-problems">{problems}</ul>' if problems else "") + "</div>")
+            button = pn.widgets.Button(name=self.t("remove"), button_type="light", width=90,
+                                       css_classes=["ea-remove"])
+            button.on_click(lambda _e, name=report.name: self.analysis.data.remove_file(name))
+            rows.append(pn.Row(pn.pane.HTML(body, sizing_mode="stretch_width"), button,
+                               sizing_mode="stretch_width", styles={"border-bottom": "1px solid #eee"}))
+        self._layout[:] = rows
+
+    def relabel(self) -> None:
+        self.refresh()
+
+    def __panel__(self):
+        return self._layout

@@ -1,0 +1,57 @@
+"""Heatmaps tab (SPEC §4.4): scores models × categories, and Δ vs the baseline on a diverging map."""
+
+from __future__ import annotations
+
+import panel as pn
+
+from eval_analyzer.core.delta import delta_matrix
+from eval_analyzer.core.overview import heatmap_matrix
+from eval_analyzer.dashboard import charts
+from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.views.base import View
+
+
+class HeatmapView(View):
+    """Drawn only while its tab is open (two large figures are the slowest thing to render)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.scores_title = pn.pane.HTML("")
+        self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
+        self.delta_title = pn.pane.HTML("")
+        self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
+        self._layout = pn.Column(self.scores_title, self.scores, self.delta_title, self.delta,
+                                 sizing_mode="stretch_width")
+        self._dirty = True
+        self.analysis.param.watch(lambda _e: self._changed(), ["overview_version", "delta_version"])
+        self.analysis.ui.param.watch(lambda _e: self._changed(), "tab")
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.analysis.ui.tab == "heatmap":
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._dirty = False
+        a = self.analysis
+        scale = a.overview.scale
+        self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
+        wide = a.sorted_wide
+        if wide is not None and wide.size:
+            self.scores.object = charts.score_heatmap(heatmap_matrix(wide, scale), scale, self.lang)
+            self.scores.visible = True
+        else:
+            self.scores.visible = False
+        ok = a.delta_status == "ok" and len(a.delta_all)
+        self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>"
+                                   if ok else "")
+        if ok:
+            order = [c for c in a.wide_all.index if c in set(a.delta_all["category"])]
+            self.delta.object = charts.delta_heatmap(delta_matrix(a.delta_all, order), scale, self.lang)
+        self.delta.visible = bool(ok)
+
+    def relabel(self) -> None:
+        self._changed()
+
+    def __panel__(self):
+        return self._layout

@@ -1,0 +1,130 @@
+"""Overview tab (SPEC §4.1, §4.2): grouped bars of one page, overall averages, pager, pivot table, CSV."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import panel as pn
+
+from eval_analyzer.core.export import safe_filename, to_csv_bytes
+from eval_analyzer.core.overview import pivot_table
+from eval_analyzer.dashboard import charts
+from eval_analyzer.dashboard.htmltext import digits_for, esc, frame_table, message, number, table
+from eval_analyzer.dashboard.views.base import View
+
+
+def threshold_text(value: float, scale: int) -> str:
+    return f"{value:g}" if scale == 100 else f"{value:.2f}"
+
+
+class OverviewView(View):
+    """Reads `Analysis.page_wide` / `sorted_wide` / `overall`; sets only `overview.page` (its pager)."""
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        self.message = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-ov-message"])
+        self.prev = pn.widgets.Button(css_classes=["ea-prev"], width=120)
+        self.next = pn.widgets.Button(css_classes=["ea-next"], width=120)
+        self.prev.on_click(lambda _e: self._step(-1))
+        self.next.on_click(lambda _e: self._step(+1))
+        self.range = pn.pane.HTML("", css_classes=["ea-range-pane"], margin=(12, 10))
+        self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-ov-chart"])
+        self.overall_title = pn.pane.HTML("")
+        self.overall = pn.pane.HTML("", css_classes=["ea-overall-pane"])
+        self.pivot_title = pn.pane.HTML("")
+        self.pivot = pn.pane.HTML("", css_classes=["ea-pivot-pane"], sizing_mode="stretch_width",
+                                  styles={"overflow-x": "auto"})
+        self.csv_page = pn.widgets.FileDownload(callback=self._csv_page, filename="page.csv",
+                                                css_classes=["ea-csv-page"], button_type="primary", width=220)
+        self.csv_all = pn.widgets.FileDownload(callback=self._csv_all, filename="all.csv",
+                                               css_classes=["ea-csv-all"], button_type="primary", width=220)
+        self._layout = pn.Column(
+            self.message,
+            pn.Row(self.prev, self.next, self.range),
+            pn.Column(self.chart, sizing_mode="stretch_width", styles={"overflow-x": "auto"}),
+            self.overall_title, self.overall,
+            pn.Row(self.csv_page, self.csv_all),
+            self.pivot_title, self.pivot,
+            sizing_mode="stretch_width",
+        )
+        self.analysis.param.watch(lambda _e: self.refresh(), "overview_version")
+        self.relabel()
+
+    # -- events -----------------------------------------------------------------------------------------------
+
+    def _step(self, step: int) -> None:
+        info = self.analysis.page_info
+        self.analysis.overview.page = min(max(1, info.page + step), info.pages)
+
+    def _pivot(self, wide: pd.DataFrame) -> pd.DataFrame:
+        return pivot_table(wide, self.analysis.overview.scale)
+
+    def _csv_page(self) -> io.BytesIO:
+        return io.BytesIO(to_csv_bytes(self._pivot(self.analysis.page_wide)))
+
+    def _csv_all(self) -> io.BytesIO:
+        return io.BytesIO(to_csv_bytes(self._pivot(self.analysis.sorted_wide)))
+
+    # -- rendering --------------------------------------------------------------------------------------------
+
+    def _message(self) -> str:
+        a = self.analysis
+        f, scale = a.filter, a.overview.scale
+        if not a.datasets:
+            return message(self.t("nothing_loaded"), "info", "ea-msg-empty")
+        if not a.overview.models:
+            return message(self.t("no_models"), "warning", "ea-msg-no-models")
+        if not f.on:
+            return ""
+        who = self.t("who_any") if f.mode == "any" else self.t("who_model", model=f.model)
+        op = "≥" if f.op == "ge" else "≤"
+        value = threshold_text(f.threshold, scale)
+        if a.filter_empty:
+            hint = self.t("hint_lower" if f.op == "ge" else "hint_raise")
+            return message(self.t("no_match", who=who, op=op, threshold=value, hint=hint), "warning",
+                           "ea-msg-no-match")
+        total = len(a.wide_all) if a.wide_all is not None else 0
+        return message(self.t("filter_active", who=who, op=op, threshold=value, n=a.page_info.total, total=total),
+                       "info", "ea-msg-filter")
+
+    def refresh(self) -> None:
+        a = self.analysis
+        scale, info = a.overview.scale, a.page_info
+        digits = digits_for(scale)
+        self.message.object = self._message()
+        self.prev.disabled = info.page <= 1
+        self.next.disabled = info.page >= info.pages
+        page_text = self.t("page_of", page=info.page, pages=info.pages)
+        range_text = self.t("range", first=info.first, last=info.last, total=info.total)
+        self.range.object = (f'<span class="ea-page">{esc(page_text)}</span> · '
+                             f'<span class="ea-range">{esc(range_text)}</span>')
+        page = a.page_wide if a.page_wide is not None else pd.DataFrame()
+        if len(page) and len(page.columns):
+            self.chart.object = charts.overview_bars(page, a.files_all, a.std_all, scale, self.lang)
+            self.chart.visible = True
+        else:
+            self.chart.visible = False
+        rows = []
+        if a.overall is not None:
+            for label, score, reported in a.overall[["source_label", "score", "reported"]].itertuples(index=False):
+                mark = self.t("reported") if reported else self.t("computed")
+                rows.append([label, number(score * scale if pd.notna(score) else score, digits), mark])
+        self.overall.object = table([self.t("model"), self.t("score"), ""], rows, "ea-overall")
+        pivot = self._pivot(page) if len(page) else pd.DataFrame(columns=["category"])
+        formats = {column: (lambda v, d=digits: number(v, d)) for column in pivot.columns if column != "category"}
+        self.pivot.object = frame_table(pivot, [self.t("category"), *map(str, pivot.columns[1:])], "ea-pivot",
+                                        formats)
+        dataset = a.overview.dataset
+        self.csv_page.filename = safe_filename("eval", dataset, f"page{info.page}", f"scale{scale}")
+        self.csv_all.filename = safe_filename("eval", dataset, "all", f"scale{scale}")
+
+    def relabel(self) -> None:
+        self.prev.name, self.next.name = self.t("prev"), self.t("next")
+        self.overall_title.object = f"<b>{esc(self.t('overall_title'))}</b>"
+        self.pivot_title.object = f"<b>{esc(self.t('pivot_title'))}</b>"
+        self.csv_page.label, self.csv_all.label = self.t("csv_page"), self.t("csv_all")
+        self.refresh()
+
+    def __panel__(self):
+        return self._layout
