@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from eval_analyzer.core.errors import Problem
 
@@ -19,9 +19,12 @@ OPENCOMPASS_SUMMARY = "opencompass-summary"
 LM_EVAL = "lm-eval"
 
 
-@dataclass
-class ScoreRow:
-    """One score of one category. `score` is on the unit scale (0–1) unless `unit_scale` is False."""
+class ScoreRow(NamedTuple):
+    """One score of one category. `score` is on the unit scale (0–1) unless `unit_scale` is False.
+
+    A NamedTuple, not a dataclass: tens of thousands are made per upload and pandas builds the score table
+    from tuples in C.
+    """
 
     dataset: str
     category: str
@@ -78,6 +81,8 @@ class SourceDocument:
 
 def as_finite_float(value: Any) -> float | None:
     """A real, finite number as float; None for bools, strings, NaN, ±inf and everything else."""
+    if type(value) is float:  # the common case first: this runs once per score
+        return value if math.isfinite(value) else None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     number = float(value)

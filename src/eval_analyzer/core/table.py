@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.document import SourceDocument
+from eval_analyzer.core.document import ScoreRow, SourceDocument
 from eval_analyzer.core.errors import Problem
 
 TABLE_COLUMNS = [
@@ -92,32 +93,22 @@ def _can_merge(doc: SourceDocument, taken: list[SourceDocument]) -> bool:
 
 
 def _table(documents: list[SourceDocument]) -> pd.DataFrame:
-    columns: dict[str, list] = {name: [] for name in TABLE_COLUMNS}
-    for doc in documents:
-        count = len(doc.rows)
-        for name, value in (("source_label", doc.source_label), ("model", doc.model), ("timestamp", doc.timestamp),
-                            ("format", doc.format), ("source_file", doc.source_file)):
-            columns[name].extend([value] * count)
-        for row in doc.rows:
-            columns["dataset"].append(row.dataset)
-            columns["category"].append(row.category)
-            columns["file"].append(row.file)
-            columns["score"].append(row.score)
-            columns["std"].append(row.std)
-            columns["n_runs"].append(max(1, len(row.run_scores)))
-            columns["run_scores"].append(row.run_scores)
-            columns["stderr"].append(row.stderr)
-            columns["metric"].append(row.metric)
-            columns["primary"].append(row.primary)
-            columns["higher_is_better"].append(row.higher_is_better)
-            columns["unit_scale"].append(row.unit_scale)
-    frame = pd.DataFrame(columns, columns=TABLE_COLUMNS)
-    frame["score"] = frame["score"].astype("float64")
-    frame["std"] = frame["std"].astype("float64")
-    frame["stderr"] = frame["stderr"].astype("float64")
+    rows = [row for doc in documents for row in doc.rows]
+    frame = pd.DataFrame.from_records(rows, columns=ScoreRow._fields) if rows else pd.DataFrame(
+        columns=list(ScoreRow._fields))
+    counts = [len(doc.rows) for doc in documents]
+    for name in ("source_label", "model", "timestamp", "format", "source_file"):
+        frame[name] = np.repeat(np.array([getattr(doc, name) for doc in documents], dtype=object), counts)
+    frame["n_runs"] = [max(1, len(runs)) for runs in frame["run_scores"]]
+    frame = frame[TABLE_COLUMNS]
+    for name in ("score", "std", "stderr"):
+        frame[name] = frame[name].astype("float64")
     frame["n_runs"] = frame["n_runs"].astype("int64")
     for name in ("primary", "higher_is_better", "unit_scale"):
         frame[name] = frame[name].astype(bool)
+    for name in ("source_label", "model", "timestamp", "format", "source_file", "dataset", "category", "file",
+                 "metric"):
+        frame[name] = frame[name].astype(str)
     return frame
 
 
@@ -143,7 +134,7 @@ def _overall(documents: list[SourceDocument], table: pd.DataFrame) -> pd.DataFra
         have = set(zip(reported["source_label"], reported["group"], reported["metric"], strict=True))
         missing = [key not in have for key in zip(computed["source_label"], computed["group"], computed["metric"],
                                                   strict=True)]
-        computed = computed[missing]
+        computed = computed.loc[missing]  # .loc: an empty list must select no rows, not no columns
     frames = [frame for frame in (reported, computed[OVERALL_COLUMNS]) if len(frame)]
     if not frames:
         return reported

@@ -6,7 +6,6 @@ One document is one source: `{model} @ {timestamp}`. Items become categories nam
 from __future__ import annotations
 
 import math
-import posixpath
 from collections import Counter
 from typing import Any
 
@@ -49,7 +48,7 @@ def dataset_name(key: str) -> str:
 
 
 def _basename(path: str) -> str:
-    return posixpath.basename(path.replace("\\", "/"))
+    return path[max(path.rfind("/"), path.rfind("\\")) + 1:]
 
 
 def _strip_extension(name: str) -> str:
@@ -71,6 +70,8 @@ def _runs(item: dict) -> tuple[float, ...]:
     accuracies = runs.get("accuracies") if isinstance(runs, dict) else None
     if not isinstance(accuracies, list):
         return ()
+    if set(map(type, accuracies)) == {float} and math.isfinite(sum(accuracies)):  # the common case, fast
+        return tuple(accuracies)
     values = [as_finite_float(value) for value in accuracies]
     return tuple(value for value in values if value is not None)
 
@@ -146,63 +147,64 @@ def _parse_dataset(doc: SourceDocument, dataset_key: str, block: Any, file_name:
             )
         )
         return
-    usable: list[tuple[dict, str, float, bool]] = []
+    usable: list[tuple[dict, str, str, float]] = []
     for index, item in enumerate(items, start=1):
         path = item.get("file") if isinstance(item, dict) else None
-        where = f"{prefix}dataset '{dataset}', item {index}"
         if not isinstance(path, str) or not path.strip():
             doc.problems.append(Problem(file_name, "an item without a 'file' name was skipped.",
-                                        "Give every item its file path.", where, "warning"))
+                                        "Give every item its file path.",
+                                        f"{prefix}dataset '{dataset}', item {index}", "warning"))
             continue
-        where = f"{where} ({_basename(path)})"
+        base = _basename(path)
         score = as_finite_float(item.get("accuracy_mean"))
-        from_accuracy = False
-        if score is None and as_finite_float(item.get("accuracy")) is not None and "accuracy_mean" not in item:
-            score, from_accuracy = as_finite_float(item.get("accuracy")), True
         if score is None:
-            doc.problems.append(
-                Problem(file_name, "accuracy_mean is missing, empty or not a finite number; the item was skipped.",
-                        "Re-run the evaluation for this file or fix the value.", where, "warning")
-            )
-            continue
-        if from_accuracy:
-            doc.problems.append(
-                Problem(file_name, "has no accuracy_mean; its 'accuracy' value was used instead.", "", where,
-                        "notice")
-            )
-        usable.append((item, path, score, from_accuracy))
+            where = f"{prefix}dataset '{dataset}', item {index} ({base})"
+            fallback = as_finite_float(item.get("accuracy")) if "accuracy_mean" not in item else None
+            if fallback is None:
+                doc.problems.append(Problem(
+                    file_name, "accuracy_mean is missing, empty or not a finite number; the item was skipped.",
+                    "Re-run the evaluation for this file or fix the value.", where, "warning"))
+                continue
+            score = fallback
+            doc.problems.append(Problem(file_name, "has no accuracy_mean; its 'accuracy' value was used instead.",
+                                        "", where, "notice"))
+        usable.append((item, path, base, score))
 
-    categories = [_strip_extension(_basename(path)) for _item, path, _s, _f in usable]
-    counts = Counter(categories)
+    categories = [_strip_extension(base) for _item, _path, base, _score in usable]
+    counts = Counter(categories) if len(set(categories)) < len(categories) else None
     seen: set[str] = set()
     scores: list[float] = []
-    for (item, path, score, _from_accuracy), category in zip(usable, categories, strict=True):
-        if counts[category] > 1:
+    for (item, path, base, score), category in zip(usable, categories, strict=True):
+        if counts is not None and counts[category] > 1:
             category = _path_under(dataset_key, path)
-        if category in seen:
-            doc.problems.append(
-                Problem(file_name, f"a second item for '{category}' was skipped.", "Remove the repeated item.",
-                        f"{prefix}dataset '{dataset}'", "warning")
-            )
-            continue
+            if category in seen:
+                doc.problems.append(
+                    Problem(file_name, f"a second item for '{category}' was skipped.", "Remove the repeated item.",
+                            f"{prefix}dataset '{dataset}'", "warning")
+                )
+                continue
         seen.add(category)
-        runs = _runs(item)
         std = as_finite_float(item.get("accuracy_std"))
         doc.rows.append(
-            ScoreRow(dataset=dataset, category=category, score=score, metric="accuracy", file=_basename(path),
-                     std=math.nan if std is None else std, run_scores=runs)
+            ScoreRow(dataset=dataset, category=category, score=score, metric="accuracy", file=base,
+                     std=math.nan if std is None else std, run_scores=_runs(item))
         )
         scores.append(score)
-        for key, metric, higher in (("pass_at_k_mean", "pass_at_k", True), ("unparsed_rate", "unparsed_rate", False)):
-            extra = as_finite_float(item.get(key))
-            if extra is not None:
-                doc.rows.append(ScoreRow(dataset=dataset, category=category, score=extra, metric=metric,
-                                         file=_basename(path), primary=False, higher_is_better=higher))
+        if "pass_at_k_mean" in item or "unparsed_rate" in item:
+            _extra_metrics(doc, item, dataset, category, base)
     reported = as_finite_float(block.get("average_accuracy"))
     if scores and reported is not None:
         # Computed averages are filled in by the loader for every format alike.
         doc.overall.append(OverallRow(dataset=dataset, group=dataset, metric="accuracy", score=reported,
                                       reported=True))
+
+
+def _extra_metrics(doc: SourceDocument, item: dict, dataset: str, category: str, base: str) -> None:
+    for key, metric, higher in (("pass_at_k_mean", "pass_at_k", True), ("unparsed_rate", "unparsed_rate", False)):
+        extra = as_finite_float(item.get(key))
+        if extra is not None:
+            doc.rows.append(ScoreRow(dataset=dataset, category=category, score=extra, metric=metric, file=base,
+                                     primary=False, higher_is_better=higher))
 
 
 def split_runs(obj: dict) -> list[dict]:
