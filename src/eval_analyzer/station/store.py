@@ -192,6 +192,7 @@ class Station:
     def publish(self, documents: Iterable[SourceDocument], overwrite: bool = False) -> list[PublishResult]:
         """Write every (dataset, model) of the documents as its own file. Never raises for one bad entry."""
         results: list[PublishResult] = []
+        written_now: set[Path] = set()
         for doc in documents:
             for payload in payloads(doc):
                 if payload.data is None:
@@ -208,6 +209,11 @@ class Station:
                     SKIPPED: "already in the station; not written (choose overwrite to replace it)",
                     REPLACED: "replaced the existing entry",
                 }[status]
+                if path in written_now:
+                    # The station keeps one file per (dataset, model): two loaded runs of one model share it.
+                    message = ("another loaded result of the same dataset and model was "
+                               + ("published just before" if status == SKIPPED else "replaced by this one"))
+                written_now.add(path)
                 results.append(PublishResult(payload.dataset, payload.model, path, status, message))
         return results
 
