@@ -104,3 +104,19 @@ def test_compare_reports_a_dataset_without_baseline_scores(tmp_path):
     (tmp_path / "b.json").write_bytes(as_bytes(make_twinkle("beta", "1", {"d": {"x": 0.6}, "e": {"x": 0.1}})))
     result = run("compare", tmp_path, "--baseline", "alpha", "--dataset", "e")
     assert result.returncode == 2 and "no scores" in result.stderr
+
+
+def test_every_command_and_option_is_documented_in_the_readme():
+    from pathlib import Path
+
+    from eval_analyzer.cli import build_parser
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    commands = next(action for action in parser._actions if action.dest == "command").choices
+    for name, command in commands.items():
+        assert f"eval-analyzer {name}" in readme, f"README does not document `eval-analyzer {name}`"
+        for action in command._actions:
+            for flag in action.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert flag in readme, f"README does not mention {name} {flag}"
