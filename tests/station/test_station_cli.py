@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURE
+from conftest import FIXTURE, as_bytes, make_twinkle
 
 EXECUTABLE = Path(sys.executable).parent / "eval-analyzer"
 ENTRIES = ["mmlu/gpt-oss-120b", "tmmluplus/gpt-oss-120b", "tw-legal-benchmark-v1/gpt-oss-120b"]
@@ -70,3 +70,18 @@ def test_compare_reads_the_station_too(tmp_path):
     result = run("compare", "--station", station, "--baseline", "gpt-oss-120b", "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["baseline"].startswith("gpt-oss-120b")
+
+
+def test_tricky_names_print_on_one_line_and_read_back(tmp_path):
+    document = make_twinkle("模型\nv2/../x", "t", {"法律": {"a": 0.5}})
+    source = tmp_path / "r.json"
+    source.write_bytes(as_bytes(document))
+    station = tmp_path / "station"
+    result = run("publish", source, "--station", station)
+    assert result.returncode == 0, result.stderr
+    [line, _count] = result.stdout.splitlines()
+    assert line.startswith("written   法律/模型\\x0av2/../x  ")
+    assert [path.relative_to(station).as_posix() for path in station.rglob("*.json")] == [
+        "%E6%B3%95%E5%BE%8B/%E6%A8%A1%E5%9E%8B%0Av2%2F..%2Fx.json"]
+    rows = json.loads(run("table", "--station", station, "--format", "json").stdout)
+    assert {(row["model"], row["dataset"]) for row in rows} == {("模型\nv2/../x", "法律")}

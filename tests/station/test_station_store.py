@@ -176,3 +176,17 @@ def test_summary_csv_rows_become_opencompass_station_files(station):
     theirs = original.table.sort_values(key).reset_index(drop=True)
     assert mine[key].equals(theirs[key])
     assert (mine["score"] - theirs["score"]).abs().max() < 1e-9
+
+
+def test_temp_files_of_killed_writers_are_removed_once_stale(station):
+    folder = station.root / "mmlu"
+    folder.mkdir()
+    stale, fresh = folder / ".tmp-old.part", folder / ".tmp-new.part"
+    stale.write_text("{")
+    fresh.write_text("{")
+    old = stale.stat().st_mtime - store_module.STALE_TEMP_SECONDS - 60
+    os.utime(stale, (old, old))
+    Station(station.root, create=False).entries()  # a read-only server never deletes anything
+    assert stale.exists()
+    assert station.entries() == []
+    assert not stale.exists() and fresh.exists()  # a live write is never touched

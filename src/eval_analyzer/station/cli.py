@@ -25,6 +25,11 @@ def _limits(args: argparse.Namespace) -> Limits:
                   max_total_bytes=int(getattr(args, "max_total_mb", 500) * MB))
 
 
+def _printable(text: str) -> str:
+    """Control characters shown as `\\xNN`: a name with a newline must not break the one-line-per-entry output."""
+    return "".join(f"\\x{ord(char):02x}" if ord(char) < 32 or ord(char) == 127 else char for char in text)
+
+
 def publish_from_args(args: argparse.Namespace) -> int:
     try:
         station = Station(args.station)
@@ -38,7 +43,7 @@ def publish_from_args(args: argparse.Namespace) -> int:
     for result in results:
         where = str(result.path) if result.status != FAILED else result.message
         name = f"{result.dataset}/{result.model}" if result.dataset else result.model
-        print(f"{result.status:<{_STATUS_WIDTH}}  {name}  {where}")
+        print(f"{result.status:<{_STATUS_WIDTH}}  {_printable(name)}  {_printable(where)}")
     counts = Counter(result.status for result in results)
     print(", ".join(f"{counts[status]} {status}" for status in (WRITTEN, REPLACED, SKIPPED, FAILED))
           + f" ({len(results)} entries into {station.root})")

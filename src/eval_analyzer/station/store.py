@@ -18,6 +18,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from eval_analyzer.station.payloads import opencompass_names, payloads
 ENTRY_SUFFIX = ".json"
 TEMP_PREFIX = ".tmp-"
 TEMP_SUFFIX = ".part"
+#: Age after which a temp file is taken for the leftover of a killed writer (a live write takes milliseconds).
+STALE_TEMP_SECONDS = 3600
 WRITTEN, SKIPPED, REPLACED, FAILED = "written", "skipped", "replaced", "failed"
 #: errno values of `os.link` that mean "this filesystem has no hard links" (FAT, some network mounts).
 _NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS})
@@ -90,6 +93,8 @@ class Station:
     def __init__(self, root: str | os.PathLike, create: bool = True, limits: Limits | None = None):
         self.root = Path(root)
         self.limits = limits or Limits()
+        #: A read-only server never writes, not even to tidy up (see `_remove_if_stale`).
+        self.writable = create
         self._cache: dict[Path, tuple[tuple[int, int, int], Entry]] = {}
         self._cache_lock = threading.Lock()
         if self.root.exists() and not self.root.is_dir():
@@ -130,6 +135,9 @@ class Station:
             except OSError:
                 continue
             for item in files:
+                if item.name.startswith(TEMP_PREFIX) and item.name.endswith(TEMP_SUFFIX):
+                    self._remove_if_stale(Path(item.path))
+                    continue
                 if (item.name.startswith(".") or not item.name.lower().endswith(ENTRY_SUFFIX)
                         or not item.is_file(follow_symlinks=False)):
                     continue
@@ -141,6 +149,16 @@ class Station:
             for path in [path for path in self._cache if path not in seen]:
                 del self._cache[path]
         return sorted(found, key=lambda entry: (entry.dataset.lower(), entry.model.lower(), entry.key))
+
+    def _remove_if_stale(self, path: Path) -> None:
+        """A temp file is normally gone within milliseconds; an old one is what a killed writer left behind."""
+        if not self.writable:
+            return
+        try:
+            if time.time() - path.stat().st_mtime > STALE_TEMP_SECONDS:
+                path.unlink()
+        except OSError:
+            pass  # another session removed it, or we may not: it stays hidden either way
 
     def _entry(self, path: Path) -> Entry | None:
         try:
