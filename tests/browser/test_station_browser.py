@@ -67,6 +67,9 @@ def test_publish_in_one_session_appears_in_the_other_after_refresh(browser, serv
     expect(second.locator(".ea-station-count")).to_contain_text("3 entries")
     assert station_rows(second) == DATASETS
 
+    second.locator(".ea-station-table .tabulator-row", has_text="tmmluplus").locator("input[type=checkbox]").check()
+    click(second, ".ea-station-load")
+    expect(second.locator(".ea-station-message")).to_contain_text("Loaded 1 entries")
     click(second, ".ea-station-load-all")
     expect(second.locator(".ea-station-message")).to_contain_text("Loaded 3 entries")
     second.goto(server.url("tab=files"))  # the loaded entries are files of this session now
