@@ -142,11 +142,7 @@ class FilterView(View):
         bind(self.on, f, "on")
         self.op = pn.widgets.RadioButtonGroup(css_classes=["ea-w-op"])
         self.mode = pn.widgets.RadioButtonGroup(css_classes=["ea-w-mode"])
-        self.threshold = pn.widgets.EditableFloatSlider(start=0, end=1, fixed_start=0, fixed_end=1, step=0.01,
-                                                        css_classes=["ea-w-thr"], sizing_mode="stretch_width")
-        self._sync_threshold()
-        # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
-        self.threshold.param.watch(lambda e: setattr(f, "threshold", float(e.new)), "value_throttled")
+        self.threshold = self._new_slider()
         f.param.watch(lambda _e: self._sync_threshold(), "threshold")
         self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
                                        sizing_mode="stretch_width")
@@ -160,15 +156,34 @@ class FilterView(View):
         self.relabel()
         self._visibility()
 
-    def _sync_threshold(self) -> None:
-        """Slider range and step follow the scale; widen the bounds first so the value is never out of range."""
+    def _new_slider(self):
+        """A slider for the current scale. Rebuilt on a scale switch: changing a live slider's range makes the
+        browser echo its old value back, which would undo the conversion."""
         scale = self.analysis.overview.scale
         value = min(max(0.0, float(self.analysis.filter.threshold)), float(scale))
-        widest = max(scale, self.threshold.fixed_end or 0, value)
-        self.threshold.param.update(fixed_end=widest, end=widest)
+        slider = pn.widgets.EditableFloatSlider(
+            start=0, end=scale, fixed_start=0, fixed_end=scale, step=0.01 if scale == 1 else 1, value=value,
+            name=self.t("threshold"), disabled=not self.analysis.filter.on, css_classes=["ea-w-thr"],
+            sizing_mode="stretch_width")
+        # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
+        slider.param.watch(self._from_slider, "value_throttled")
+        return slider
+
+    def _from_slider(self, event) -> None:
+        if event.obj is self.threshold and event.new is not None:
+            self.analysis.filter.threshold = float(event.new)
+
+    def _sync_threshold(self) -> None:
+        scale = self.analysis.overview.scale
+        if self.threshold.fixed_end != scale:
+            old, self.threshold = self.threshold, self._new_slider()
+            index = self.card.objects.index(old) if hasattr(self, "card") else -1
+            if index >= 0:
+                self.card[index] = self.threshold
+            return
+        value = min(max(0.0, float(self.analysis.filter.threshold)), float(scale))
         if self.threshold.value != value:
             self.threshold.value = value
-        self.threshold.param.update(fixed_end=scale, end=scale, step=0.01 if scale == 1 else 1)
 
     def _visibility(self) -> None:
         f = self.analysis.filter

@@ -26,6 +26,7 @@ class DeltaView(View):
         self.ranking_title = pn.pane.HTML("")
         self.notes = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-notes"])
         self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-delta-chart"])
+        self.chart_box = pn.Column(self.chart, sizing_mode="stretch_width")
         self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
         self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
@@ -41,7 +42,7 @@ class DeltaView(View):
         self.body = pn.Column(
             self.summary_title, self.summary,
             pn.Row(self.csv_ranking, self.csv_summary, self.csv_topbottom),
-            self.ranking_title, self.notes, self.chart,
+            self.ranking_title, self.notes, self.chart_box,
             pn.Row(self.top_card, self.bottom_card, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )
@@ -138,7 +139,7 @@ class DeltaView(View):
             note_html += message(self.t("msg_no_rows"), "info", "ea-msg-no-rows")
         self.notes.object = note_html
         self.chart.object = layout
-        self.chart.visible = bool(len(a.ranking))
+        self.chart_box.visible = bool(len(a.ranking))
         self.top.object = self._rows_table(a.top, "ea-top")
         self.bottom.object = self._rows_table(a.bottom, "ea-bottom")
         self.csv_ranking.filename = self._name("ranking")

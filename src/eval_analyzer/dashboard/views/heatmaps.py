@@ -20,7 +20,9 @@ class HeatmapView(View):
         self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
         self.delta_title = pn.pane.HTML("")
         self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
-        self._layout = pn.Column(self.scores_title, self.scores, self.delta_title, self.delta,
+        self.scores_box = pn.Column(self.scores, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        self.delta_box = pn.Column(self.delta, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
         self._dirty = True
         self.analysis.param.watch(lambda _e: self._changed(), ["overview_version", "delta_version"])
@@ -39,16 +41,16 @@ class HeatmapView(View):
         wide = a.sorted_wide
         if wide is not None and wide.size:
             self.scores.object = charts.score_heatmap(heatmap_matrix(wide, scale), scale, self.lang)
-            self.scores.visible = True
+            self.scores_box.visible = True
         else:
-            self.scores.visible = False
+            self.scores_box.visible = False
         ok = a.delta_status == "ok" and len(a.delta_all)
         self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>"
                                    if ok else "")
         if ok:
             order = [c for c in a.wide_all.index if c in set(a.delta_all["category"])]
             self.delta.object = charts.delta_heatmap(delta_matrix(a.delta_all, order), scale, self.lang)
-        self.delta.visible = bool(ok)
+        self.delta_box.visible = bool(ok)
 
     def relabel(self) -> None:
         self._changed()

@@ -30,6 +30,8 @@ class OverviewView(View):
         self.next.on_click(lambda _e: self._step(+1))
         self.range = pn.pane.HTML("", css_classes=["ea-range-pane"], margin=(12, 10))
         self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-ov-chart"])
+        # Visibility is toggled on a wrapper: toggling it on a HoloViews pane trips a Panel bug (stylesheets).
+        self.chart_box = pn.Column(self.chart, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self.overall_title = pn.pane.HTML("")
         self.overall = pn.pane.HTML("", css_classes=["ea-overall-pane"])
         self.pivot_title = pn.pane.HTML("")
@@ -42,7 +44,7 @@ class OverviewView(View):
         self._layout = pn.Column(
             self.message,
             pn.Row(self.prev, self.next, self.range),
-            pn.Column(self.chart, sizing_mode="stretch_width", styles={"overflow-x": "auto"}),
+            self.chart_box,
             self.overall_title, self.overall,
             pn.Row(self.csv_page, self.csv_all),
             self.pivot_title, self.pivot,
@@ -95,16 +97,12 @@ class OverviewView(View):
         self.message.object = self._message()
         self.prev.disabled = info.page <= 1
         self.next.disabled = info.page >= info.pages
-        page_text = self.t("page_of", page=info.page, pages=info.pages)
-        range_text = self.t("range", first=info.first, last=info.last, total=info.total)
-        self.range.object = (f'<span class="ea-page">{esc(page_text)}</span> · '
-                             f'<span class="ea-range">{esc(range_text)}</span>')
         page = a.page_wide if a.page_wide is not None else pd.DataFrame()
         if len(page) and len(page.columns):
             self.chart.object = charts.overview_bars(page, a.files_all, a.std_all, scale, self.lang)
-            self.chart.visible = True
+            self.chart_box.visible = True
         else:
-            self.chart.visible = False
+            self.chart_box.visible = False
         rows = []
         if a.overall is not None:
             for label, score, reported in a.overall[["source_label", "score", "reported"]].itertuples(index=False):
@@ -118,6 +116,11 @@ class OverviewView(View):
         dataset = a.overview.dataset
         self.csv_page.filename = safe_filename("eval", dataset, f"page{info.page}", f"scale{scale}")
         self.csv_all.filename = safe_filename("eval", dataset, "all", f"scale{scale}")
+        # Last: tests and users take the range text as the sign that the page is up to date.
+        page_text = self.t("page_of", page=info.page, pages=info.pages)
+        range_text = self.t("range", first=info.first, last=info.last, total=info.total)
+        self.range.object = (f'<span class="ea-page">{esc(page_text)}</span> · '
+                             f'<span class="ea-range">{esc(range_text)}</span>')
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")

@@ -1,0 +1,91 @@
+"""Browser-test plumbing: a real `eval-analyzer serve` on a free 127.0.0.1 port, and headless system Chromium.
+
+Run browser suites one at a time on small machines:
+`flock /tmp/eval-analyzer-browser.lock .venv/bin/pytest tests/browser`.
+Readiness is waited for on real signals (HTTP 200, then a DOM element the app renders), never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+#: Generous: the first session imports Panel/HoloViews and renders on a 2-core machine.
+SERVER_START_TIMEOUT_S = 60
+READY_TIMEOUT_MS = 60_000
+#: Every later wait: a round trip to the server and a re-render take well under a second here.
+ACTION_TIMEOUT_MS = 15_000
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`eval-analyzer serve PATHS` in a subprocess; `url(query)` builds page addresses."""
+
+    def __init__(self, paths: list[Path], extra_args: list[str] | None = None):
+        self.port = free_port()
+        command = [sys.executable, "-m", "eval_analyzer.cli", "serve", *map(str, paths), "--port", str(self.port),
+                   *(extra_args or [])]
+        # EA_SERVER_LOG=path keeps the server's output for debugging a failing test.
+        self.log = open(os.environ.get("EA_SERVER_LOG", os.devnull), "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url(), timeout=5) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise
+                time.sleep(0.2)  # polling interval while the port opens, not a wait for the UI
+
+    def url(self, query: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/" + (f"?{query.lstrip('?')}" if query else "")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, url: str, context=None):
+    """A new page at `url`, returned once the Overview's range text is rendered."""
+    context = context or browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    page.goto(url)
+    page.wait_for_selector(".ea-range", timeout=READY_TIMEOUT_MS)
+    return page

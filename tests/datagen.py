@@ -1,0 +1,63 @@
+"""Result files for dashboard tests and benchmarks, derived from the real Twinkle fixture.
+
+No score is invented: sources are the real document and its real runs (`split_runs`); extra models are the
+runs under another model name, sometimes with categories left out (to exercise coverage and pairing).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from eval_analyzer.core.readers.twinkle import split_runs
+
+FIXTURE = Path(__file__).parent / "data" / "results_20250806_1543.json"
+
+
+def fixture_document() -> dict:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def renamed(document: dict, model: str, timestamp: str, drop_every: int = 0) -> dict:
+    """A copy under another model name; with `drop_every` = k, every k-th item of each dataset is left out."""
+    doc = copy.deepcopy(document)
+    doc["config"]["model"]["name"] = model
+    doc["timestamp"] = timestamp
+    if drop_every:
+        for block in doc["dataset_results"].values():
+            block["results"] = [item for i, item in enumerate(block["results"]) if i % drop_every]
+            block.pop("average_accuracy", None)
+    return doc
+
+
+def dump(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")
+
+
+def standard_files() -> list[tuple[str, bytes]]:
+    """Four sources: the real document, two real runs, and run 3 as `alt-model` missing every 5th category."""
+    document = fixture_document()
+    runs = split_runs(document)
+    return [
+        ("results_20250806_1543.json", FIXTURE.read_bytes()),
+        ("results_run1.json", dump(runs[0])),
+        ("results_run2.json", dump(runs[1])),
+        ("results_alt.json", dump(renamed(runs[2], "alt-model", "20250901_0000", drop_every=5))),
+    ]
+
+
+def many_sources(count: int = 20) -> list[tuple[str, bytes]]:
+    """`count` sources × 125 categories (the fixture's three datasets): runs under numbered model names."""
+    runs = split_runs(fixture_document())
+    return [(f"results_m{i:02d}.json", dump(renamed(runs[i % len(runs)], f"model-{i:02d}", f"2025{i:04d}")))
+            for i in range(count)]
+
+
+def write(files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
+    paths = []
+    for name, data in files:
+        path = folder / name
+        path.write_bytes(data)
+        paths.append(path)
+    return paths
