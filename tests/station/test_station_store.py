@@ -154,6 +154,11 @@ def test_filesystems_without_hard_links_still_create_exactly_once(station, monke
     assert leftovers(station.root) == []
 
 
+def test_a_model_really_named_unknown_is_published(station):
+    [result] = station.publish(documents(("r.json", make_twinkle("<unknown>", "t", {"mmlu": {"a": 0.5}}))))
+    assert result.status == "written" and result.model == "<unknown>"
+
+
 def test_unnamed_models_and_lm_eval_are_refused_with_a_reason(station):
     unnamed = make_twinkle()
     del unnamed["config"]["model"]

@@ -26,7 +26,7 @@ from eval_analyzer.core.document import (
 )
 from eval_analyzer.core.readers.oc_names import metric_scale
 from eval_analyzer.core.readers.opencompass import JUDGE_MARKER
-from eval_analyzer.core.readers.twinkle import UNKNOWN_MODEL, dataset_name
+from eval_analyzer.core.readers.twinkle import dataset_name
 from eval_analyzer.station.names import unescape_name
 
 #: Digits kept when a summary value is scaled back to OpenCompass's 0–100 (the CSV has two decimals).
@@ -65,7 +65,9 @@ def _twinkle(doc: SourceDocument) -> list[Payload]:
     results = raw.get("dataset_results")
     if not isinstance(results, dict):
         return [Payload("", doc.model, None, f"{doc.source_file}: the parsed document is not available.")]
-    if doc.model == UNKNOWN_MODEL:
+    config = raw.get("config")
+    model_cfg = config.get("model") if isinstance(config, dict) else None
+    if not isinstance(model_cfg, dict) or model_cfg.get("name") in (None, ""):
         return [Payload("", doc.model, None, f"{doc.source_file}: has no model name (config.model.name); it "
                         "would collide with every other unnamed result. Add the name, then publish.")]
     keys_by_dataset: dict[str, list[str]] = {}
