@@ -1,0 +1,176 @@
+"""`eval-analyzer build`: the dashboard as a static Pyodide site (SPEC §1, §8).
+
+Steps: build a wheel of this project, write a two-line entry script, let Panel's own converter (`panel convert
+--to pyodide-worker`) turn it into `index.html` + `index.js` with the wheel packed beside them, then add the
+loading status line. By default the page loads Pyodide, Bokeh and Panel from the public CDNs, exactly as
+`panel convert` emits. With `--offline PYODIDE_DIST` everything is copied next to the page, every URL is made
+local, and the build fails if any text file still makes the browser load from another host.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from eval_analyzer.core.errors import EvalAnalyzerError
+from eval_analyzer.site import offline
+from eval_analyzer.site.page import add_status, patch_worker
+from eval_analyzer.site.pyodide_dist import cache_root
+from eval_analyzer.site.urlcheck import scan_site
+from eval_analyzer.site.wheels import WheelSource, write_wheel
+
+ENTRY_NAME = "index"  # Panel names its output after the script: index.py -> index.html, index.js
+ENTRY = '''"""Entry of the static site; Panel's converter runs it in the browser (Pyodide)."""
+
+from eval_analyzer.dashboard.app import create_app
+
+create_app().servable()
+'''
+DATA_FILE = "eval_analyzer/data/demo_results_20250806_1543.json"
+# Everything a build writes at the top of the output folder; a rebuild removes exactly these first.
+OUTPUTS = (f"{ENTRY_NAME}.html", f"{ENTRY_NAME}.js", f"{ENTRY_NAME}.resources.zip",
+           offline.PYODIDE_DIR, offline.BOKEH_DIR, offline.PANEL_DIR)
+
+
+class BuildError(EvalAnalyzerError):
+    """The static site could not be built."""
+
+
+def _project_root() -> Path | None:
+    """The source checkout this package runs from, if any (an editable install)."""
+    import eval_analyzer
+
+    for folder in Path(eval_analyzer.__file__).resolve().parents:
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and 'name = "eval-analyzer"' in pyproject.read_text(encoding="utf-8"):
+            return folder
+    return None
+
+
+def _repack_installed(into: Path) -> Path:
+    """A wheel of the installed package's files, for installs without a source checkout."""
+    import eval_analyzer
+
+    package = Path(eval_analyzer.__file__).parent
+    files = {f"eval_analyzer/{p.relative_to(package).as_posix()}": p.read_bytes() for p in package.rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    dist = metadata.distribution("eval-analyzer")
+    return write_wheel(into, "eval-analyzer", dist.version, files, requires=tuple(dist.requires or ()),
+                       summary=dist.metadata["Summary"] or "")
+
+
+def build_project_wheel(into: Path) -> Path:
+    """A pure wheel of this project, holding the demo data file the dashboard opens on."""
+    import zipfile
+
+    root = _project_root()
+    if root is None:
+        wheel = _repack_installed(into)
+    else:
+        completed = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(into),
+                                    str(root)], capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise BuildError(f"pip wheel {root} failed:\n{completed.stderr.strip()}")
+        wheel = next(into.glob("eval_analyzer-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        if DATA_FILE not in archive.namelist():
+            raise BuildError(f"{wheel.name} lacks {DATA_FILE}; the site would open without demo data")
+    return wheel
+
+
+def convert(entry: Path, requirements: Path, into: Path) -> None:
+    """Run `panel convert` in its own process (it executes the app to pre-render it and sets global state)."""
+    command = [sys.executable, "-m", "panel", "convert", str(entry), "--to", "pyodide-worker",
+               "--out", str(into), "--requirements", str(requirements)]
+    completed = subprocess.run(command, cwd=entry.parent, capture_output=True, text=True)
+    if completed.returncode != 0 or not (into / f"{ENTRY_NAME}.html").is_file():
+        raise BuildError(f"panel convert failed:\n{completed.stdout.strip()}\n{completed.stderr.strip()}")
+
+
+def _panel_paths() -> tuple[Path, str, Path]:
+    import bokeh
+    import panel
+    from panel.io.resources import JS_VERSION
+
+    bokeh_js = Path(bokeh.__file__).parent / "server" / "static" / "js"
+    return Path(panel.__file__).parent / "dist", JS_VERSION, bokeh_js
+
+
+def build_site(out: Path | str, offline_dist: Path | str | None = None,
+               wheels_dir: Path | str | None = None) -> list[Path]:
+    """Build the site into `out`; return the files written. `offline_dist`: a Pyodide folder to bundle."""
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="eval-analyzer-site-") as tmp:
+        work = Path(tmp)
+        wheel = build_project_wheel(work / "dist")
+        entry = work / f"{ENTRY_NAME}.py"
+        entry.write_text(ENTRY, encoding="utf-8")
+        requirements = work / "requirements.txt"
+        requirements.write_text(f"./dist/{wheel.name}\n", encoding="utf-8")
+        site = work / "site"
+        site.mkdir()
+        convert(entry, requirements, site)
+
+        page = site / f"{ENTRY_NAME}.html"
+        page.write_text(add_status(page.read_text(encoding="utf-8")), encoding="utf-8")
+        if offline_dist is None:
+            worker = site / f"{ENTRY_NAME}.js"
+            worker.write_text(patch_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            source = WheelSource(cache_root(), Path(wheels_dir) if wheels_dir else None)
+            offline.bundle_pyodide(site, Path(offline_dist), wheel, source)
+            panel_dist, panel_version, bokeh_js = _panel_paths()
+            offline.bundle_assets(site, bokeh_js, panel_dist, panel_version)
+            external = scan_site(site)
+            if external:
+                listed = "\n".join(f"  {reference}" for reference in external[:30])
+                raise BuildError(f"the offline site would load from other hosts ({len(external)} references):\n"
+                                 f"{listed}")
+
+        out.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUTS:
+            previous = out / name
+            if previous.is_dir():
+                shutil.rmtree(previous)
+            elif previous.exists():
+                previous.unlink()
+        for item in sorted(site.iterdir()):
+            shutil.move(str(item), out / item.name)
+    return sorted(path for name in OUTPUTS for path in _files(out / name))
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return [p for p in path.rglob("*") if p.is_file()]
+    return [path] if path.is_file() else []
+
+
+def _describe(out: Path, files: list[Path]) -> str:
+    lines = []
+    for name in OUTPUTS:
+        inside = [f for f in files if f == out / name or (out / name) in f.parents]
+        if inside:
+            size = sum(f.stat().st_size for f in inside) / 1e6
+            count = f"{len(inside)} files, " if (out / name).is_dir() else ""
+            lines.append(f"  {out / name}{os.sep if (out / name).is_dir() else ''}  ({count}{size:.1f} MB)")
+    return "\n".join(lines)
+
+
+def build_from_args(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    try:
+        files = build_site(out, offline_dist=args.offline, wheels_dir=args.wheels)
+    except EvalAnalyzerError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    total = sum(f.stat().st_size for f in files) / 1e6
+    mode = "offline (no other hosts)" if args.offline else "loads Pyodide, Bokeh and Panel from public CDNs"
+    print(f"wrote {len(files)} files ({total:.1f} MB) to {out}, {mode}:\n{_describe(out, files)}")
+    print(f"serve the folder over http, e.g.: python -m http.server -d {out} 8000")
+    return 0
