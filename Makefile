@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5006
 
-.PHONY: serve test lint bench chromium
+.PHONY: serve test lint bench chromium pyodide-dist
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,14 @@ serve: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# The static-site test's Pyodide (pinned PyPI download, sha256-checked, unpacked under ~/.cache/eval-analyzer).
+pyodide-dist: $(STAMP)
+	$(BIN)/python -m eval_analyzer.site.pyodide_dist
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium pyodide-dist lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: $(STAMP)
