@@ -81,11 +81,11 @@ def browser():
         chromium.close()
 
 
-def open_page(browser, url: str, context=None):
-    """A new page at `url`, returned once the Overview's range text is rendered."""
+def open_page(browser, url: str, context=None, ready: str = ".ea-range"):
+    """A new page at `url`, returned once `ready` (default: the Overview's range text) is rendered."""
     context = context or browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     page.goto(url)
-    page.wait_for_selector(".ea-range", timeout=READY_TIMEOUT_MS)
+    page.wait_for_selector(ready, timeout=READY_TIMEOUT_MS)
     return page

@@ -67,9 +67,14 @@ class Analysis(param.Parameterized):
         super().__init__(**params)
         self._held = 0
         self.overview.param.watch(self._on_scale, "scale")
-        self.overview.param.watch(self._reset_page, ["sort", "page_size", "models"])
-        self.filter.param.watch(self._reset_page, ["on", "op", "mode", "threshold", "model"])
+        self.overview.param.watch(self._settings_changed, ["sort", "page_size", "models"])
+        self.filter.param.watch(self._settings_changed, ["on", "op", "mode", "threshold", "model"])
         self._on_loaded()
+
+    @property
+    def held(self) -> bool:
+        """True inside `hold()`: settings are mid-change and derived frames are stale."""
+        return self._held > 0
 
     @contextmanager
     def hold(self):
@@ -136,9 +141,16 @@ class Analysis(param.Parameterized):
             self.delta.min_delta = round(self.delta.min_delta * factor, 10)
             self.delta.eps = round(self.delta.eps * factor, 10)
 
-    def _reset_page(self, _event=None) -> None:
-        if not self._held:
+    def _settings_changed(self, *_events) -> None:
+        """What the pages hold changed: back to page 1 (without a render of the stale page), then recompute."""
+        if self._held:
+            return
+        self._held += 1
+        try:
             self.overview.page = 1
+        finally:
+            self._held -= 1
+        self._compute_overview()
 
     @param.depends("delta.baseline", watch=True)
     def _drop_baseline_from_candidates(self) -> None:
@@ -147,8 +159,6 @@ class Analysis(param.Parameterized):
 
     # -- overview ---------------------------------------------------------------------------------------------
 
-    @param.depends("overview.models", "overview.sort", "overview.scale", "filter.on", "filter.op", "filter.mode",
-                   "filter.threshold", "filter.model", watch=True)
     def _compute_overview(self) -> None:
         if self._held:
             return
@@ -162,7 +172,7 @@ class Analysis(param.Parameterized):
         self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns))
         self._compute_page()
 
-    @param.depends("overview.page", "overview.page_size", watch=True)
+    @param.depends("overview.page", watch=True)
     def _compute_page(self) -> None:
         if self._held or self.sorted_wide is None:
             return
@@ -179,8 +189,9 @@ class Analysis(param.Parameterized):
 
     # -- Δ ----------------------------------------------------------------------------------------------------
 
+    # Not on "overview.scale": a scale switch converts min |Δ| and ε first, then recomputes (see _on_scale).
     @param.depends("delta.baseline", "delta.candidates", "delta.sort", "delta.min_delta", "delta.eps",
-                   "delta.top_n", "overview.scale", watch=True)
+                   "delta.top_n", watch=True)
     def _compute_delta(self) -> None:
         if self._held:
             return

@@ -65,6 +65,8 @@ class UrlSync(pn.viewable.Viewer):
                            (a.delta, ["baseline", "candidates", "sort", "min_delta", "eps", "top_n"]),
                            (a.ui, ["tab", "lang"])):
             obj.param.watch(lambda _e: self.write(), names)
+        # A batch of changes (URL restore, scale conversion) ends with a recomputation: write once, then.
+        a.param.watch(lambda _e: self.write(), ["overview_version", "delta_version"])
         a.ui.param.watch(lambda _e: self.relabel(), "lang")
         self._rendered = False
         pn.state.onload(self._on_render)
@@ -103,6 +105,8 @@ class UrlSync(pn.viewable.Viewer):
         return urlstate.build_search(self.analysis, [(urlstate.SOURCE_KEY, src) for src in self.sources])
 
     def write(self) -> None:
+        if self.analysis.held:
+            return
         search = self.search()
         location = pn.state.location
         base = (location.href or "").split("?")[0].split("#")[0] if location is not None else ""
