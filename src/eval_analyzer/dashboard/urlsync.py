@@ -82,8 +82,9 @@ class UrlSync(pn.viewable.Viewer):
         self._rendered = True
         self.write()
 
-    def _on_location(self, event) -> None:
+    def _on_location(self, *_events) -> None:
         # Pyodide: the location arrives after the first render. Apply it once; later changes are our own.
+        # The worker sets href and search in one batch, so param passes both events at once.
         if not self.ready:
             self.apply(pn.state.location.search)
 
