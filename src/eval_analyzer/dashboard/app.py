@@ -87,6 +87,28 @@ async def _fetch_sources(urls: list[str], data: DataState, sync: UrlSync, replac
     sync.reapply()
 
 
+def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) -> None:
+    """`src=`: fetched by the browser in Pyodide; on a server only station entries are loaded (no SSRF)."""
+    lang = sync.analysis.ui.lang
+    if sys.platform == "emscripten":
+        def _fetch(_event=None) -> None:
+            if sync.sources:
+                asyncio.ensure_future(_fetch_sources(list(sync.sources), data, sync, replace=is_demo))
+
+        # The location may reach the worker only after the first render: fetch when `src=` becomes known.
+        sync.param.watch(_fetch, "sources")
+        _fetch()
+        return
+    if not sync.sources:
+        return
+    found, unknown = _station_sources(station, list(sync.sources))
+    if found:
+        data.add_files(found)
+        sync.reapply()
+    if unknown:
+        data.extra_problems = [Problem(file=", ".join(unknown), what=t("src_ignored", lang), severity="notice")]
+
+
 def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
                limits: Limits | None = None) -> pn.template.BootstrapTemplate:
     """A complete dashboard for one session. `files=None` loads the bundled demo data."""
@@ -104,50 +126,31 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
              "heatmap": HeatmapView(analysis=analysis), "files": FilesView(analysis=analysis)}
     if station_view is not None:
         views["station"] = station_view
-    tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), views[key]) for key in tab_keys], dynamic=True,
-                   css_classes=["ea-tabs"], sizing_mode="stretch_width")
     sync = UrlSync(analysis=analysis, tabs=tab_keys)
 
-    def _tab_from_widget(event) -> None:
-        analysis.ui.tab = tab_keys[event.new]
+    def _build_tabs() -> pn.Tabs:
+        index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
+        tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), views[key]) for key in tab_keys], active=index,
+                       dynamic=True, css_classes=["ea-tabs"], sizing_mode="stretch_width")
+        tabs.param.watch(lambda event: setattr(analysis.ui, "tab", tab_keys[event.new]), "active")
+        return tabs
+
+    # Tab titles cannot be renamed in place (Panel reuses the rendered tab), so a language switch builds new
+    # Tabs around the same views.
+    holder = pn.Column(_build_tabs(), sizing_mode="stretch_width")
 
     def _tab_to_widget(_event=None) -> None:
         index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
-        if tabs.active != index:
-            tabs.active = index
+        if holder[0].active != index:
+            holder[0].active = index
 
-    def _relabel_tabs(_event=None) -> None:
-        for index, key in enumerate(tab_keys):
-            tabs._names[index] = t(f"tab_{key}", analysis.ui.lang)
-        tabs.param.trigger("objects")
-
-    tabs.param.watch(_tab_from_widget, "active")
     analysis.ui.param.watch(_tab_to_widget, "tab")
-    analysis.ui.param.watch(_relabel_tabs, "lang")
-    _tab_to_widget()
+    analysis.ui.param.watch(lambda _e: holder.__setitem__(0, _build_tabs()), "lang")
 
-    if sync.sources:
-        if sys.platform == "emscripten":
-            asyncio.ensure_future(_fetch_sources(sync.sources, data, sync, replace=is_demo))
-        else:
-            found, unknown = _station_sources(station, sync.sources)
-            if found:
-                data.add_files(found)
-                sync.reapply()
-            if unknown:
-                data.extra_problems = [Problem(file=", ".join(unknown), what=t("src_ignored", analysis.ui.lang),
-                                               severity="notice")]
-    elif sys.platform == "emscripten":
-        # The location reaches the worker after the first render: fetch `src=` files once it does.
-        def _late_sources(event) -> None:
-            if event.new and not data.extra_problems and event.obj is sync and sync.sources:
-                asyncio.ensure_future(_fetch_sources(sync.sources, data, sync, replace=is_demo))
-
-        sync.param.watch(_late_sources, "sources")
-
+    _load_url_sources(sync, data, station, is_demo)
     template = pn.template.BootstrapTemplate(
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
-        sidebar=[load, settings, filter_view, delta_settings, sync], main=[tabs],
+        sidebar=[load, settings, filter_view, delta_settings, sync], main=[holder],
     )
     template.analysis = analysis  # for tests and entry scripts: the session's state
     template.url_sync = sync

@@ -45,12 +45,14 @@ class LoadView(View):
         if not event.new:
             return
         values = event.new if isinstance(event.new, list) else [event.new]
+        data = self.analysis.data
+        data.busy_message = self.t("reading", n=len(values))
+        data.busy = True
+        # Let the browser show the indication before the (blocking) read. The names are read after this pause:
+        # in the static (Pyodide) page they reach Python in a patch that follows the one with the contents.
+        await asyncio.sleep(0.05)
         names = self.upload.filename if isinstance(self.upload.filename, list) else [self.upload.filename]
         pairs = [(str(name), bytes(value)) for name, value in zip(names, values, strict=False)]
-        data = self.analysis.data
-        data.busy_message = self.t("reading", n=len(pairs))
-        data.busy = True
-        await asyncio.sleep(0.05)  # let the browser show the indication before the (blocking) read
         try:
             data.add_files(pairs)
         finally:

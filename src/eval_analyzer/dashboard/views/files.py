@@ -54,7 +54,8 @@ class FilesView(View):
                                        css_classes=["ea-remove"])
             button.on_click(lambda _e, name=report.name: self.analysis.data.remove_file(name))
             rows.append(pn.Row(pn.pane.HTML(body, sizing_mode="stretch_width"), button,
-                               sizing_mode="stretch_width", styles={"border-bottom": "1px solid #eee"}))
+                               sizing_mode="stretch_width", styles={"border-bottom": "1px solid #eee"},
+                               css_classes=["ea-file-row"]))
         self._layout[:] = rows
 
     def relabel(self) -> None:
