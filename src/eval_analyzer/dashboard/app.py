@@ -126,6 +126,9 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
              "heatmap": HeatmapView(analysis=analysis), "files": FilesView(analysis=analysis)}
     if station_view is not None:
         views["station"] = station_view
+        if "lang" in station_view.param:
+            station_view.lang = analysis.ui.lang
+            analysis.ui.param.watch(lambda event: setattr(station_view, "lang", event.new), "lang")
     sync = UrlSync(analysis=analysis, tabs=tab_keys)
 
     def _build_tabs() -> pn.Tabs:

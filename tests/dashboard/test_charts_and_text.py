@@ -1,0 +1,96 @@
+"""Chart elements (dimensions, capping, colour limits), escaping, translations, the app factory."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import holoviews as hv
+import numpy as np
+import panel as pn
+import pytest
+
+import datagen
+from eval_analyzer.core.delta import delta_matrix
+from eval_analyzer.core.overview import heatmap_matrix
+from eval_analyzer.dashboard import charts, htmltext
+from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard.app import create_app
+from eval_analyzer.dashboard.i18n import TEXTS, t
+from eval_analyzer.dashboard.state import DataState
+
+DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return Analysis(data=DataState(files=datagen.standard_files()))
+
+
+def test_overview_bars_dimensions(analysis):
+    bars = charts.overview_bars(analysis.page_wide, analysis.files_all, analysis.std_all, 100)
+    assert isinstance(bars, hv.Bars)
+    assert [d.name for d in bars.kdims] == ["category", "source_label"]
+    assert [d.name for d in bars.vdims] == ["score", "file", "std"]
+    categories = list(dict.fromkeys(bars.dimension_values("category")))
+    assert categories == list(analysis.page_wide.index)  # display order kept
+    assert bars.dimension_values("score").max() <= 100
+    assert set(bars.dimension_values("file")) >= {"logical_fallacies_test.csv"} or len(bars)
+
+
+def test_delta_facets_one_per_candidate_and_capped(analysis):
+    layout, capped = charts.delta_facets(analysis.ranking, analysis.delta.candidates, 1, max_rows=40)
+    assert len(layout) == 3
+    assert all(len(facet) <= 40 for facet in layout)
+    assert [c for c, _shown, _total in capped] == analysis.delta.candidates  # 57 and 45 rows: all capped
+    kept = layout[0].dimension_values("delta")
+    ranking = analysis.ranking[analysis.ranking["candidate"] == analysis.delta.candidates[0]]
+    assert np.abs(kept).min() >= np.sort(np.abs(ranking["delta"]))[-40] - 1e-12  # the largest |Δ| are kept
+
+
+def test_delta_heatmap_is_centred_on_zero(analysis):
+    heat = charts.delta_heatmap(delta_matrix(analysis.delta_all), 1)
+    low, high = heat.opts.get().kwargs["clim"]
+    assert low == -high and high == pytest.approx(analysis.delta_all["delta"].abs().max())
+    scores = charts.score_heatmap(heatmap_matrix(analysis.sorted_wide), 1)
+    assert [d.name for d in scores.kdims] == ["category", "source_label"]
+
+
+def test_escaping():
+    hostile = "<img src=x onerror=alert(1)>"
+    html = htmltext.table([hostile], [[hostile]])
+    assert "<img" not in html and "&lt;img" in html
+    assert "<img" not in htmltext.message(hostile)
+    assert htmltext.number(float("nan"), 2) == "—"
+
+
+def test_every_text_has_both_languages_and_the_same_placeholders():
+    for key, entry in TEXTS.items():
+        assert set(entry) == {"en", "zh-TW"}, key
+        assert set(re.findall(r"{(\w+)}", entry["en"])) == set(re.findall(r"{(\w+)}", entry["zh-TW"])), key
+    assert t("range", "zh-TW", first=1, last=20, total=57) == "類別 1–20，共 57 個"
+    assert t("no-such-key") == "no-such-key"
+
+
+def test_views_never_parse_files():
+    forbidden = {"json", "csv", "zipfile", "eval_analyzer.core.loader", "eval_analyzer.core.readers"}
+    for path in (DASHBOARD / "views").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert not any(name == f or name.startswith(f + ".") for f in forbidden), (path.name, name)
+
+
+def test_create_app_builds_fresh_state_per_call():
+    first, second = create_app(datagen.standard_files()[:1]), create_app(datagen.standard_files()[:1])
+    assert isinstance(first, pn.template.BootstrapTemplate)
+    assert first.analysis is not second.analysis and first.analysis.data is not second.analysis.data
+    first.analysis.data.add_files(datagen.standard_files()[1:2])
+    assert len(second.analysis.sources) == 1
+
+
+def test_create_app_without_files_uses_demo_data():
+    app = create_app()
+    assert len(app.analysis.data.files) == 4 and app.analysis.datasets

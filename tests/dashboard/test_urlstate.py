@@ -1,0 +1,87 @@
+"""Query string ↔ settings: per-key validation, round trip, list forms."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+import datagen
+from eval_analyzer.dashboard import urlstate
+from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard.state import DataState
+
+TABS = ("overview", "delta", "heatmap", "files")
+RUN1 = "gpt-oss-120b @ 20250806_1543 run1"
+ALT = "alt-model @ 20250901_0000"
+
+
+@pytest.fixture(scope="module")
+def files():
+    return datagen.standard_files()
+
+
+def fresh(files) -> Analysis:
+    return Analysis(data=DataState(files=files))
+
+
+def test_round_trip(files):
+    source = fresh(files)
+    source.ui.param.update(lang="zh-TW", tab="delta")
+    source.overview.param.update(dataset="tmmluplus", scale=100, sort="alpha", page_size=10)
+    source.overview.models = [RUN1, ALT]
+    source.filter.param.update(on=True, op="le", mode="model", model=ALT, threshold=65)
+    source.delta.param.update(baseline=ALT, candidates=[RUN1], sort="name", min_delta=1.5, eps=0.25, top_n=4)
+    source.overview.page = 2
+    search = urlstate.build_search(source)
+    target = fresh(files)
+    assert urlstate.apply_query(target, urlstate.parse_search(search), TABS) == []
+    assert urlstate.query_pairs(target) == urlstate.query_pairs(source)
+    assert target.page_info.page == 2
+
+
+def test_every_key_is_written(files):
+    keys = {key for key, _value in urlstate.query_pairs(fresh(files))}
+    assert keys == set(urlstate.KEYS) - {"models"}  # models: absent means "all"
+
+
+@pytest.mark.parametrize(("key", "value"), [("ds", "nope"), ("scale", "7"), ("sort", "x"), ("size", "11"),
+                                            ("page", "0"), ("page", "1.5"), ("thr_on", "maybe"), ("thr", "-1"),
+                                            ("thr", "nan"), ("op", "gt"), ("mode", "all"), ("tmodel", "nobody"),
+                                            ("base", "nobody"), ("dsort", "up"), ("dmin", "-2"), ("eps", "inf"),
+                                            ("topn", "0"), ("tab", "secret"), ("lang", "fr"), ("models", "zzz")])
+def test_invalid_value_is_ignored_alone(files, key, value):
+    analysis = fresh(files)
+    other, good = ("topn", "7") if key != "topn" else ("size", "50")
+    before = dict(urlstate.query_pairs(analysis))
+    query = urlstate.parse_search("?" + urlencode([(key, value), (other, good)]))
+    assert urlstate.apply_query(analysis, query, TABS) == [key]
+    after = dict(urlstate.query_pairs(analysis))
+    assert after.pop(other) == good
+    before.pop(other)
+    assert after == before
+
+
+def test_threshold_is_checked_against_the_new_scale(files):
+    analysis = fresh(files)
+    assert urlstate.apply_query(analysis, urlstate.parse_search("?scale=100&thr=70"), TABS) == []
+    assert analysis.filter.threshold == 70
+    analysis = fresh(files)
+    assert urlstate.apply_query(analysis, urlstate.parse_search("?thr=70"), TABS) == ["thr"]
+
+
+def test_lists_repeated_or_comma_separated_and_model_names(files):
+    analysis = fresh(files)
+    urlstate.apply_query(analysis, urlstate.parse_search("?" + urlencode([("cands", f"{RUN1},alt-model")])), TABS)
+    assert analysis.delta.candidates == [RUN1, ALT]
+    urlstate.apply_query(analysis, urlstate.parse_search("?" + urlencode([("models", ALT), ("models", "zzz")])),
+                         TABS)
+    assert analysis.overview.models == [ALT]
+    urlstate.apply_query(analysis, urlstate.parse_search("?cands="), TABS)
+    assert analysis.delta.candidates == [] and analysis.delta_status == "no_candidates"
+
+
+def test_language_aliases(files):
+    analysis = fresh(files)
+    urlstate.apply_query(analysis, urlstate.parse_search("?lang=zh-tw"), TABS)
+    assert analysis.ui.lang == "zh-TW"
