@@ -102,20 +102,23 @@ def _panel_paths() -> tuple[Path, str, Path]:
     return Path(panel.__file__).parent / "dist", JS_VERSION, bokeh_js
 
 
-def build_site(out: Path | str, offline_dist: Path | str | None = None,
-               wheels_dir: Path | str | None = None) -> list[Path]:
-    """Build the site into `out`; return the files written. `offline_dist`: a Pyodide folder to bundle."""
+def build_site(out: Path | str, offline_dist: Path | str | None = None, wheels_dir: Path | str | None = None,
+               *, entry: str = ENTRY, with_project: bool = True) -> list[Path]:
+    """Build the site into `out`; return the files written. `offline_dist`: a Pyodide folder to bundle.
+
+    `entry` / `with_project` exist for the benchmark's baseline: a minimal Panel page built the same way.
+    """
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="eval-analyzer-site-") as tmp:
         work = Path(tmp)
-        wheel = build_project_wheel(work / "dist")
-        entry = work / f"{ENTRY_NAME}.py"
-        entry.write_text(ENTRY, encoding="utf-8")
+        wheel = build_project_wheel(work / "dist") if with_project else None
+        script = work / f"{ENTRY_NAME}.py"
+        script.write_text(entry, encoding="utf-8")
         requirements = work / "requirements.txt"
-        requirements.write_text(f"./dist/{wheel.name}\n", encoding="utf-8")
+        requirements.write_text(f"./dist/{wheel.name}\n" if wheel else "", encoding="utf-8")
         site = work / "site"
         site.mkdir()
-        convert(entry, requirements, site)
+        convert(script, requirements, site)
 
         page = site / f"{ENTRY_NAME}.html"
         page.write_text(add_status(page.read_text(encoding="utf-8")), encoding="utf-8")

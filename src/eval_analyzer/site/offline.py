@@ -110,7 +110,7 @@ def break_cycles(entries: dict[str, dict]) -> list[tuple[str, str]]:
     return dropped
 
 
-def bundle_pyodide(site: Path, dist: Path, project_wheel: Path, source: WheelSource) -> list[str]:
+def bundle_pyodide(site: Path, dist: Path, project_wheel: Path | None, source: WheelSource) -> list[str]:
     """Copy Pyodide and the wheels into `site/pyodide/`, write its lock; rewrite the worker's install list.
 
     Returns the names the worker installs by name (in place of the CDN wheel URLs).
@@ -128,6 +128,8 @@ def bundle_pyodide(site: Path, dist: Path, project_wheel: Path, source: WheelSou
     roots, by_name = [], []
     for item in items:
         if item.startswith("emfs:"):  # the project wheel, packed by Panel next to the page
+            if project_wheel is None:
+                raise OfflineError(f"the worker installs {item} but no project wheel was built")
             roots.extend(read_wheel(project_wheel).requires)
             by_name.append(item)
         elif item.endswith(".whl"):  # Panel's CDN wheels of panel and bokeh: install the same version by name

@@ -1,0 +1,112 @@
+"""Time to a live app: the offline static site vs a minimal Panel page (one widget) built and served the same way.
+
+Both pages are built by `eval_analyzer.site.builder.build_site` with `--offline` from the same Pyodide, served by
+the same local http server, and opened in fresh Chromium contexts (no HTTP cache), alternating app and baseline.
+"Live" = Panel's worker has replaced the pre-rendered snapshot (`document.body` lost the class `pn-loading`).
+The baseline installs only what Panel itself needs; the app adds HoloViews and this project, imports pandas,
+HoloViews and the dashboard, and builds every view. Target: median(app) / median(minimal) ≤ 1.3.
+
+Run one browser suite at a time on small machines:
+    flock /tmp/eval-analyzer-browser.lock .venv/bin/python benchmarks/static_tti.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from eval_analyzer.site.builder import build_site
+from eval_analyzer.site.pyodide_dist import ensure_pyodide_dist
+
+MINIMAL_ENTRY = '''import panel as pn
+
+pn.widgets.IntSlider(name="n", start=0, end=10, value=5).servable()
+'''
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+LIVE = "() => !document.body.classList.contains('pn-loading') || !!window.eaLoadFailed"
+LIVE_TIMEOUT_MS = 240_000
+TARGET_RATIO = 1.3
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                      ".js": "text/javascript"}
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(root: Path) -> ThreadingHTTPServer:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+def time_to_live(browser, url: str, blocked: list[str]) -> float:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    origin = url.split("/index.html")[0] + "/"
+
+    def guard(route) -> None:
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(LIVE, timeout=LIVE_TIMEOUT_MS, polling=100)
+    elapsed = time.perf_counter() - started
+    failed = page.evaluate("() => window.eaLoadFailed || null")
+    context.close()
+    if failed:
+        raise RuntimeError(f"{url}: the page reported a failure: {failed}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    dist = ensure_pyodide_dist()
+    with tempfile.TemporaryDirectory(prefix="static-tti-") as tmp:
+        sites = {"app": Path(tmp) / "app", "minimal": Path(tmp) / "minimal"}
+        build_site(sites["app"], offline_dist=dist)
+        build_site(sites["minimal"], offline_dist=dist, entry=MINIMAL_ENTRY, with_project=False)
+        servers = {name: serve(root) for name, root in sites.items()}
+        times: dict[str, list[float]] = {name: [] for name in sites}
+        blocked: list[str] = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            for run in range(args.runs):
+                for name, httpd in servers.items():
+                    url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
+                    times[name].append(time_to_live(browser, url, blocked))
+                    print(f"run {run + 1}: {name:8s} live after {times[name][-1]:5.1f} s", flush=True)
+            browser.close()
+        for httpd in servers.values():
+            httpd.shutdown()
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    ratio = medians["app"] / medians["minimal"]
+    print(f"median time to live app: app {medians['app']:.1f} s, minimal Panel page {medians['minimal']:.1f} s, "
+          f"ratio {ratio:.2f} (target ≤ {TARGET_RATIO}); requests to other hosts: {len(blocked)}")
+    print(json.dumps({"runs": times, "median_s": medians, "ratio": round(ratio, 3), "blocked": blocked}))
+    return 0 if not blocked else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,221 @@
+"""The offline static site in headless Chromium: goes live with zero requests leaving 127.0.0.1, reacts to
+controls, restores settings from the URL, loads `src=` files, downloads CSV (SPEC §1, §6, §8, §9).
+
+One live page is shared by the checks of the main flow (a fresh page takes ~25 s to go live); the deep link and
+the `src=` link each need their own page load.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+import datagen
+from eval_analyzer.core import delta as delta_math
+from eval_analyzer.core.demo import demo_files
+from eval_analyzer.core.loader import load_files
+from eval_analyzer.core.overview import apply_threshold, sort_categories
+from eval_analyzer.core.scores import dataset_rows, wide_scores
+from eval_analyzer.dashboard.htmltext import number
+from eval_analyzer.dashboard.i18n import t
+from eval_analyzer.site.builder import build_site
+from eval_analyzer.site.pyodide_dist import ensure_pyodide_dist
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, Guard, SiteServer, open_live, playwright_sync
+
+pytestmark = pytest.mark.static
+
+FIXTURE_DATASETS = ["mmlu", "tmmluplus", "tw-legal-benchmark-v1"]
+ALT = "alt-model @ 20250901_0000"
+FIXTURE_MODEL = "gpt-oss-120b @ 20250806_1543"
+SRC_FILE = "data/results_alt.json"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    build_site(out, offline_dist=ensure_pyodide_dist())
+    alt = datagen.renamed(datagen.fixture_document(), "alt-model", "20250901_0000", drop_every=5)
+    (out / "data").mkdir()
+    (out / SRC_FILE).write_bytes(datagen.dump(alt))
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    server = SiteServer(site)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def guard(server):
+    return Guard(server.origin)
+
+
+@pytest.fixture(scope="module")
+def static_context(server, guard):
+    with playwright_sync.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        static_context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        static_context.route("**/*", guard)
+        yield static_context
+        static_context.close()
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def live_page(static_context, server):
+    page = open_live(static_context, server.url())
+    yield page
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_files(demo_files())
+
+
+def wide(loaded, dataset: str):
+    return wide_scores(dataset_rows(loaded.table, dataset))
+
+
+def pivot_categories(page) -> list[str]:
+    return page.locator(".ea-pivot tbody tr td:first-child").all_inner_texts()
+
+
+def select_options(page, css: str) -> list[str]:
+    return page.locator(f"{css} select option").all_inner_texts()
+
+
+def test_goes_live_offline_with_no_external_request(live_page, server, guard):
+    page = live_page
+    page.locator(".ea-range", has_text="of 57").wait_for()
+    expect(page.locator("#ea-status")).to_have_count(0)  # the loading status line is gone once live
+    assert page.evaluate("() => !!pyodideWorker.jsdoc")  # the live Bokeh document, not the snapshot
+    assert guard.blocked == []
+    assert server.failures() == []
+    assert any(path.startswith("/pyodide/pandas-") for path, _status in server.requests)
+    print(f"live after {page.live_after_s:.1f} s")
+
+
+def test_threshold_changes_what_is_shown(live_page, demo):
+    page = live_page
+    total = len(apply_threshold(wide(demo, "mmlu"), 0.97, "ge", "any", scale=1))
+    assert 0 < total < 57
+    page.locator(".ea-w-thr-on input").check()
+    box = page.locator(".ea-w-thr input")
+    expect(box).to_be_enabled()
+    box.fill("0.97")
+    box.press("Enter")
+    page.locator(".ea-msg-filter", has_text="≥ 0.97").wait_for()
+    page.locator(".ea-range", has_text=f"of {total}").wait_for()
+    page.locator(".ea-w-thr-on input").uncheck()
+    page.locator(".ea-range", has_text="of 57").wait_for()
+
+
+def summary_rows(page) -> list[list[str]]:
+    rows = page.locator(".ea-summary tbody tr")
+    return [rows.nth(i).locator("td").all_inner_texts() for i in range(rows.count())]
+
+
+def test_baseline_change_updates_delta(live_page, demo):
+    page = live_page
+    page.locator(".ea-tabs .bk-tab", has_text="Δ analysis").click()
+    cells = page.locator(".ea-summary tbody tr td:first-child")
+    cells.first.wait_for()
+    before = cells.all_inner_texts()
+    current = page.locator(".ea-w-base select").input_value()
+    new_base = before[0]  # a candidate becomes the baseline, so it leaves the candidates
+    page.locator(".ea-w-base select").select_option(label=new_base)
+    candidates = [name for name in before if name != new_base]
+    expect(cells).to_have_text(candidates)
+    assert current not in before
+    scores = wide(demo, "mmlu")
+    deltas = delta_math.delta_table(scores, new_base, candidates, scale=1)
+    expected = delta_math.delta_summary(deltas, candidates, len(scores), 0.0, new_base)
+    for row, item in zip(summary_rows(page), expected.itertuples(), strict=True):
+        assert row[0] == item.candidate
+        assert row[1] == number(item.mean_delta, len(row[1].split(".")[-1]), True)
+        assert row[3] == f"{item.wins} / {item.losses} / {item.ties}"
+        assert row[4] == f"{item.paired}/{item.total}"
+    page.locator(".ea-tabs .bk-tab", has_text="Overview").click()
+    page.locator(".ea-range").wait_for()
+
+
+def test_csv_download_content(live_page, demo):
+    page = live_page
+    page.locator(".ea-range", has_text="categories 1–20 of 57").wait_for()
+    with page.expect_download() as info:
+        page.locator(".ea-csv-page .bk-btn, .ea-csv-page a, .ea-csv-page button").first.click()
+    data = open(info.value.path(), "rb").read()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for Excel
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    order = list(sort_categories(wide(demo, "mmlu"), "mean_desc").index)
+    assert rows[0][0] == "category"
+    assert [row[0] for row in rows[1:]] == order[:20]
+    first = rows[1]
+    assert float(first[1]) == pytest.approx(wide(demo, "mmlu").loc[first[0], rows[0][1]])
+    assert " " not in info.value.suggested_filename and "@" not in info.value.suggested_filename
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
+
+
+def test_deep_link_restores_settings(static_context, server, demo, guard):
+    settings = [("ds", "tmmluplus"), ("scale", "100"), ("sort", "alpha"), ("lang", "zh-TW")]
+    page = open_live(static_context, server.url(urlencode(settings)))
+    try:
+        expected = list(sort_categories(wide(demo, "tmmluplus"), "alpha").index)[:20]
+        page.locator(".ea-pivot tbody tr:first-child td:first-child", has_text=expected[0]).wait_for()
+        assert pivot_categories(page) == expected
+        assert page.locator(".ea-w-ds select").input_value() == "tmmluplus"
+        expect(page.locator(".ea-w-scale button.bk-active")).to_have_text("0–100")
+        page.locator(".ea-tabs .bk-tab", has_text=t("tab_overview", "zh-TW")).wait_for()
+        restored = query(page)
+        for key, value in settings:
+            assert restored[key] == [value]
+        assert guard.blocked == []
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def src_page(static_context, server):
+    page = open_live(static_context, server.url(urlencode([("src", SRC_FILE)])))
+    yield page
+    page.close()
+
+
+def test_src_link_loads_a_file_from_the_same_server(src_page, server, guard):
+    page = src_page
+    page.locator(".ea-w-models label", has_text=ALT).wait_for()
+    alt = load_files([("results_alt.json", (server.root / SRC_FILE).read_bytes())])
+    total = len(wide(alt, "mmlu"))
+    page.locator(".ea-range", has_text=f"of {total}").wait_for()
+    assert [label.strip() for label in page.locator(".ea-w-models label").all_inner_texts()] == [ALT]
+    assert (f"/{SRC_FILE}", 200) in server.requests
+    assert query(page)["src"] == [SRC_FILE]
+
+
+def test_upload_real_fixture_shows_its_datasets(src_page):
+    """On the `src=` page, which holds only alt-model: the upload brings the fixture's model and datasets."""
+    page = src_page
+    page.locator(".ea-upload input[type=file]").set_input_files(str(datagen.FIXTURE))
+    page.locator(".ea-w-models label", has_text=FIXTURE_MODEL).wait_for()
+    assert sorted(select_options(page, ".ea-w-ds")) == FIXTURE_DATASETS
+    page.locator(".ea-tabs .bk-tab", has_text="Files & problems").click()
+    page.locator(".ea-file[data-file='results_20250806_1543.json']").wait_for()
+    sources = page.locator(".ea-file[data-file='results_20250806_1543.json'] .ea-file-sources").inner_text()
+    assert FIXTURE_MODEL in sources
+
+
+def test_no_request_left_the_machine(server, guard):
+    """Last: over every page load and interaction above, nothing went to another host and nothing was missing."""
+    assert guard.blocked == []
+    assert server.failures() == []
