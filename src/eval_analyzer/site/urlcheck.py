@@ -52,14 +52,16 @@ class ExternalReference:
 
 
 def external_references(text: str, file: Path) -> list[ExternalReference]:
-    found = []
+    """External load references in `text`, one per (position, URL) even when several rules match it."""
+    text = text.replace("\\/", "/")  # JSON may escape slashes; newlines are untouched, so line numbers hold
+    found: dict[tuple[int, str], ExternalReference] = {}
     for rule, pattern in RULES.items():
         for match in pattern.finditer(text):
-            url = match.group(1).replace("\\/", "/")
-            if _EXTERNAL.match(url):
+            url = match.group(1)
+            if _EXTERNAL.match(url) and (match.start(1), url) not in found:
                 line = text.count("\n", 0, match.start(1)) + 1
-                found.append(ExternalReference(file, line, rule, url))
-    return found
+                found[(match.start(1), url)] = ExternalReference(file, line, rule, url)
+    return sorted(found.values(), key=lambda ref: (ref.line, ref.url))
 
 
 def scan_site(root: Path) -> list[ExternalReference]:

@@ -1,0 +1,51 @@
+"""`eval-analyzer build` without --offline: Panel's converter output, CDN URLs untouched, project wheel packed."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import zipfile
+
+import pytest
+
+from eval_analyzer.site.builder import DATA_FILE, build_from_args
+
+
+@pytest.fixture(scope="module")
+def cdn_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cdn-site")
+    (out / "pyodide").mkdir()  # left over from an earlier offline build: a rebuild removes it
+    (out / "pyodide" / "stale.txt").write_text("x")
+    (out / "keep.txt").write_text("not ours")
+    code = build_from_args(argparse.Namespace(out=str(out), offline=None, wheels=None))
+    assert code == 0
+    return out
+
+
+def test_writes_page_worker_and_packed_wheel(cdn_site):
+    assert sorted(p.name for p in cdn_site.iterdir()) == ["index.html", "index.js", "index.resources.zip",
+                                                           "keep.txt"]
+    with zipfile.ZipFile(cdn_site / "index.resources.zip") as packed:
+        [name] = packed.namelist()
+        assert name.startswith("packed_wheels/eval_analyzer-")
+        with zipfile.ZipFile(io.BytesIO(packed.read(name))) as wheel:
+            assert DATA_FILE in wheel.namelist()
+
+
+def test_default_build_uses_the_public_cdns(cdn_site):
+    page = (cdn_site / "index.html").read_text(encoding="utf-8")
+    worker = (cdn_site / "index.js").read_text(encoding="utf-8")
+    assert "https://cdn.bokeh.org/bokeh/release/bokeh-" in page
+    assert "https://cdn.holoviz.org/panel/" in page
+    assert worker.startswith('importScripts("https://cdn.jsdelivr.net/pyodide/')
+    assert "emfs:packed_wheels/eval_analyzer-" in worker
+    assert "from eval_analyzer.dashboard.app import create_app" in worker
+
+
+def test_page_reports_progress_and_failures(cdn_site):
+    page = (cdn_site / "index.html").read_text(encoding="utf-8")
+    for text in ("Loading Python runtime…", "Installing packages…", "Starting app…", "Could not start the app"):
+        assert text in page
+    assert "window.eaWatchWorker(pyodideWorker)" in page
+    worker = (cdn_site / "index.js").read_text(encoding="utf-8")
+    assert "type: 'ea-error'" in worker
