@@ -94,3 +94,10 @@ def test_create_app_builds_fresh_state_per_call():
 def test_create_app_without_files_uses_demo_data():
     app = create_app()
     assert len(app.analysis.data.files) == 4 and app.analysis.datasets
+
+
+def test_station_tab_when_a_station_is_given(tmp_path):
+    app = create_app(datagen.standard_files()[:1], station=str(tmp_path / "station"))
+    assert app.url_sync.tabs == ["overview", "delta", "heatmap", "files", "station"]
+    app.analysis.ui.tab = "station"  # a valid tab for the URL too
+    assert "tab=station" in app.url_sync.search()

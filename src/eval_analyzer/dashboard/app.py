@@ -129,7 +129,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         if "lang" in station_view.param:
             station_view.lang = analysis.ui.lang
             analysis.ui.param.watch(lambda event: setattr(station_view, "lang", event.new), "lang")
-    sync = UrlSync(analysis=analysis, tabs=tab_keys)
+    sync = UrlSync(analysis=analysis, tabs=list(tab_keys))
 
     def _build_tabs() -> pn.Tabs:
         index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
@@ -148,7 +148,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
             holder[0].active = index
 
     analysis.ui.param.watch(_tab_to_widget, "tab")
-    analysis.ui.param.watch(lambda _e: holder.__setitem__(0, _build_tabs()), "lang")
+    analysis.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
 
     _load_url_sources(sync, data, station, is_demo)
     template = pn.template.BootstrapTemplate(

@@ -35,10 +35,12 @@ def _fmt(scale: int) -> str:
 
 
 def overview_bars(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, scale: int,
-                  lang: str = "en") -> hv.Bars:
+                  lang: str = "en", slots: int | None = None) -> hv.Bars:
     """Grouped bars of one page: x = category (display order), one bar per model.
 
     `files` and `std` are category × source frames aligned with `page_wide` (file name, run std on unit scale).
+    `slots` (the page size) fixes the width, so every page of a size has the same frame and can be updated in
+    place.
     """
     categories = list(page_wide.index)
     sources = list(page_wide.columns)
@@ -57,53 +59,67 @@ def overview_bars(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFram
     bars = hv.Bars(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                 hv.Dimension("source_label", label=t("model", lang))],
                    vdims=[hv.Dimension("score", label=t("score", lang)), "file", "std"])
-    width = max(700, 18 * len(long) + 60)
+    bars_count = (slots or len(categories)) * max(1, len(sources))
+    width = max(700, 14 * bars_count + 260)
+    # A colour Cycle alone: adding a cmap as well doubles HoloViews' time to draw grouped bars.
     return bars.opts(
         tools=[hover], xrotation=60, responsive=False, width=min(width, 2400), height=460,
         ylim=(0, scale), show_legend=True, legend_position="right", multi_level=False,
-        color=hv.Cycle("Category20"), cmap="Category20", active_tools=[], default_tools=["save", "reset"],
+        color=hv.Cycle("Category20"), active_tools=[], default_tools=["save", "reset"],
         toolbar="above", xlabel=t("category", lang), ylabel=t("score", lang), framewise=True,
+    )
+
+
+def cap_rows(rows: pd.DataFrame, max_rows: int = MAX_DELTA_ROWS) -> pd.DataFrame:
+    """The `max_rows` rows of largest |Δ|, in their given (ranking) order."""
+    if len(rows) <= max_rows:
+        return rows
+    keep = rows["delta"].abs().rank(method="first", ascending=False) <= max_rows
+    return rows[keep]
+
+
+def delta_facet(rows: pd.DataFrame, candidate: str, scale: int, lang: str = "en", n_rows: int | None = None) -> hv.Bars:
+    """Horizontal diverging bars of one candidate's ranking rows (already capped), first row on top.
+
+    `n_rows` fixes the height (the cap), so the facet keeps its frame when updated in place.
+    """
+    fmt = _fmt(scale)
+    frame = pd.DataFrame({
+        "category": rows["category"].astype(str).to_numpy(),
+        "delta": rows["delta"].to_numpy(dtype="float64"),
+        "baseline_score": rows["baseline_score"].to_numpy(dtype="float64"),
+        "candidate_score": rows["candidate_score"].to_numpy(dtype="float64"),
+        "direction": np.where(rows["delta"].to_numpy() >= 0, "gain", "loss"),
+    })
+    # Bokeh draws the first factor at the bottom of an inverted axis: reverse so row 1 is on top.
+    frame = frame.iloc[::-1]
+    hover = _hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
+                          ("baseline_score", f"@baseline_score{fmt}"), ("candidate_score", f"@candidate_score{fmt}")])
+    bars = hv.Bars(frame, kdims=[hv.Dimension("category", label=t("category", lang))],
+                   vdims=[hv.Dimension("delta", label=t("delta", lang)), "baseline_score", "candidate_score",
+                          "direction"])
+    return bars.opts(
+        invert_axes=True, color="direction", cmap={"gain": GAIN_COLOR, "loss": LOSS_COLOR}, tools=[hover],
+        height=DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * (n_rows or len(frame)), width=820, show_legend=False,
+        title=candidate, default_tools=["save", "reset"], toolbar="above", ylabel=t("delta", lang), xlabel="",
+        framewise=True,
     )
 
 
 def delta_facets(ranking: pd.DataFrame, candidates: list[str], scale: int, lang: str = "en",
                  max_rows: int = MAX_DELTA_ROWS) -> tuple[hv.Layout, list[tuple[str, int, int]]]:
-    """One horizontal diverging bar chart per candidate, rows in ranking order, capped at `max_rows`.
+    """One facet per candidate (`shared_axes=False`), each capped at `max_rows` rows of largest |Δ|.
 
     Returns the layout and, per capped facet, (candidate, shown, total) for the note under the chart.
     """
     facets, capped = [], []
-    fmt = _fmt(scale)
     for candidate in candidates:
         rows = ranking[ranking["candidate"] == candidate]
-        total = len(rows)
-        if not total:
+        if not len(rows):
             continue
-        if total > max_rows:
-            keep = rows["delta"].abs().rank(method="first", ascending=False) <= max_rows
-            rows = rows[keep]
-            capped.append((candidate, max_rows, total))
-        frame = pd.DataFrame({
-            "category": rows["category"].astype(str).to_numpy(),
-            "delta": rows["delta"].to_numpy(dtype="float64"),
-            "baseline_score": rows["baseline_score"].to_numpy(dtype="float64"),
-            "candidate_score": rows["candidate_score"].to_numpy(dtype="float64"),
-            "direction": np.where(rows["delta"].to_numpy() >= 0, "gain", "loss"),
-        })
-        # Bokeh draws the first factor at the bottom of an inverted axis: reverse so row 1 is on top.
-        frame = frame.iloc[::-1]
-        hover = _hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
-                              ("baseline_score", f"@baseline_score{fmt}"),
-                              ("candidate_score", f"@candidate_score{fmt}")])
-        bars = hv.Bars(frame, kdims=[hv.Dimension("category", label=t("category", lang))],
-                       vdims=[hv.Dimension("delta", label=t("delta", lang)), "baseline_score",
-                              "candidate_score", "direction"], label=candidate)
-        facets.append(bars.opts(
-            invert_axes=True, color="direction", cmap={"gain": GAIN_COLOR, "loss": LOSS_COLOR},
-            tools=[hover], height=DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * len(frame), width=820,
-            show_legend=False, title=candidate, default_tools=["save", "reset"], toolbar="above",
-            ylabel=t("delta", lang), xlabel="",
-        ))
+        if len(rows) > max_rows:
+            capped.append((candidate, max_rows, len(rows)))
+        facets.append(delta_facet(cap_rows(rows, max_rows), candidate, scale, lang))
     layout = hv.Layout(facets).cols(1).opts(shared_axes=False) if facets else hv.Layout([])
     return layout, capped
 

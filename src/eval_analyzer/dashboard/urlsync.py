@@ -44,7 +44,8 @@ class UrlSync(pn.viewable.Viewer):
     """Owns the link widgets; applies the URL once it is known and writes it after every change."""
 
     analysis = param.ClassSelector(class_=Analysis, doc="The session state mirrored in the URL")
-    tabs = param.Tuple(default=("overview", "delta", "heatmap", "files"), doc="Tab keys of this page")
+    tabs = param.List(default=["overview", "delta", "heatmap", "files"], item_type=str,
+                      doc="Tab keys of this page (with 'station' when a station is configured)")
     ready = param.Boolean(default=False, doc="True once the initial URL has been applied; writes wait for it")
     ignored = param.List(default=[], doc="Keys of the last applied URL whose values were invalid")
     sources = param.List(default=[], doc="The `src=` values of the URL (result files to fetch)")
@@ -64,10 +65,10 @@ class UrlSync(pn.viewable.Viewer):
                            (a.filter, ["on", "op", "mode", "threshold", "model"]),
                            (a.delta, ["baseline", "candidates", "sort", "min_delta", "eps", "top_n"]),
                            (a.ui, ["tab", "lang"])):
-            obj.param.watch(lambda _e: self.write(), names)
+            obj.param.watch(lambda *_e: self.write(), names)
         # A batch of changes (URL restore, scale conversion) ends with a recomputation: write once, then.
-        a.param.watch(lambda _e: self.write(), ["overview_version", "delta_version"])
-        a.ui.param.watch(lambda _e: self.relabel(), "lang")
+        a.param.watch(lambda *_e: self.write(), ["overview_version", "delta_version"])
+        a.ui.param.watch(lambda *_e: self.relabel(), "lang")
         self._rendered = False
         pn.state.onload(self._on_render)
         location = pn.state.location
@@ -91,7 +92,7 @@ class UrlSync(pn.viewable.Viewer):
     def apply(self, search: str) -> None:
         query = urlstate.parse_search(search)
         self.sources = list(query.get(urlstate.SOURCE_KEY, []))
-        self.ignored = urlstate.apply_query(self.analysis, query, self.tabs)
+        self.ignored = urlstate.apply_query(self.analysis, query, tuple(self.tabs))
         self.ready = True
         self.write()
 
@@ -99,7 +100,8 @@ class UrlSync(pn.viewable.Viewer):
         """After data arrived later (URL sources), restore the settings that needed it."""
         location = pn.state.location
         if location is not None and location.search:
-            self.ignored = urlstate.apply_query(self.analysis, urlstate.parse_search(location.search), self.tabs)
+            self.ignored = urlstate.apply_query(self.analysis, urlstate.parse_search(location.search),
+                                                  tuple(self.tabs))
             self.write()
 
     def search(self) -> str:

@@ -33,7 +33,7 @@ class View(pn.viewable.Viewer):
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.analysis.ui.param.watch(lambda _e: self.relabel(), "lang")
+        self.analysis.ui.param.watch(lambda *_e: self.relabel(), "lang")
 
     @property
     def lang(self) -> str:

@@ -36,7 +36,7 @@ class LoadView(View):
         self.status = pn.pane.HTML("", css_classes=["ea-load-status"], sizing_mode="stretch_width")
         self.upload.param.watch(self._on_upload, "value")
         data = self.analysis.data
-        data.param.watch(lambda _e: self._refresh(), ["loaded", "busy", "busy_message", "extra_problems"])
+        data.param.watch(lambda *_e: self._refresh(), ["loaded", "busy", "busy_message", "extra_problems"])
         self._layout = pn.Column(self.title, self.upload, pn.Row(self.spinner, self.status),
                                  sizing_mode="stretch_width")
         self.relabel()
@@ -145,13 +145,13 @@ class FilterView(View):
         self.op = pn.widgets.RadioButtonGroup(css_classes=["ea-w-op"])
         self.mode = pn.widgets.RadioButtonGroup(css_classes=["ea-w-mode"])
         self.threshold = self._new_slider()
-        f.param.watch(lambda _e: self._sync_threshold(), "threshold")
+        f.param.watch(lambda *_e: self._sync_threshold(), "threshold")
         self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
                                        sizing_mode="stretch_width")
         bind(self.model, f, "model")
-        a.overview.param.watch(lambda _e: self._sync_threshold(), "scale")
+        a.overview.param.watch(lambda *_e: self._sync_threshold(), "scale")
         a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
-        f.param.watch(lambda _e: self._visibility(), ["on", "mode"])
+        f.param.watch(lambda *_e: self._visibility(), ["on", "mode"])
         self._bound = False
         self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.model, collapsed=False,
                             sizing_mode="stretch_width", css_classes=["ea-filter-card"])
@@ -230,9 +230,9 @@ class DeltaSettingsView(View):
         bind(self.eps, d, "eps", from_widget=lambda v: max(0.0, float(v or 0)))
         self.top_n = pn.widgets.IntInput(start=1, end=1000, css_classes=["ea-w-topn"], sizing_mode="stretch_width")
         bind(self.top_n, d, "top_n", from_widget=lambda v: min(1000, max(1, int(v or 1))))
-        a.param.watch(lambda _e: self._options(), "sources")
-        d.param.watch(lambda _e: self._options(), "baseline")
-        a.overview.param.watch(lambda _e: self._steps(), "scale")
+        a.param.watch(lambda *_e: self._options(), "sources")
+        d.param.watch(lambda *_e: self._options(), "baseline")
+        a.overview.param.watch(lambda *_e: self._steps(), "scale")
         self._bound = False
         self.candidates_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
         self.card = pn.Card(self.baseline, self.candidates_label, self.candidates, self.sort, self.min_delta, self.eps, self.top_n,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import holoviews as hv
 import pandas as pd
 import panel as pn
 
@@ -25,8 +26,9 @@ class DeltaView(View):
         self.summary = pn.pane.HTML("", css_classes=["ea-summary-pane"], sizing_mode="stretch_width")
         self.ranking_title = pn.pane.HTML("")
         self.notes = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-notes"])
-        self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-delta-chart"])
-        self.chart_box = pn.Column(self.chart, sizing_mode="stretch_width")
+        # One pane per facet slot, each fed by its own stream: facets update in place while their frame holds.
+        self.chart_box = pn.Column(sizing_mode="stretch_width")
+        self._facets: list[tuple[tuple, hv.streams.Pipe, pn.pane.HoloViews]] = []
         self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
         self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
@@ -48,8 +50,8 @@ class DeltaView(View):
         )
         self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
         self._dirty = True
-        self.analysis.param.watch(lambda _e: self._changed(), "delta_version")
-        self.analysis.ui.param.watch(lambda _e: self._on_tab(), "tab")
+        self.analysis.param.watch(lambda *_e: self._changed(), "delta_version")
+        self.analysis.ui.param.watch(lambda *_e: self._on_tab(), "tab")
         self.relabel()
 
     # -- CSV --------------------------------------------------------------------------------------------------
@@ -128,8 +130,7 @@ class DeltaView(View):
         paired = int(summary["paired"].max()) if len(summary) else 0
         self.summary.object = (table(headers, rows, "ea-summary")
                                + f'<p class="ea-summary-note">{esc(self.t("summary_note", n=paired))}</p>')
-        candidates = list(summary["candidate"])
-        layout, capped = charts.delta_facets(a.ranking, candidates, scale, self.lang)
+        capped = self._draw(list(summary["candidate"]), scale)
         notes = [self.t("capped", candidate=c, shown=s, total=n) for c, s, n in capped]
         hidden = len(a.delta_all) - len(a.ranking)
         if hidden:
@@ -138,7 +139,6 @@ class DeltaView(View):
         if not len(a.ranking):
             note_html += message(self.t("msg_no_rows"), "info", "ea-msg-no-rows")
         self.notes.object = note_html
-        self.chart.object = layout
         self.chart_box.visible = bool(len(a.ranking))
         self.top.object = self._rows_table(a.top, "ea-top")
         self.bottom.object = self._rows_table(a.bottom, "ea-bottom")
@@ -147,6 +147,32 @@ class DeltaView(View):
         self.csv_topbottom.filename = self._name(f"top{a.delta.top_n}")
         self.top_card.title = self.t("top_title", n=a.delta.top_n)
         self.bottom_card.title = self.t("bottom_title", n=a.delta.top_n)
+
+    def _draw(self, candidates: list[str], scale: int) -> list[tuple[str, int, int]]:
+        ranking = self.analysis.ranking
+        facets, capped = [], []
+        for candidate in candidates:
+            rows = ranking[ranking["candidate"] == candidate]
+            if len(rows) > charts.MAX_DELTA_ROWS:
+                capped.append((candidate, charts.MAX_DELTA_ROWS, len(rows)))
+            if len(rows):
+                facets.append((candidate, charts.cap_rows(rows)))
+        slots = []
+        for index, (candidate, rows) in enumerate(facets):
+            data = (rows, candidate, scale, self.lang, len(rows))
+            key = (len(rows), scale, self.lang)
+            if index < len(self._facets) and self._facets[index][0] == key:
+                _key, pipe, pane = self._facets[index]
+                pipe.send(data)
+            else:
+                pipe = hv.streams.Pipe(data=data)
+                pane = pn.pane.HoloViews(hv.DynamicMap(lambda data: charts.delta_facet(*data), streams=[pipe]),
+                                         linked_axes=False, css_classes=["ea-delta-chart"])
+            slots.append((key, pipe, pane))
+        if [pane for _k, _p, pane in slots] != [pane for _k, _p, pane in self._facets]:
+            self.chart_box[:] = [pane for _k, _p, pane in slots]
+        self._facets = slots
+        return capped
 
     def relabel(self) -> None:
         self.summary_title.object = f"<b>{esc(self.t('summary_title'))}</b>"

@@ -22,7 +22,7 @@ class FilesView(View):
     def __init__(self, **params):
         super().__init__(**params)
         self._layout = pn.Column(sizing_mode="stretch_width", css_classes=["ea-files"])
-        self.analysis.data.param.watch(lambda _e: self.refresh(), ["loaded", "extra_problems"])
+        self.analysis.data.param.watch(lambda *_e: self.refresh(), ["loaded", "extra_problems"])
         self.refresh()
 
     def _problem_html(self, problem: Problem) -> str:

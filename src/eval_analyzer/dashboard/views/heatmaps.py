@@ -25,8 +25,8 @@ class HeatmapView(View):
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
         self._dirty = True
-        self.analysis.param.watch(lambda _e: self._changed(), ["overview_version", "delta_version"])
-        self.analysis.ui.param.watch(lambda _e: self._changed(), "tab")
+        self.analysis.param.watch(lambda *_e: self._changed(), ["overview_version", "delta_version"])
+        self.analysis.ui.param.watch(lambda *_e: self._changed(), "tab")
 
     def _changed(self) -> None:
         self._dirty = True
