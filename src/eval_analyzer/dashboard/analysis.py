@@ -69,6 +69,7 @@ class Analysis(param.Parameterized):
         self.overview.param.watch(self._on_scale, "scale")
         self.overview.param.watch(self._settings_changed, ["sort", "page_size", "models"])
         self.filter.param.watch(self._settings_changed, ["on", "op", "mode", "threshold", "model"])
+        self.delta.param.watch(self._on_baseline, "baseline")
         self._on_loaded()
 
     @property
@@ -77,7 +78,7 @@ class Analysis(param.Parameterized):
         return self._held > 0
 
     @contextmanager
-    def hold(self):
+    def hold(self, overview: bool = True, delta: bool = True):
         """Change several settings, then recompute once (used by the URL restore and by consistency fixes)."""
         self._held += 1
         try:
@@ -85,8 +86,10 @@ class Analysis(param.Parameterized):
         finally:
             self._held -= 1
         if not self._held:
-            self._compute_overview()
-            self._compute_delta()
+            if overview:
+                self._compute_overview()
+            if delta:
+                self._compute_delta()
 
     # -- data and dataset -------------------------------------------------------------------------------------
 
@@ -152,10 +155,11 @@ class Analysis(param.Parameterized):
             self._held -= 1
         self._compute_overview()
 
-    @param.depends("delta.baseline", watch=True)
-    def _drop_baseline_from_candidates(self) -> None:
-        if self.delta.baseline in self.delta.candidates:
-            self.delta.candidates = [name for name in self.delta.candidates if name != self.delta.baseline]
+    def _on_baseline(self, _event=None) -> None:
+        """The baseline is never a candidate: drop it, then compute Δ once (not once before and once after)."""
+        with self.hold(overview=False):
+            if self.delta.baseline in self.delta.candidates:
+                self.delta.candidates = [name for name in self.delta.candidates if name != self.delta.baseline]
 
     # -- overview ---------------------------------------------------------------------------------------------
 
@@ -189,8 +193,8 @@ class Analysis(param.Parameterized):
 
     # -- Δ ----------------------------------------------------------------------------------------------------
 
-    # Not on "overview.scale": a scale switch converts min |Δ| and ε first, then recomputes (see _on_scale).
-    @param.depends("delta.baseline", "delta.candidates", "delta.sort", "delta.min_delta", "delta.eps",
+    # Not on "delta.baseline" (see _on_baseline) nor "overview.scale": a scale switch converts min |Δ| and ε first, then recomputes (see _on_scale).
+    @param.depends("delta.candidates", "delta.sort", "delta.min_delta", "delta.eps",
                    "delta.top_n", watch=True)
     def _compute_delta(self) -> None:
         if self._held:

@@ -111,6 +111,10 @@ class DeltaView(View):
         return table(headers, rows, css)
 
     def refresh(self) -> None:
+        with pn.io.hold():  # one message to the browser for the whole update
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._dirty = False
         a = self.analysis
         self.message.object = self._status_message()

@@ -34,6 +34,10 @@ class HeatmapView(View):
             self.refresh()
 
     def refresh(self) -> None:
+        with pn.io.hold():  # one message to the browser for the whole update
+            self._refresh()
+
+    def _refresh(self) -> None:
         self._dirty = False
         a = self.analysis
         scale = a.overview.scale

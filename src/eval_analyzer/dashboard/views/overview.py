@@ -94,6 +94,11 @@ class OverviewView(View):
                        "info", "ea-msg-filter")
 
     def refresh(self) -> None:
+        # One message to the browser for the whole update: it re-renders once instead of once per pane.
+        with pn.io.hold():
+            self._refresh()
+
+    def _refresh(self) -> None:
         a = self.analysis
         scale, info = a.overview.scale, a.page_info
         digits = digits_for(scale)
