@@ -11,6 +11,7 @@ What the page loads, and from where once this has run (folders relative to index
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ from packaging.version import Version
 
 from eval_analyzer.core.errors import EvalAnalyzerError
 from eval_analyzer.site.page import patch_worker
+from eval_analyzer.site.pyc import precompile
 from eval_analyzer.site.wheels import WheelInfo, WheelSource, read_wheel
 
 PYODIDE_DIR, BOKEH_DIR, PANEL_DIR = "pyodide", "bokeh", "panel-cdn"
@@ -78,7 +80,7 @@ def resolve(roots: list[Requirement], lock_packages: dict, source: WheelSource) 
 def _lock_entry(info: WheelInfo) -> dict:
     return {
         "name": info.name, "version": info.version, "file_name": info.path.name, "install_dir": "site",
-        "sha256": info.sha256, "package_type": "package", "imports": list(info.imports),
+        "package_type": "package", "imports": list(info.imports),
         "depends": sorted({canonicalize_name(r.name) for r in info.requires}), "unvendored_tests": False,
     }
 
@@ -145,14 +147,16 @@ def bundle_pyodide(site: Path, dist: Path, project_wheel: Path | None, source: W
     target.mkdir(parents=True, exist_ok=True)
     for name in CORE_FILES:
         shutil.copy2(dist / name, target / name)
+    sources = {name: dist / packages[name]["file_name"] for name in from_lock}
+    sources.update({name: info.path for name, info in added.items()})
+    compiled = precompile([path for path in sources.values() if path.suffix == ".whl"], dist, source.cache / "pyc")
     entries = {}
-    for name in sorted(from_lock):
-        entry = packages[name]
-        shutil.copy2(dist / entry["file_name"], target / Path(entry["file_name"]).name)
-        entries[name] = {**entry, "file_name": Path(entry["file_name"]).name}
-    for name, info in sorted(added.items()):
-        shutil.copy2(info.path, target / info.path.name)
-        entries[name] = _lock_entry(info)
+    for name, path in sorted(sources.items()):
+        copied = target / path.name
+        shutil.copy2(compiled.get(path, path), copied)
+        entry = {**packages[name], "file_name": path.name} if name in from_lock else _lock_entry(added[name])
+        entry["sha256"] = hashlib.sha256(copied.read_bytes()).hexdigest()
+        entries[name] = entry
     break_cycles(entries)
     (target / "pyodide-lock.json").write_text(json.dumps({"info": lock["info"], "packages": entries}, indent=1),
                                               encoding="utf-8")

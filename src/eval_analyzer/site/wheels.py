@@ -73,10 +73,6 @@ class WheelInfo:
     requires: tuple[Requirement, ...]  # markers already evaluated for Pyodide; extras dropped
     imports: tuple[str, ...]
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.path.read_bytes()).hexdigest()
-
 
 def pyodide_requirements(requires_dist: list[str]) -> tuple[Requirement, ...]:
     """The requirements that apply in Pyodide: markers evaluated for emscripten / Python 3.12, no extras."""
