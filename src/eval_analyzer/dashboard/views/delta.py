@@ -103,11 +103,16 @@ class DeltaView(View):
         return message(text, "warning", f"ea-msg-{status.replace('_', '-')}")
 
     def _rows_table(self, frame: pd.DataFrame, css: str) -> str:
+        """Top/bottom rows; a Δ no larger than the run-to-run noise (SPEC §4.4) is marked in its own column."""
         digits = digits_for(self.analysis.overview.scale)
-        rows = [[cat, cand, number(b, digits), number(c, digits), number(d, digits, signed=True)]
-                for cat, cand, b, c, d in frame[["category", "candidate", "baseline_score", "candidate_score",
-                                                 "delta"]].itertuples(index=False)]
-        headers = [self.t(k) for k in ("category", "candidate", "baseline_score", "candidate_score", "delta")]
+        noise = "within_noise" in frame and bool(frame["within_noise"].any())
+        rows = []
+        for cat, cand, b, c, d, within in frame[["category", "candidate", "baseline_score", "candidate_score",
+                                                 "delta", "within_noise"]].itertuples(index=False):
+            row = [cat, cand, number(b, digits), number(c, digits), number(d, digits, signed=True)]
+            rows.append([*row, "≈" if within else ""] if noise else row)
+        keys = ["category", "candidate", "baseline_score", "candidate_score", "delta"]
+        headers = [self.t(k) for k in keys] + ([self.t("within_noise")] if noise else [])
         return table(headers, rows, css)
 
     def refresh(self) -> None:
