@@ -23,6 +23,9 @@ DELTA_FACET_EXTRA_PX = 90
 GAIN_COLOR = "#2166ac"
 LOSS_COLOR = "#b2182b"
 DIVERGING_CMAP = "RdBu"
+#: Heatmap row height, and room for the rotated category names below the cells.
+HEATMAP_ROW_PX = 34
+HEATMAP_AXIS_PX = 260
 SCORE_CMAP = "viridis"
 
 
@@ -134,7 +137,7 @@ def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
                       vdims=[hv.Dimension("score", label=t("score", lang))])
     return heat.opts(cmap=SCORE_CMAP, clim=(0, scale), colorbar=True, tools=[hover], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
-                     height=max(220, 26 * matrix.shape[0] + 200), default_tools=["save", "reset"],
+                     height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)
 
 
@@ -152,5 +155,5 @@ def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
                       vdims=[hv.Dimension("delta", label=t("delta", lang))])
     return heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[hover], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
-                     height=max(220, 26 * matrix.shape[0] + 200), default_tools=["save", "reset"],
+                     height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)
