@@ -28,7 +28,8 @@ def pyc_path(path):
 
 def compile_wheel(source, target):
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        record = next((n for n in zin.namelist() if n.endswith(".dist-info/RECORD")), None)
+        present = set(zin.namelist())  # a wheel compiled before (e.g. from --wheels) keeps its bytecode
+        record = next((n for n in present if n.endswith(".dist-info/RECORD")), None)
         added = []
         for info in zin.infolist():
             data = zin.read(info.filename)
@@ -36,6 +37,8 @@ def compile_wheel(source, target):
                 continue
             zout.writestr(info, data)
             if not info.filename.endswith(".py") or ".dist-info/" in info.filename or ".data/" in info.filename:
+                continue
+            if pyc_path(info.filename) in present:
                 continue
             try:
                 code = compile(data, info.filename, "exec", dont_inherit=True)
