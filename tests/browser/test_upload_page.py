@@ -144,3 +144,19 @@ def test_demo_data_is_the_default(browser, server):
         assert json.loads(json.dumps(names))  # plain text names
     finally:
         page.context.close()
+
+
+def test_same_file_can_be_uploaded_again_after_removal(browser, server):
+    page = open_page(browser, server.url())
+    try:
+        alt = [("results_alt.json", datagen.standard_files()[3][1])]
+        upload(page, alt)
+        page.locator(".ea-loaded", has_text="5 file(s), 5 source(s)").wait_for()
+        open_tab(page, "Files & problems")
+        page.locator(".ea-file-row", has=page.locator(".ea-file", has_text="results_alt.json")).locator(
+            ".ea-remove button").click()
+        page.locator(".ea-loaded", has_text="4 file(s), 4 source(s)").wait_for()
+        upload(page, alt)
+        page.locator(".ea-loaded", has_text="5 file(s), 5 source(s)").wait_for()
+    finally:
+        page.context.close()

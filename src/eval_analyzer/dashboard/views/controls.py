@@ -58,6 +58,7 @@ class LoadView(View):
         finally:
             data.busy_message = ""
             data.busy = False
+            self.upload.clear()  # so choosing the same file again (after removing it) is a change
 
     def _refresh(self) -> None:
         data = self.analysis.data
