@@ -1,0 +1,64 @@
+"""Views without a browser: set a setting, assert the text a pane shows (STYLE "tests")."""
+
+from __future__ import annotations
+
+import pytest
+
+import datagen
+from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.views.delta import DeltaView
+from eval_analyzer.dashboard.views.files import FilesView
+from eval_analyzer.dashboard.views.overview import OverviewView
+
+ALT = "alt-model @ 20250901_0000"
+
+
+@pytest.fixture
+def analysis():
+    return Analysis(data=DataState(files=datagen.standard_files()))
+
+
+def test_range_text_and_overall_marks(analysis):
+    view = OverviewView(analysis=analysis)
+    assert "categories 1–20 of 57" in view.range.object
+    assert "(reported)" in view.overall.object and "(computed)" in view.overall.object  # alt-model: computed
+    analysis.overview.page = 3
+    assert "categories 41–57 of 57" in view.range.object
+
+
+def test_no_match_message_names_the_condition_and_the_way_out(analysis):
+    view = OverviewView(analysis=analysis)
+    analysis.overview.scale = 100
+    analysis.filter.param.update(on=True, op="le", mode="model", model=ALT, threshold=1)
+    text = view.message.object
+    assert "ea-msg-no-match" in text and "“alt-model @ 20250901_0000”" in text and "≤ 1" in text
+    assert "raise the threshold" in text
+    analysis.ui.lang = "zh-TW"
+    assert "提高門檻" in view.message.object
+
+
+def test_delta_messages_and_summary_note(analysis):
+    view = DeltaView(analysis=analysis)
+    view.refresh()
+    assert "regardless of the minimum |Δ|" in view.summary.object
+    analysis.delta.candidates = []
+    view.refresh()
+    assert "ea-msg-no-candidates" in view.message.object and not view.body.visible
+
+
+def test_capped_facet_note(analysis):
+    view = DeltaView(analysis=analysis)
+    view.refresh()
+    assert "showing the 40 largest |Δ| of 57" in view.notes.object
+    analysis.delta.min_delta = 0.02
+    view.refresh()
+    assert "below 0.02 are hidden" in view.notes.object
+
+
+def test_files_view_lists_problems_in_plain_words():
+    data = DataState(files=[*datagen.standard_files()[:1], ("<b>bad</b>.json", b"{nope")])
+    view = FilesView(analysis=Analysis(data=data))
+    html = "".join(row[0].object for row in view._layout if hasattr(row, "__getitem__"))
+    assert "&lt;b&gt;bad&lt;/b&gt;.json" in html and "<b>bad</b>" not in html
+    assert "not valid JSON" in html and "What to do:" in html
