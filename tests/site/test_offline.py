@@ -75,11 +75,12 @@ def test_patch_worker_offline():
     assert "pyodide.ffi.jsnull" in js and "if not hasattr(pyodide.ffi, 'jsnull')" in js
     assert "detail: `${e}`" in js
     assert "startApplication().catch(" in js and "type: 'ea-error'" in js
+    assert js.index("self.fetch = async") < js.index("importScripts(")  # failed downloads reach the page
 
 
 def test_patch_worker_cdn_keeps_the_cdn():
     js = patch_worker(WORKER)
-    assert js.startswith('importScripts("https://cdn.jsdelivr.net/pyodide/')
+    assert 'importScripts("https://cdn.jsdelivr.net/pyodide/' in js
     assert "PANEL_CDN_ROOT" in js and "_ea_panel_cdn_root'," not in js  # only set when offline
 
 

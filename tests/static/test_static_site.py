@@ -25,7 +25,7 @@ from eval_analyzer.dashboard.i18n import t
 from eval_analyzer.site.builder import build_site
 from eval_analyzer.site.pyodide_dist import ensure_pyodide_dist
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, Guard, SiteServer, open_live, playwright_sync
+from .conftest import CHROMIUM, CHROMIUM_ARGS, LIVE_TIMEOUT_MS, Guard, SiteServer, open_live, playwright_sync
 
 pytestmark = pytest.mark.static
 
@@ -33,6 +33,17 @@ FIXTURE_DATASETS = ["mmlu", "tmmluplus", "tw-legal-benchmark-v1"]
 ALT = "alt-model @ 20250901_0000"
 FIXTURE_MODEL = "gpt-oss-120b @ 20250806_1543"
 SRC_FILE = "data/results_alt.json"
+
+
+# Records every text the loading status line shows, from the first moment of each page.
+STATUS_LOG_JS = """
+window.eaStatusLog = [];
+new MutationObserver(() => {
+  const el = document.getElementById('ea-status');
+  const text = el ? el.textContent : null;
+  if (text && window.eaStatusLog[window.eaStatusLog.length - 1] !== text) { window.eaStatusLog.push(text) }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +74,7 @@ def static_context(server, guard):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         static_context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         static_context.route("**/*", guard)
+        static_context.add_init_script(STATUS_LOG_JS)
         yield static_context
         static_context.close()
         chromium.close()
@@ -101,6 +113,32 @@ def test_goes_live_offline_with_no_external_request(live_page, server, guard):
     assert server.failures() == []
     assert any(path.startswith("/pyodide/pandas-") for path, _status in server.requests)
     print(f"live after {page.live_after_s:.1f} s")
+
+
+def test_status_line_said_what_was_happening(live_page):
+    log = live_page.evaluate("() => window.eaStatusLog")
+    steps = ["Loading Python runtime…", "Installing packages…", "Starting app…"]
+    assert [text for text in log if text in steps] == steps, log
+
+
+@pytest.mark.parametrize(("blocked", "says"), [
+    ("**/index.js", "the Python worker failed"),  # the worker script does not load
+    ("**/pyodide/pyodide.asm.wasm", "pyodide.asm.wasm"),  # Pyodide itself would wait forever
+    ("**/pyodide/pandas-*.whl", "pandas-2.2.3"),  # a package download fails
+])
+def test_a_failed_load_is_reported_not_spun_forever(static_context, server, guard, blocked, says):
+    context = static_context.browser.new_context()
+    context.route("**/*", guard)
+    context.route(blocked, lambda route: route.abort())  # registered last, so it runs first
+    try:
+        page = context.new_page()
+        page.goto(server.url())
+        failed = page.locator("#ea-status.ea-failed")
+        expect(failed).to_contain_text("Could not start the app", timeout=LIVE_TIMEOUT_MS)
+        expect(failed).to_contain_text(says)
+        assert failed.get_attribute("role") == "alert"
+    finally:
+        context.close()
 
 
 def test_threshold_changes_what_is_shown(live_page, demo):

@@ -36,6 +36,28 @@ if not hasattr(pyodide.ffi, 'jsnull'):
 """
 
 
+# Prepended to the worker, before Pyodide is imported: a failed fetch (the wasm, the stdlib, the lock, a wheel)
+# is reported to the page. Pyodide itself only logs "wasm instantiation failed!" and never settles, and a failed
+# package download surfaces, if at all, much later. The page ignores these reports once the app is live (a
+# `src=` file that does not load is the app's to report).
+WORKER_PROLOGUE = """const eaFetch = self.fetch.bind(self)
+self.fetch = async (resource, init) => {
+  const url = resource && resource.url ? resource.url : `${resource}`
+  let response
+  try {
+    response = await eaFetch(resource, init)
+  } catch (e) {
+    self.postMessage({type: 'ea-error', msg: `could not load ${url}: ${e}`})
+    throw e
+  }
+  if (!response.ok) {
+    self.postMessage({type: 'ea-error', msg: `could not load ${url}: HTTP ${response.status}`})
+  }
+  return response
+}
+"""
+
+
 class PageError(EvalAnalyzerError):
     """Panel's converted output no longer looks the way this module expects (a Panel upgrade?)."""
 
@@ -73,6 +95,7 @@ def patch_worker(js: str, *, offline_pyodide: str | None = None, offline_panel_c
     load += f"\n  self.pyodide.runPython(`{WORKER_SETUP}`);"
     js = _replace_once(js, _LOAD_PYODIDE, load, "loadPyodide() call")
     js = _replace_once(js, _INSTALL_ERROR, _INSTALL_ERROR + ", detail: `${e}`", "package-install error message")
+    js = WORKER_PROLOGUE + js
     if len(_START_CALL.findall(js)) != 1:
         raise PageError("expected one top-level startApplication() call in Panel's worker")
     return _START_CALL.sub(

@@ -80,7 +80,7 @@
           show(String(msg.msg))
         }
       } else if (msg.type === 'ea-error') {
-        fail(TEXT.worker, msg.msg)
+        if (live()) { console.error('Eval Analyzer worker: ' + msg.msg) } else { fail(TEXT.worker, msg.msg) }
       } else if (msg.type === 'render') {
         show(TEXT.starting)
       }
