@@ -7,6 +7,8 @@ classes); the numbers come from `core`. Tooltips use Bokeh `@{field}` placeholde
 
 from __future__ import annotations
 
+import math
+
 import holoviews as hv
 import numpy as np
 import pandas as pd
@@ -27,6 +29,14 @@ DIVERGING_CMAP = "RdBu"
 HEATMAP_ROW_PX = 34
 HEATMAP_AXIS_PX = 260
 SCORE_CMAP = "viridis"
+#: Pixels per bar in the Overview: wide pages scroll sideways rather than squeeze bars below readability.
+BAR_PX = 9
+#: Models per legend row above the Overview chart.
+LEGEND_COLUMNS = 4
+#: d3's Category20, darker shade first so neighbouring models differ clearly.
+CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+              "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
+              "#dbdb8d", "#9edae5")
 
 
 def _hover(lang: str, fields: list[tuple[str, str]]) -> HoverTool:
@@ -38,12 +48,12 @@ def _fmt(scale: int) -> str:
 
 
 def overview_bars(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, scale: int,
-                  lang: str = "en", slots: int | None = None) -> hv.Bars:
+                  lang: str = "en", slots: int | None = None, palette_order: list[str] | None = None) -> hv.Bars:
     """Grouped bars of one page: x = category (display order), one bar per model.
 
     `files` and `std` are category × source frames aligned with `page_wide` (file name, run std on unit scale).
     `slots` (the page size) fixes the width, so every page of a size has the same frame and can be updated in
-    place.
+    place. `palette_order` (every source of the dataset) keeps a model's colour when others are hidden.
     """
     categories = list(page_wide.index)
     sources = list(page_wide.columns)
@@ -60,17 +70,28 @@ def overview_bars(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFram
     hover = _hover(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
                           ("score", f"@score{fmt}"), ("std", f"@std{fmt}")])
     bars = hv.Bars(long, kdims=[hv.Dimension("category", label=t("category", lang)),
-                                hv.Dimension("source_label", label=t("model", lang))],
+                                # `values` fixes the model order, hence each model's colour, on every page.
+                                hv.Dimension("source_label", label=t("model", lang), values=list(sources))],
                    vdims=[hv.Dimension("score", label=t("score", lang)), "file", "std"])
     bars_count = (slots or len(categories)) * max(1, len(sources))
-    width = max(700, 14 * bars_count + 260)
-    # A colour Cycle alone: adding a cmap as well doubles HoloViews' time to draw grouped bars.
+    width = max(900, BAR_PX * bars_count + 200)
     return bars.opts(
-        tools=[hover], xrotation=60, responsive=False, width=min(width, 2400), height=460,
-        ylim=(0, scale), show_legend=True, legend_position="right", multi_level=False,
-        color=hv.Cycle("Category20"), active_tools=[], default_tools=["save", "reset"],
-        toolbar="above", xlabel=t("category", lang), ylabel=t("score", lang), framewise=True,
+        tools=[hover], xrotation=60, responsive=False, width=min(width, 2400), height=520,
+        ylim=(0, scale), show_legend=True, legend_position="top",
+        # HoloViews' legend_cols sets Bokeh's *rows*: up to LEGEND_COLUMNS models side by side.
+        legend_cols=max(1, math.ceil(len(sources) / LEGEND_COLUMNS)),
+        multi_level=False, color=hv.Cycle(model_palette(sources, palette_order)), active_tools=[],
+        default_tools=["save", "reset"], toolbar="right", xlabel=t("category", lang), ylabel=t("score", lang),
+        framewise=True,
     )
+
+
+def model_palette(sources: list[str], order: list[str] | None = None) -> list[str]:
+    """Colours of `sources`, each fixed by the model's place in `order` (every source of the dataset), so a
+    model keeps its colour when others are hidden. Category20 repeats after 20 models."""
+    order = list(order or sources)
+    return [CATEGORY20[(order.index(name) if name in order else i) % len(CATEGORY20)]
+            for i, name in enumerate(sources)]
 
 
 def cap_rows(rows: pd.DataFrame, max_rows: int = MAX_DELTA_ROWS) -> pd.DataFrame:

@@ -134,7 +134,7 @@ class OverviewView(View):
         """Update the chart in place (a HoloViews stream) unless its frame changes: a new figure costs ~3× more
         to build on the server and to lay out in the browser."""
         a = self.analysis
-        data = (page, a.files_all, a.std_all, scale, self.lang, a.overview.page_size)
+        data = (page, a.files_all, a.std_all, scale, self.lang, a.overview.page_size, list(a.sources))
         key = (a.overview.page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
         if key == self._chart_key:
             self._pipe.send(data)
