@@ -24,6 +24,7 @@ from packaging.version import Version
 from eval_analyzer.core.errors import EvalAnalyzerError
 from eval_analyzer.site.page import patch_worker
 from eval_analyzer.site.pyc import precompile
+from eval_analyzer.site.slim import slim
 from eval_analyzer.site.wheels import WheelInfo, WheelSource, read_wheel
 
 PYODIDE_DIR, BOKEH_DIR, PANEL_DIR = "pyodide", "bokeh", "panel-cdn"
@@ -148,7 +149,7 @@ def bundle_pyodide(site: Path, dist: Path, project_wheel: Path | None, source: W
     for name in CORE_FILES:
         shutil.copy2(dist / name, target / name)
     sources = {name: dist / packages[name]["file_name"] for name in from_lock}
-    sources.update({name: info.path for name, info in added.items()})
+    sources.update({name: slim(info.path, source.cache / "slim") for name, info in added.items()})
     compiled = precompile([path for path in sources.values() if path.suffix == ".whl"], dist, source.cache / "pyc")
     entries = {}
     for name, path in sorted(sources.items()):
