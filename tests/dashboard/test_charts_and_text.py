@@ -101,3 +101,20 @@ def test_station_tab_when_a_station_is_given(tmp_path):
     assert app.url_sync.tabs == ["overview", "delta", "heatmap", "files", "station"]
     app.analysis.ui.tab = "station"  # a valid tab for the URL too
     assert "tab=station" in app.url_sync.search()
+
+
+@pytest.mark.parametrize("files", [[], [("bad.json", b"{x")]])
+def test_app_renders_with_nothing_loaded_then_loads(files):
+    from bokeh.document import Document
+
+    app = create_app(files)
+    app.server_doc(Document())  # every widget with empty options, every view with empty frames
+    analysis = app.analysis
+    for tab in ("delta", "heatmap", "files", "overview"):
+        analysis.ui.tab = tab
+    assert analysis.delta_status == "no_data" and analysis.overview.dataset == ""
+    analysis.data.add_files(datagen.standard_files()[:2])
+    assert analysis.overview.dataset == "mmlu" and analysis.delta_status == "ok"
+    for name, _data in list(analysis.data.files):
+        analysis.data.remove_file(name)
+    assert analysis.datasets == [] and analysis.page_info.total == 0

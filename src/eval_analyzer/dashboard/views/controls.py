@@ -20,6 +20,11 @@ ACCEPT = ".json,.jsonl,.csv,.zip"
 LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
 
 
+def _text(value) -> str:
+    """A Select with no options has the value None; the settings hold names, so "" means none."""
+    return "" if value is None else str(value)
+
+
 def _options(view: View, prefix: str, values) -> dict[str, object]:
     return {view.t(f"{prefix}{value}"): value for value in values}
 
@@ -92,7 +97,7 @@ class SettingsView(View):
         ov = a.overview
         self.dataset = pn.widgets.Select(options=list(a.datasets), css_classes=["ea-w-ds"],
                                          sizing_mode="stretch_width")
-        bind(self.dataset, ov, "dataset")
+        bind(self.dataset, ov, "dataset", from_widget=_text)
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
         bind(self.models, ov, "models")
@@ -149,7 +154,7 @@ class FilterView(View):
         f.param.watch(lambda *_e: self._sync_threshold(), "threshold")
         self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
                                        sizing_mode="stretch_width")
-        bind(self.model, f, "model")
+        bind(self.model, f, "model", from_widget=_text)
         a.overview.param.watch(lambda *_e: self._sync_threshold(), "scale")
         a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
         f.param.watch(lambda *_e: self._visibility(), ["on", "mode"])
@@ -221,7 +226,7 @@ class DeltaSettingsView(View):
         self.baseline = pn.widgets.Select(css_classes=["ea-w-base"], sizing_mode="stretch_width")
         self.candidates = pn.widgets.CheckBoxGroup(css_classes=["ea-w-cands"])
         self._options()
-        bind(self.baseline, d, "baseline")
+        bind(self.baseline, d, "baseline", from_widget=_text)
         bind(self.candidates, d, "candidates")
         self.sort = pn.widgets.Select(css_classes=["ea-w-dsort"], sizing_mode="stretch_width")
         self.min_delta = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-dmin"],
