@@ -84,10 +84,13 @@ def test_change_rewrites_url_without_new_history_entry(page):
     assert page.evaluate("history.length") == length
 
 
-def test_copy_link_shows_current_url(page):
-    page.wait_for_function("document.title !== ''")
+def test_copy_link_shows_and_copies_the_current_url(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     link = page.locator(".ea-link").inner_text()
     assert "sort=mean_desc" in link and link.startswith("http://127.0.0.1:")
+    page.locator(".ea-copy-link button").click()
+    expect(page.locator(".ea-copy-link button")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
 
 
 def test_invalid_value_is_ignored_for_that_parameter_only(browser, server):
