@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -67,8 +68,6 @@ def _repack_installed(into: Path) -> Path:
 
 def build_project_wheel(into: Path) -> Path:
     """A pure wheel of this project, holding the demo data file the dashboard opens on."""
-    import zipfile
-
     root = _project_root()
     if root is None:
         wheel = _repack_installed(into)

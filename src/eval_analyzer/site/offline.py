@@ -4,6 +4,7 @@ What the page loads, and from where once this has run (folders relative to index
 - `pyodide/`: Pyodide's core files, a `pyodide-lock.json` listing exactly the packages the app needs (the
   distribution's compiled ones plus every pure wheel, each with its sha256, imports and Pyodide-evaluated
   dependencies), and those wheels. Every requirement resolves inside the lock, so micropip never asks PyPI.
+  The wheels are slimmed (`slim`) and carry Python 3.12 bytecode (`pyc`), so each visit unzips and compiles less.
 - `bokeh/`: the Bokeh JS bundles of the installed bokeh (the same version the page was rendered with).
 - `panel-cdn/<version>/dist/`: the installed Panel's dist files that the page or Panel's CSS reference; the
   worker sets `PANEL_CDN_ROOT` to `panel-cdn/`, so documents built in Python link here too.
