@@ -49,3 +49,9 @@ def test_page_reports_progress_and_failures(cdn_site):
     assert "window.eaWatchWorker(pyodideWorker)" in page
     worker = (cdn_site / "index.js").read_text(encoding="utf-8")
     assert "type: 'ea-error'" in worker
+
+
+def test_wheels_without_offline_is_a_usage_error(tmp_path, capsys):
+    assert build_from_args(argparse.Namespace(out=str(tmp_path), offline=None, wheels=str(tmp_path))) == 2
+    assert "--wheels only applies with --offline" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

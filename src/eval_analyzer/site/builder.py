@@ -165,6 +165,10 @@ def _describe(out: Path, files: list[Path]) -> str:
 
 
 def build_from_args(args: argparse.Namespace) -> int:
+    if args.wheels and not args.offline:
+        print("error: --wheels only applies with --offline (the default build loads wheels from the CDNs)",
+              file=sys.stderr)
+        return 2
     out = Path(args.out)
     try:
         files = build_site(out, offline_dist=args.offline, wheels_dir=args.wheels)
