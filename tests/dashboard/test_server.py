@@ -50,3 +50,17 @@ def test_no_auth_options_by_default():
     kwargs = serve_kwargs(args, make_app_factory(args)[1])
     assert not {"basic_auth", "cookie_secret", "oauth_provider"} & set(kwargs)
     assert kwargs["address"] == "127.0.0.1"
+
+
+def test_src_on_a_server_loads_only_station_entries(tmp_path):
+    from eval_analyzer.core.loader import load_files
+    from eval_analyzer.dashboard.app import _station_sources
+    from eval_analyzer.station.store import Station
+
+    station = Station(tmp_path / "station")
+    station.publish(load_files(datagen.standard_files()[:1]).documents)
+    key = station.entries()[0].key
+    found, unknown = _station_sources(station, [key, "http://169.254.169.254/latest", "../etc/passwd"])
+    assert [name for name, _data in found] == [key] and found[0][1]
+    assert unknown == ["http://169.254.169.254/latest", "../etc/passwd"]
+    assert _station_sources(None, ["http://example.org/x.json"]) == ([], ["http://example.org/x.json"])
