@@ -116,7 +116,7 @@ class DeltaView(View):
         return table(headers, rows, css)
 
     def refresh(self) -> None:
-        with pn.io.hold():  # one message to the browser for the whole update
+        with pn.io.hold(freeze=True):  # one message to the browser for the whole update
             self._refresh()
 
     def _refresh(self) -> None:

@@ -34,7 +34,7 @@ class HeatmapView(View):
             self.refresh()
 
     def refresh(self) -> None:
-        with pn.io.hold():  # one message to the browser for the whole update
+        with pn.io.hold(freeze=True):  # one message to the browser for the whole update
             self._refresh()
 
     def _refresh(self) -> None:

@@ -95,7 +95,7 @@ class OverviewView(View):
 
     def refresh(self) -> None:
         # One message to the browser for the whole update: it re-renders once instead of once per pane.
-        with pn.io.hold():
+        with pn.io.hold(freeze=True):
             self._refresh()
 
     def _refresh(self) -> None:
