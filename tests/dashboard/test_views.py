@@ -9,6 +9,7 @@ from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
+from eval_analyzer.dashboard.views.heatmaps import HeatmapView
 from eval_analyzer.dashboard.views.overview import OverviewView
 
 ALT = "alt-model @ 20250901_0000"
@@ -62,3 +63,21 @@ def test_files_view_lists_problems_in_plain_words():
     html = "".join(row[0].object for row in view._layout if hasattr(row, "__getitem__"))
     assert "&lt;b&gt;bad&lt;/b&gt;.json" in html and "<b>bad</b>" not in html
     assert "not valid JSON" in html and "What to do:" in html
+
+
+@pytest.mark.parametrize("view_class", [DeltaView, HeatmapView])
+def test_tab_views_draw_when_opened_and_only_when_something_changed(analysis, monkeypatch, view_class):
+    view = view_class(analysis=analysis)
+    draws = []
+    monkeypatch.setattr(view, "_refresh", lambda: draws.append(analysis.delta.baseline))
+    other = next(key for key in ("overview", "files") if key != view.tab)
+    analysis.ui.tab = other
+    analysis.delta.eps = 0.5  # a change while hidden: nothing is drawn yet
+    assert draws == []
+    analysis.ui.tab = view.tab  # opening the tab draws the pending change
+    assert len(draws) == 1
+    analysis.ui.tab = other
+    analysis.ui.tab = view.tab  # back again with nothing changed: no redraw of large figures
+    assert len(draws) == 1
+    analysis.delta.eps = 1.0  # a change while shown is drawn at once
+    assert len(draws) == 2

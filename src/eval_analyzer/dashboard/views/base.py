@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import panel as pn
 import param
 
@@ -47,3 +49,39 @@ class View(pn.viewable.Viewer):
 
     def relabel(self) -> None:
         """Rewrite every text after a language switch; subclasses extend it."""
+
+    def refresh(self) -> None:
+        """Redraw in one frozen batch: one message to the browser, one walk of the document's models."""
+        with pn.io.hold(freeze=True):
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Update the panes in place; subclasses that draw override it."""
+
+
+class TabView(View):
+    """A view drawn only while its tab is open: changes made while it is hidden are drawn when it opens.
+
+    Subclasses set `tab` and call `_redraw_on(versions)` at the end of `__init__`.
+    """
+
+    #: The `UIState.tab` key of this view's tab.
+    tab: ClassVar[str] = ""
+
+    def _redraw_on(self, versions: list[str]) -> None:
+        self._dirty = True
+        self.analysis.param.watch(lambda *_e: self._changed(), versions)
+        self.analysis.ui.param.watch(lambda *_e: self._on_tab(), "tab")
+
+    def _changed(self) -> None:
+        self._dirty = True
+        if self.analysis.ui.tab == self.tab:
+            self.refresh()
+
+    def _on_tab(self) -> None:
+        if self.analysis.ui.tab == self.tab and self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._dirty = False
+        super().refresh()

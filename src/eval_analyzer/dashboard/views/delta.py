@@ -11,13 +11,15 @@ import panel as pn
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard import charts
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
-from eval_analyzer.dashboard.views.base import View
+from eval_analyzer.dashboard.views.base import TabView
 
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
 
 
-class DeltaView(View):
+class DeltaView(TabView):
     """Reads the Δ frames of `Analysis`; owns no settings (they live in the sidebar)."""
+
+    tab = "delta"
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -49,9 +51,7 @@ class DeltaView(View):
             sizing_mode="stretch_width",
         )
         self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
-        self._dirty = True
-        self.analysis.param.watch(lambda *_e: self._changed(), "delta_version")
-        self.analysis.ui.param.watch(lambda *_e: self._on_tab(), "tab")
+        self._redraw_on(["delta_version"])
         self.relabel()
 
     # -- CSV --------------------------------------------------------------------------------------------------
@@ -81,15 +81,6 @@ class DeltaView(View):
 
     # -- rendering --------------------------------------------------------------------------------------------
 
-    def _changed(self) -> None:
-        self._dirty = True
-        if self.analysis.ui.tab == "delta":
-            self.refresh()
-
-    def _on_tab(self) -> None:
-        if self.analysis.ui.tab == "delta" and self._dirty:
-            self.refresh()
-
     def _status_message(self) -> str:
         a = self.analysis
         status = a.delta_status
@@ -115,12 +106,7 @@ class DeltaView(View):
         headers = [self.t(k) for k in keys] + ([self.t("within_noise")] if noise else [])
         return table(headers, rows, css)
 
-    def refresh(self) -> None:
-        with pn.io.hold(freeze=True):  # one message to the browser for the whole update
-            self._refresh()
-
     def _refresh(self) -> None:
-        self._dirty = False
         a = self.analysis
         self.message.object = self._status_message()
         ok = a.delta_status == "ok"

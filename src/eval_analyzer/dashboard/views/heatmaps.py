@@ -8,11 +8,13 @@ from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import charts
 from eval_analyzer.dashboard.htmltext import esc
-from eval_analyzer.dashboard.views.base import View
+from eval_analyzer.dashboard.views.base import TabView
 
 
-class HeatmapView(View):
+class HeatmapView(TabView):
     """Drawn only while its tab is open (two large figures are the slowest thing to render)."""
+
+    tab = "heatmap"
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -24,21 +26,9 @@ class HeatmapView(View):
         self.delta_box = pn.Column(self.delta, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
-        self._dirty = True
-        self.analysis.param.watch(lambda *_e: self._changed(), ["overview_version", "delta_version"])
-        self.analysis.ui.param.watch(lambda *_e: self._changed(), "tab")
-
-    def _changed(self) -> None:
-        self._dirty = True
-        if self.analysis.ui.tab == "heatmap":
-            self.refresh()
-
-    def refresh(self) -> None:
-        with pn.io.hold(freeze=True):  # one message to the browser for the whole update
-            self._refresh()
+        self._redraw_on(["overview_version", "delta_version"])
 
     def _refresh(self) -> None:
-        self._dirty = False
         a = self.analysis
         scale = a.overview.scale
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"

@@ -93,11 +93,6 @@ class OverviewView(View):
         return message(self.t("filter_active", who=who, op=op, threshold=value, n=a.page_info.total, total=total),
                        "info", "ea-msg-filter")
 
-    def refresh(self) -> None:
-        # One message to the browser for the whole update: it re-renders once instead of once per pane.
-        with pn.io.hold(freeze=True):
-            self._refresh()
-
     def _refresh(self) -> None:
         a = self.analysis
         scale, info = a.overview.scale, a.page_info
