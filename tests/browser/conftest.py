@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+import datagen
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,6 +73,20 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.log.close()
+
+
+@pytest.fixture(scope="module")
+def files():
+    """The standard result files of the page tests (the real fixture, its runs and other models)."""
+    return datagen.standard_files()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, files):
+    """A server preloaded with `files`; a module that needs other data overrides this fixture."""
+    server = Server(datagen.write(files, tmp_path_factory.mktemp("results")))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")

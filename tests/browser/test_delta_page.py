@@ -9,12 +9,11 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-import datagen
 from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.scores import dataset_rows, wide_scores
 
-from .conftest import Server, open_page
+from .conftest import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +22,6 @@ RUN1 = "gpt-oss-120b @ 20250806_1543 run1"
 ALT = "alt-model @ 20250901_0000"
 QUERY = urlencode([("tab", "delta"), ("ds", "mmlu"), ("scale", "100"), ("base", BASE), ("cands", RUN1),
                    ("cands", ALT)])
-
-
-@pytest.fixture(scope="module")
-def files():
-    return datagen.standard_files()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, files):
-    server = Server(datagen.write(files, tmp_path_factory.mktemp("delta")))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

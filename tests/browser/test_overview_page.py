@@ -8,27 +8,13 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-import datagen
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.overview import sort_categories
 from eval_analyzer.core.scores import dataset_rows, wide_scores
 
-from .conftest import Server, open_page
+from .conftest import open_page
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def files():
-    return datagen.standard_files()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, files):
-    folder = tmp_path_factory.mktemp("overview")
-    server = Server(datagen.write(files, folder))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")

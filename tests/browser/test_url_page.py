@@ -7,12 +7,11 @@ from urllib.parse import parse_qs, urlencode, urlparse
 import pytest
 from playwright.sync_api import expect
 
-import datagen
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.overview import apply_threshold
 from eval_analyzer.core.scores import dataset_rows, wide_scores
 
-from .conftest import Server, open_page
+from .conftest import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,18 +21,6 @@ ALT = "alt-model @ 20250901_0000"
 SETTINGS = [("ds", "tmmluplus"), ("scale", "100"), ("sort", "alpha"), ("size", "10"), ("page", "2"),
             ("thr_on", "1"), ("thr", "40"), ("op", "ge"), ("mode", "model"), ("tmodel", ALT), ("base", RUN1),
             ("cands", BASE), ("dsort", "name"), ("dmin", "1.5"), ("eps", "0.5"), ("topn", "5")]
-
-
-@pytest.fixture(scope="module")
-def files():
-    return datagen.standard_files()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, files):
-    server = Server(datagen.write(files, tmp_path_factory.mktemp("url")))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="module")
