@@ -95,3 +95,12 @@ def test_wide_scores_and_overall_from_a_loaded_table(fixture_bytes):
     assert wide.shape == (67, 1)
     overall = overall_for(loaded.overall, "tmmluplus", list(wide.columns))
     assert overall["reported"].tolist() == [True]
+
+
+def test_wide_scores_keeps_text_values_for_file_names(fixture_bytes):
+    from eval_analyzer.core.loader import load_files
+
+    rows = dataset_rows(load_files([("r.json", fixture_bytes)]).table, "mmlu")
+    files = wide_scores(rows, value="file")
+    assert files.loc["econometrics_test"].tolist() == ["econometrics_test.csv"]
+    assert wide_scores(rows).dtypes.tolist() == ["float64"]

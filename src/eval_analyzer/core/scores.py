@@ -49,7 +49,10 @@ def sources_of(table: pd.DataFrame, dataset: str | None = None) -> list[str]:
 
 
 def wide_scores(rows: pd.DataFrame, sources: list[str] | None = None, value: str = "score") -> pd.DataFrame:
-    """category × source frame of `value` (unit scale). Columns follow `sources` (default: load order)."""
+    """category × source frame of `value` (unit scale). Columns follow `sources` (default: load order).
+
+    Numeric values come back as float64 (NaN where missing); text values such as `file` stay as they are.
+    """
     order = sources if sources is not None else list(dict.fromkeys(rows["source_label"].tolist()))
     if sources is not None:
         rows = rows[rows["source_label"].isin(sources)]
@@ -58,7 +61,7 @@ def wide_scores(rows: pd.DataFrame, sources: list[str] | None = None, value: str
     wide.index = wide.index.astype(object)
     wide.columns = pd.Index(list(wide.columns), dtype=object, name="source_label")
     wide.index.name = "category"
-    return wide.astype("float64")
+    return wide.astype("float64") if pd.api.types.is_numeric_dtype(rows[value]) else wide
 
 
 def higher_is_better(rows: pd.DataFrame) -> bool:

@@ -115,8 +115,7 @@ class Analysis(param.Parameterized):
         if len(rows):
             self.wide_all = wide_scores(rows, sources)
             self.std_all = wide_scores(rows, sources, value="std")
-            self.files_all = rows.pivot_table(index="category", columns="source_label", values="file",
-                                              aggfunc="first")
+            self.files_all = wide_scores(rows, sources, value="file")
         else:
             self.wide_all, self.std_all, self.files_all = _empty_wide(), _empty_wide(), _empty_wide()
         with self.hold():
