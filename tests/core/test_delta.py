@@ -8,6 +8,7 @@ import pytest
 
 from eval_analyzer.core.delta import (
     delta_matrix,
+    delta_status,
     delta_summary,
     delta_table,
     filter_min_delta,
@@ -98,3 +99,15 @@ def test_delta_matrix_for_the_heatmap():
 
 def test_missing_baseline_gives_an_empty_table():
     assert delta_table(WIDE, "nobody", ["c1"]).empty
+
+
+@pytest.mark.parametrize(("baseline", "candidates", "expected"), [
+    ("base", ["c1"], "ok"),
+    ("nobody", ["c1"], "no_baseline"),
+    ("c2", ["c1"], "no_baseline"),  # the baseline is there but has no score in this dataset
+    ("base", [], "no_candidates"),
+    ("base", ["base"], "no_candidates"),
+])
+def test_delta_status_says_why_a_comparison_cannot_run(baseline, candidates, expected):
+    assert delta_status(WIDE, baseline, candidates) == expected
+    assert delta_status(WIDE.iloc[:, :0], baseline, candidates) == "no_data"

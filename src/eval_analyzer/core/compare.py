@@ -52,11 +52,12 @@ def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = No
     for name in datasets:
         rows = dataset_rows(table, name)
         wide = wide_scores(rows)
-        if base not in wide.columns or wide[base].isna().all():
+        cands = [c for c in (chosen if chosen is not None else list(wide.columns)) if c != base]
+        status = delta_math.delta_status(wide, base, cands)
+        if status in ("no_data", "no_baseline"):
             notes.append(f"{name}: the baseline '{base}' has no scores in this dataset.")
             continue
-        cands = [c for c in (chosen if chosen is not None else list(wide.columns)) if c != base]
-        if not cands:
+        if status == "no_candidates":
             notes.append(f"{name}: no candidate to compare with the baseline.")
             continue
         wide = wide.reindex(columns=list(dict.fromkeys([base, *cands])))

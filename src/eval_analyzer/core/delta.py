@@ -19,6 +19,19 @@ SUMMARY_COLUMNS = ["candidate", "baseline", "mean_delta", "median_delta", "wins"
 DEFAULT_TOP_N = 10
 
 
+def delta_status(wide: pd.DataFrame, baseline: str, candidates: list[str]) -> str:
+    """Why a Δ comparison cannot run — "no_data", "no_baseline" (no scores in this dataset), "no_candidates" —
+    or "ok". The UI and the CLI turn these into their messages (SPEC §4.3); "no paired categories" shows only
+    once the Δ table is built."""
+    if not len(wide.columns):
+        return "no_data"
+    if baseline not in wide.columns or wide[baseline].isna().all():
+        return "no_baseline"
+    if not [name for name in candidates if name != baseline]:
+        return "no_candidates"
+    return "ok"
+
+
 def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale: int = 1,
                 higher_is_better: bool = True, std: pd.DataFrame | None = None) -> pd.DataFrame:
     """Long frame of Δ for every (candidate, category) pair with both scores.

@@ -201,14 +201,7 @@ class Analysis(param.Parameterized):
         settings, scale = self.delta, self.overview.scale
         wide, std = self.wide_all, self.std_all
         candidates = [name for name in settings.candidates if name != settings.baseline]
-        if wide is None or not len(wide.columns):
-            status = "no_data"
-        elif settings.baseline not in wide.columns or wide[settings.baseline].isna().all():
-            status = "no_baseline"
-        elif not candidates:
-            status = "no_candidates"
-        else:
-            status = "ok"
+        status = "no_data" if wide is None else delta_math.delta_status(wide, settings.baseline, candidates)
         if status == "ok":
             deltas = delta_math.delta_table(wide, settings.baseline, candidates, scale, self._hib, std=std)
             if not len(deltas):
