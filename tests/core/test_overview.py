@@ -11,7 +11,6 @@ from eval_analyzer.core.overview import (
     heatmap_matrix,
     paginate,
     pivot_table,
-    scores_long,
     sort_categories,
     threshold_mask,
 )
@@ -76,13 +75,11 @@ def test_pagination_of_nothing():
     assert shown.empty and (where.page, where.pages, where.first, where.last, where.total) == (1, 1, 0, 0, 0)
 
 
-def test_pivot_and_long_and_heatmap_follow_the_display_scale_and_order():
+def test_pivot_and_heatmap_follow_the_display_scale_and_order():
     ordered = sort_categories(WIDE, "alpha")
     pivot = pivot_table(ordered, 100)
     assert pivot["category"].tolist() == ["art", "bio", "chem", "dance"]
     assert pivot.loc[1, "A"] == pytest.approx(90.0)
-    long = scores_long(ordered, 100)
-    assert len(long) == 7 and set(long.columns) == {"category", "source_label", "score"}
     heat = heatmap_matrix(ordered, 1)
     assert heat.index.tolist() == ["A", "B"] and heat.columns.tolist() == ["art", "bio", "chem", "dance"]
 

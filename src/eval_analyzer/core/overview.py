@@ -97,13 +97,6 @@ def pivot_table(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     return table.reset_index()
 
 
-def scores_long(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
-    """`category, source_label, score` in display order, for charts and CSV (NaN scores dropped)."""
-    check_scale(scale)
-    long = to_display(wide, scale).reset_index().melt(id_vars="category", var_name="source_label", value_name="score")
-    return long.dropna(subset=["score"]).reset_index(drop=True)
-
-
 def heatmap_matrix(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
     """source × category matrix in the display scale, categories in the order given."""
     check_scale(scale)

@@ -35,13 +35,6 @@ def dataset_rows(table: pd.DataFrame, dataset: str, metric: str | None = None) -
     return rows[rows["primary"]] if metric is None else rows[rows["metric"] == metric]
 
 
-def metrics_of(table: pd.DataFrame, dataset: str) -> list[str]:
-    """Metrics available for a dataset, primary ones first."""
-    rows = table[table["dataset"] == dataset]
-    order = rows.sort_values("primary", ascending=False, kind="stable")["metric"]
-    return list(dict.fromkeys(order.tolist()))
-
-
 def sources_of(table: pd.DataFrame, dataset: str | None = None) -> list[str]:
     """Source labels in load order (optionally only those with scores in `dataset`)."""
     rows = table if dataset is None else table[table["dataset"] == dataset]
