@@ -6,7 +6,6 @@ import ast
 import re
 from pathlib import Path
 
-import holoviews as hv
 import numpy as np
 import panel as pn
 import pytest
@@ -17,7 +16,9 @@ from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import charts, htmltext
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.app import create_app
+from eval_analyzer.dashboard.chart_style import model_palette
 from eval_analyzer.dashboard.i18n import TEXTS, t
+from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data
 from eval_analyzer.dashboard.state import DataState
 
 DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
@@ -28,15 +29,31 @@ def analysis():
     return Analysis(data=DataState(files=datagen.standard_files()))
 
 
-def test_overview_bars_dimensions(analysis):
-    bars = charts.overview_bars(analysis.page_wide, analysis.files_all, analysis.std_all, 100)
-    assert isinstance(bars, hv.Bars)
-    assert [d.name for d in bars.kdims] == ["category", "source_label"]
-    assert [d.name for d in bars.vdims] == ["score", "file", "std"]
-    categories = list(dict.fromkeys(bars.dimension_values("category")))
-    assert categories == list(analysis.page_wide.index)  # display order kept
-    assert bars.dimension_values("score").max() <= 100
-    assert set(bars.dimension_values("file")) >= {"logical_fallacies_test.csv"} or len(bars)
+def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
+    page = analysis.page_wide
+    data, factors = bars_data(page, analysis.files_all, analysis.std_all, 100)
+    assert list(dict.fromkeys(data["category"])) == [str(c) for c in page.index]  # display order kept
+    assert factors == [(str(c), str(s)) for c in page.index for s in page.columns]  # empty slots keep width
+    assert data["x"] == list(zip(data["category"], data["source_label"], strict=True))
+    first, model = data["category"][0], data["source_label"][0]
+    assert data["score"][0] == pytest.approx(page.loc[first, model] * 100)
+    assert len(data["score"]) == int(page.notna().to_numpy().sum())  # a missing score draws no bar
+    assert "logical_fallacies_test.csv" in data["file"] or all(isinstance(f, str) for f in data["file"])
+
+
+def test_overview_bars_update_in_place_and_colour_by_model(analysis):
+    sources = list(analysis.page_wide.columns)
+    bars = OverviewBars(sources, 1, "zh-TW", slots=20, palette_order=list(analysis.sources))
+    figure, source = bars.figure, bars.source
+    bars.show(analysis.page_wide, analysis.files_all, analysis.std_all)
+    assert bars.figure is figure and bars.source is source and len(source.data["x"])
+    assert max(source.data["score"]) <= 1
+    mapper = figure.renderers[0].glyph.fill_color.transform
+    assert list(mapper.factors) == sources and list(mapper.palette) == model_palette(sources, list(analysis.sources))
+    assert figure.xaxis[0].axis_label == t("category", "zh-TW")
+    shown = analysis.page_wide.iloc[:3, :2]
+    bars.show(shown, analysis.files_all, analysis.std_all)
+    assert list(figure.x_range.factors) == [(str(c), str(s)) for c in shown.index for s in shown.columns]
 
 
 def test_delta_facets_one_per_candidate_and_capped(analysis):

@@ -11,16 +11,21 @@ from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.i18n import t
 
 
+def update(obj: param.Parameterized, **values) -> None:
+    """Set settings in one frozen batch: the chart, table and pane updates they cause reach the browser as one
+    message, and Bokeh walks the document's models once for all of them instead of after every change (about
+    a third of the server time)."""
+    with pn.io.hold(freeze=True):
+        obj.param.update(**values)
+
+
 def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, from_widget=lambda v: v,
          event: str = "value") -> None:
     """Keep `widget.value` and `obj.<name>` equal in both directions (param skips equal values, so no loop)."""
     widget.value = to_widget(getattr(obj, name))
 
     def _from_widget(change):
-        # freeze: Bokeh walks every model of the document after each change; frozen, it walks once for all
-        # the chart, table and pane updates this one setting causes (about a third of the server time).
-        with pn.io.hold(freeze=True):
-            setattr(obj, name, from_widget(change.new))
+        update(obj, **{name: from_widget(change.new)})
 
     def _to_widget(change):
         value = to_widget(change.new)

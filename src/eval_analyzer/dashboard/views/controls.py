@@ -13,7 +13,7 @@ from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import LANGUAGES
-from eval_analyzer.dashboard.views.base import View, bind
+from eval_analyzer.dashboard.views.base import View, bind, update
 
 #: File types offered by the browser's file picker (detection is still by content).
 ACCEPT = ".json,.jsonl,.csv,.zip"
@@ -179,7 +179,7 @@ class FilterView(View):
 
     def _from_slider(self, event) -> None:
         if event.obj is self.threshold and event.new is not None:
-            self.analysis.filter.threshold = float(event.new)
+            update(self.analysis.filter, threshold=float(event.new))
 
     def _sync_threshold(self) -> None:
         scale = self.analysis.overview.scale

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 
-import holoviews as hv
 import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.core.overview import pivot_table
-from eval_analyzer.dashboard import charts
 from eval_analyzer.dashboard.htmltext import digits_for, esc, frame_table, message, number, table
-from eval_analyzer.dashboard.views.base import View
+from eval_analyzer.dashboard.overview_chart import OverviewBars
+from eval_analyzer.dashboard.views.base import View, update
 
 
 def threshold_text(value: float, scale: int) -> str:
@@ -30,8 +29,7 @@ class OverviewView(View):
         self.prev.on_click(lambda _e: self._step(-1))
         self.next.on_click(lambda _e: self._step(+1))
         self.range = pn.pane.HTML("", css_classes=["ea-range-pane"], margin=(12, 10))
-        self.chart = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-ov-chart"])
-        # Visibility is toggled on a wrapper: toggling it on a HoloViews pane trips a Panel bug (stylesheets).
+        self.chart = pn.pane.Bokeh(None, css_classes=["ea-ov-chart"])
         self.chart_box = pn.Column(self.chart, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self.overall_title = pn.pane.HTML("")
         self.overall = pn.pane.HTML("", css_classes=["ea-overall-pane"])
@@ -52,7 +50,7 @@ class OverviewView(View):
             sizing_mode="stretch_width",
         )
         self._chart_key: tuple | None = None
-        self._pipe: hv.streams.Pipe | None = None
+        self._bars: OverviewBars | None = None
         self.analysis.param.watch(lambda *_e: self.refresh(), "overview_version")
         self.relabel()
 
@@ -60,7 +58,7 @@ class OverviewView(View):
 
     def _step(self, step: int) -> None:
         info = self.analysis.page_info
-        self.analysis.overview.page = min(max(1, info.page + step), info.pages)
+        update(self.analysis.overview, page=min(max(1, info.page + step), info.pages))
 
     def _pivot(self, wide: pd.DataFrame) -> pd.DataFrame:
         return pivot_table(wide, self.analysis.overview.scale)
@@ -126,17 +124,17 @@ class OverviewView(View):
                              f'<span class="ea-range">{esc(range_text)}</span>')
 
     def _draw(self, page: pd.DataFrame, scale: int) -> None:
-        """Update the chart in place (a HoloViews stream) unless its frame changes: a new figure costs ~3× more
-        to build on the server and to lay out in the browser."""
+        """Update the bars in place unless their frame changes: a new figure costs ~3× more to build on the
+        server and to lay out in the browser."""
         a = self.analysis
-        data = (page, a.files_all, a.std_all, scale, self.lang, a.overview.page_size, list(a.sources))
         key = (a.overview.page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
-        if key == self._chart_key:
-            self._pipe.send(data)
-            return
-        self._chart_key = key
-        self._pipe = hv.streams.Pipe(data=data)
-        self.chart.object = hv.DynamicMap(lambda data: charts.overview_bars(*data), streams=[self._pipe])
+        if key != self._chart_key:
+            self._chart_key = key
+            self._bars = OverviewBars(list(page.columns), scale, self.lang, a.overview.page_size, list(a.sources))
+            self._bars.show(page, a.files_all, a.std_all)
+            self.chart.object = self._bars.figure
+        else:
+            self._bars.show(page, a.files_all, a.std_all)
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")
