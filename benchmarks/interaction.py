@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -86,8 +85,10 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        # A TCP probe, not a page request: a requested page is a session that the server discards, unused,
+        # some 20 s later with a full garbage collection that would land in the middle of the measurements.
         try:
-            with urllib.request.urlopen(url, timeout=5):
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
                 return process, url
         except OSError:
             time.sleep(0.2)

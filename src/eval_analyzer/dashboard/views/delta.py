@@ -7,6 +7,7 @@ import io
 import holoviews as hv
 import pandas as pd
 import panel as pn
+from holoviews.core.data import disable_pipeline
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard import charts
@@ -158,7 +159,9 @@ class DeltaView(TabView):
             key = (len(rows), scale, self.lang)
             if index < len(self._facets) and self._facets[index][0] == key:
                 _key, pipe, pane = self._facets[index]
-                pipe.send(data)
+                # Pipelines record each data operation for linked selections, which these charts do not use.
+                with disable_pipeline():
+                    pipe.send(data)
             else:
                 pipe = hv.streams.Pipe(data=data)
                 pane = pn.pane.HoloViews(hv.DynamicMap(lambda data: charts.delta_facet(*data), streams=[pipe]),
