@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +120,27 @@ def test_station_tab_when_a_station_is_given(tmp_path):
     assert app.url_sync.tabs == ["overview", "delta", "heatmap", "files", "station"]
     app.analysis.ui.tab = "station"  # a valid tab for the URL too
     assert "tab=station" in app.url_sync.search()
+
+
+def test_a_tab_view_is_built_and_drawn_when_its_tab_first_opens():
+    app = create_app(datagen.standard_files())
+    slots = list(app.main[0][0].objects)  # the Tabs' panels: overview, delta, heatmap, files
+    assert slots[0].objects and not any(slot.objects for slot in slots[1:])
+    app.analysis.ui.tab = "heatmap"
+    heatmaps = slots[2].select(pn.pane.HoloViews)
+    assert len(heatmaps) == 2 and all(heatmap.object is not None for heatmap in heatmaps)
+    app.analysis.ui.tab = "delta"
+    assert any('class="ea-summary"' in str(pane.object) for pane in slots[1].select(pn.pane.HTML))
+    app.analysis.ui.tab = "overview"
+    assert len(slots[1].objects) == 1  # opening a tab again reuses its view
+
+
+def test_the_overview_starts_without_importing_holoviews():
+    """HoloViews is the app's slowest import; the Δ and heatmap tabs import it when they first draw."""
+    code = ("import sys\nfrom bokeh.document import Document\nfrom eval_analyzer.dashboard.app import create_app\n"
+            "create_app().server_doc(Document())\nprint('holoviews' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("files", [[], [("bad.json", b"{x")]])

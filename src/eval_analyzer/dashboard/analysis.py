@@ -59,11 +59,10 @@ class Analysis(param.Parameterized):
     delta_version = param.Integer(default=0, doc="Bumped after every Δ recomputation")
 
     def __init__(self, **params):
-        params.setdefault("data", DataState())
-        params.setdefault("overview", OverviewSettings())
-        params.setdefault("filter", FilterSettings())
-        params.setdefault("delta", DeltaSettings())
-        params.setdefault("ui", UIState())
+        # Only the missing ones are built (`setdefault` would build an empty DataState even when one is given).
+        defaults = {"data": DataState, "overview": OverviewSettings, "filter": FilterSettings,
+                    "delta": DeltaSettings, "ui": UIState}
+        params = {name: make() for name, make in defaults.items() if name not in params} | params
         super().__init__(**params)
         self._held = 0
         self.overview.param.watch(self._on_scale, "scale")

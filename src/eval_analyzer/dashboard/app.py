@@ -11,7 +11,6 @@ import posixpath
 import sys
 from urllib.parse import urlparse
 
-import holoviews as hv
 import panel as pn
 
 from eval_analyzer.core.demo import demo_files
@@ -122,10 +121,17 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     settings = SettingsView(analysis=analysis)
     filter_view = FilterView(analysis=analysis)
     delta_settings = DeltaSettingsView(analysis=analysis)
-    views = {"overview": OverviewView(analysis=analysis), "delta": DeltaView(analysis=analysis),
-             "heatmap": HeatmapView(analysis=analysis), "files": FilesView(analysis=analysis)}
+    view_classes = {"overview": OverviewView, "delta": DeltaView, "heatmap": HeatmapView, "files": FilesView}
+    # Each tab's view is built when the tab first opens (most sessions never open some tabs): the page goes
+    # live sooner, in Pyodide above all, where building every view took a third of the app's start-up.
+    slots = {key: pn.Column(sizing_mode="stretch_width") for key in tab_keys}
+
+    def _open_tab(_event=None) -> None:
+        key = analysis.ui.tab if analysis.ui.tab in tab_keys else tab_keys[0]
+        if not slots[key].objects:
+            slots[key].append(station_view if key == "station" else view_classes[key](analysis=analysis))
+
     if station_view is not None:
-        views["station"] = station_view
         if "lang" in station_view.param:
             station_view.lang = analysis.ui.lang
             analysis.ui.param.watch(lambda event: setattr(station_view, "lang", event.new), "lang")
@@ -133,7 +139,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
 
     def _build_tabs() -> pn.Tabs:
         index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
-        tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), views[key]) for key in tab_keys], active=index,
+        tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), slots[key]) for key in tab_keys], active=index,
                        dynamic=True, css_classes=["ea-tabs"], sizing_mode="stretch_width")
         tabs.param.watch(lambda event: setattr(analysis.ui, "tab", tab_keys[event.new]), "active")
         return tabs
@@ -147,6 +153,8 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         if holder[0].active != index:
             holder[0].active = index
 
+    _open_tab()
+    analysis.ui.param.watch(_open_tab, "tab")
     analysis.ui.param.watch(_tab_to_widget, "tab")
     analysis.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
 
@@ -158,17 +166,3 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     template.analysis = analysis  # for tests and entry scripts: the session's state
     template.url_sync = sync
     return template
-
-
-def _load_holoviews_backend() -> None:
-    """HoloViews needs its Bokeh plotting backend registered before the first pane renders."""
-    if "bokeh" not in hv.Store.renderers:
-        import holoviews.plotting.bokeh  # noqa: F401
-    hv.Store.set_current_backend("bokeh")
-    # HoloViews draws with WebGL by default. For a few thousand bars a 2D canvas is as fast to draw, and
-    # copying the WebGL canvas onto the page cost 50-80 ms per update without a GPU (headless, VMs, remote
-    # desktops): a fifth of the time from a click to the new chart.
-    hv.renderer("bokeh").webgl = False
-
-
-_load_holoviews_backend()

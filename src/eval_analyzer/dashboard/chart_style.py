@@ -7,10 +7,13 @@ so hostile names show as text.
 
 from __future__ import annotations
 
+import pandas as pd
 from bokeh.models import HoverTool
 
 from eval_analyzer.dashboard.i18n import t
 
+#: Rows per Δ facet: with 125 categories a full facet is unreadable, so the largest |Δ| are shown with a note.
+MAX_DELTA_ROWS = 40
 #: Diverging colours, colour-blind safe (ColorBrewer RdBu ends): gain blue, loss red.
 GAIN_COLOR = "#2166ac"
 LOSS_COLOR = "#b2182b"
@@ -38,3 +41,11 @@ def model_palette(sources: list[str], order: list[str] | None = None) -> list[st
     order = list(order or sources)
     return [CATEGORY20[(order.index(name) if name in order else i) % len(CATEGORY20)]
             for i, name in enumerate(sources)]
+
+
+def cap_rows(rows: pd.DataFrame, max_rows: int = MAX_DELTA_ROWS) -> pd.DataFrame:
+    """The `max_rows` rows of largest |Δ|, in their given (ranking) order."""
+    if len(rows) <= max_rows:
+        return rows
+    keep = rows["delta"].abs().rank(method="first", ascending=False) <= max_rows
+    return rows[keep]

@@ -34,7 +34,8 @@ class DataState(param.Parameterized):
     limits = param.ClassSelector(class_=Limits, default=Limits(), doc="Per-file and total size limits")
 
     def __init__(self, **params):
-        params.setdefault("loaded", empty_loaded_data())
+        if "loaded" not in params and not params.get("files"):
+            params["loaded"] = empty_loaded_data()
         super().__init__(**params)
         if self.files:
             self._load()

@@ -67,7 +67,8 @@ class View(pn.viewable.Viewer):
 class TabView(View):
     """A view drawn only while its tab is open: changes made while it is hidden are drawn when it opens.
 
-    Subclasses set `tab` and call `_redraw_on(versions)` at the end of `__init__`.
+    Subclasses set `tab`, call `_redraw_on(versions)` at the end of `__init__`, then `_changed()` (directly or
+    through `relabel`): the app builds a tab's view when the tab first opens, so it must draw at once.
     """
 
     #: The `UIState.tab` key of this view's tab.

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import holoviews as hv
 import pandas as pd
 import panel as pn
-from holoviews.core.data import disable_pipeline
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
-from eval_analyzer.dashboard import charts
+from eval_analyzer.dashboard.chart_style import MAX_DELTA_ROWS, cap_rows
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
 from eval_analyzer.dashboard.views.base import TabView
+
+if TYPE_CHECKING:
+    from holoviews.streams import Pipe
 
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
 
@@ -31,7 +33,7 @@ class DeltaView(TabView):
         self.notes = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-notes"])
         # One pane per facet slot, each fed by its own stream: facets update in place while their frame holds.
         self.chart_box = pn.Column(sizing_mode="stretch_width")
-        self._facets: list[tuple[tuple, hv.streams.Pipe, pn.pane.HoloViews]] = []
+        self._facets: list[tuple[tuple, Pipe, pn.pane.HoloViews]] = []
         self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
         self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
@@ -145,14 +147,20 @@ class DeltaView(TabView):
         self.bottom_card.title = self.t("bottom_title", n=a.delta.top_n)
 
     def _draw(self, candidates: list[str], scale: int) -> list[tuple[str, int, int]]:
+        # Imported on first draw: HoloViews is the slowest import of the app, and the page opens on the Overview.
+        import holoviews as hv
+        from holoviews.core.data import disable_pipeline
+
+        from eval_analyzer.dashboard import charts
+
         ranking = self.analysis.ranking
         facets, capped = [], []
         for candidate in candidates:
             rows = ranking[ranking["candidate"] == candidate]
-            if len(rows) > charts.MAX_DELTA_ROWS:
-                capped.append((candidate, charts.MAX_DELTA_ROWS, len(rows)))
+            if len(rows) > MAX_DELTA_ROWS:
+                capped.append((candidate, MAX_DELTA_ROWS, len(rows)))
             if len(rows):
-                facets.append((candidate, charts.cap_rows(rows)))
+                facets.append((candidate, cap_rows(rows)))
         slots = []
         for index, (candidate, rows) in enumerate(facets):
             data = (rows, candidate, scale, self.lang, len(rows))
@@ -178,7 +186,7 @@ class DeltaView(TabView):
         self.csv_ranking.label = self.t("csv_ranking")
         self.csv_summary.label = self.t("csv_summary")
         self.csv_topbottom.label = self.t("csv_topbottom")
-        self.refresh()
+        self._changed()
 
     def __panel__(self):
         return self._layout

@@ -6,7 +6,6 @@ import panel as pn
 
 from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
-from eval_analyzer.dashboard import charts
 from eval_analyzer.dashboard.htmltext import esc
 from eval_analyzer.dashboard.views.base import TabView
 
@@ -19,16 +18,25 @@ class HeatmapView(TabView):
     def __init__(self, **params):
         super().__init__(**params)
         self.scores_title = pn.pane.HTML("")
-        self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
         self.delta_title = pn.pane.HTML("")
-        self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
-        self.scores_box = pn.Column(self.scores, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
-        self.delta_box = pn.Column(self.delta, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        # The HoloViews panes are made on first draw: creating one imports HoloViews, the app's slowest import.
+        self.scores: pn.pane.HoloViews | None = None
+        self.delta: pn.pane.HoloViews | None = None
+        self.scores_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        self.delta_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
         self._redraw_on(["overview_version", "delta_version"])
+        self.relabel()  # draws now if the view was built because its tab opened
 
     def _refresh(self) -> None:
+        from eval_analyzer.dashboard import charts  # HoloViews: imported when the tab is first drawn
+
+        if self.scores is None:
+            self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
+            self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
+            self.scores_box.append(self.scores)
+            self.delta_box.append(self.delta)
         a = self.analysis
         scale = a.overview.scale
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
