@@ -13,8 +13,22 @@ import math
 
 import numpy as np
 import pandas as pd
-from bokeh.models import CategoricalColorMapper, ColumnDataSource, FactorRange, Legend, Range1d
-from bokeh.plotting import figure
+from bokeh.models import (
+    CategoricalAxis,
+    CategoricalColorMapper,
+    CategoricalScale,
+    ColumnDataSource,
+    FactorRange,
+    Grid,
+    Legend,
+    LegendItem,
+    LinearAxis,
+    Plot,
+    Range1d,
+    ResetTool,
+    SaveTool,
+    VBar,
+)
 
 from eval_analyzer.dashboard.chart_style import hover, model_palette, number_format
 from eval_analyzer.dashboard.i18n import t
@@ -69,36 +83,36 @@ class OverviewBars:
         sources = [str(s) for s in sources]
         width = min(2400, max(900, BAR_PX * slots * max(1, len(sources)) + 200))
         self.source = ColumnDataSource(data={name: [] for name in COLUMNS})
-        self.figure = figure(
-            x_range=FactorRange(factors=[]), y_range=Range1d(0, scale), width=width, height=520,
-            tools="save,reset", toolbar_location="right", x_axis_label=t("category", lang),
-            y_axis_label=t("score", lang),
-        )
         fmt = number_format(scale)
-        self.figure.add_tools(hover(lang, [("model", "@source_label"), ("category", "@category"),
-                                           ("file", "@file"), ("score", f"@score{fmt}"), ("std", f"@std{fmt}")]))
-        self.figure.toolbar.active_drag = None
-        self.figure.toolbar.active_scroll = None
-        # Up to LEGEND_COLUMNS models side by side, above the plot where it never hides a bar.
-        legend = Legend(orientation="horizontal", nrows=max(1, math.ceil(len(sources) / LEGEND_COLUMNS)),
-                        location="top_left")
-        self.figure.add_layout(legend, "above")
+        tip = hover(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
+                           ("score", f"@score{fmt}"), ("std", f"@std{fmt}")])
+        # Built from bokeh.models, not bokeh.plotting: the page does not import bokeh.plotting at start-up
+        # (~0.1 s in Pyodide) for one figure.
+        self.figure = Plot(x_range=FactorRange(factors=[]), x_scale=CategoricalScale(), y_range=Range1d(0, scale),
+                           width=width, height=520, toolbar_location="right", min_border_left=40)
+        self.figure.add_tools(SaveTool(), ResetTool(), tip)
+        x_axis = CategoricalAxis(
+            axis_label=t("category", lang),
+            # Category names under each group; the per-bar model names would be unreadable (the legend has
+            # them). 1px, not 0pt: Safari ignores a zero font size.
+            separator_line_width=0, major_tick_line_alpha=0, major_label_text_font_size="1px",
+            major_label_text_alpha=0, major_label_text_line_height=0, group_text_color="black",
+            group_text_font_style="normal", group_text_align="center", group_label_orientation=math.radians(60),
+        )
+        y_axis = LinearAxis(axis_label=t("score", lang))
+        self.figure.add_layout(x_axis, "below")
+        self.figure.add_layout(y_axis, "left")
+        self.figure.add_layout(Grid(dimension=1, ticker=y_axis.ticker), "center")
         mapper = CategoricalColorMapper(factors=sources, palette=model_palette(sources, palette_order))
         colour = {"field": "source_label", "transform": mapper}
-        self.figure.vbar(x="x", top="score", width=0.8, source=self.source, fill_color=colour, line_color=colour,
-                         legend_field="source_label")
-        axis = self.figure.xaxis[0]
-        # Category names under each group; the per-bar model names would be unreadable (the legend has them).
-        axis.separator_line_width = 0
-        axis.major_tick_line_alpha = 0
-        axis.major_label_text_font_size = "1px"  # 0pt does not hide labels in Safari
-        axis.major_label_text_alpha = 0
-        axis.major_label_text_line_height = 0
-        axis.group_text_color = "black"
-        axis.group_text_font_style = "normal"
-        axis.group_text_align = "center"
-        axis.group_label_orientation = math.radians(60)
-        self.figure.xgrid.grid_line_color = None
+        renderer = self.figure.add_glyph(self.source, VBar(x="x", top="score", width=0.8, fill_color=colour,
+                                                           line_color=colour))
+        # Up to LEGEND_COLUMNS models side by side, above the plot where it never hides a bar; one entry per
+        # model found in the data (Bokeh groups `source_label` in the browser).
+        legend = Legend(items=[LegendItem(label={"field": "source_label"}, renderers=[renderer])],
+                        orientation="horizontal", nrows=max(1, math.ceil(len(sources) / LEGEND_COLUMNS)),
+                        location="top_left")
+        self.figure.add_layout(legend, "above")
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
         data, factors = bars_data(page_wide, files, std, self.scale)
