@@ -42,6 +42,13 @@ def test_default_build_uses_the_public_cdns(cdn_site):
     assert "from eval_analyzer.dashboard.app import create_app" in worker
 
 
+def test_page_embeds_no_prerendered_snapshot(cdn_site):
+    """A snapshot is rendered on the main thread while Pyodide loads, and delays the live app on 2 cores."""
+    page = (cdn_site / "index.html").read_text(encoding="utf-8")
+    assert "Bokeh.embed.embed_items(docs_json, render_items)" in page  # the live app's render stays
+    assert 'type="application/json"' not in page and "embed_document" not in page
+
+
 def test_page_reports_progress_and_failures(cdn_site):
     page = (cdn_site / "index.html").read_text(encoding="utf-8")
     for text in ("Loading Python runtime…", "Installing packages…", "Starting app…", "Could not start the app"):

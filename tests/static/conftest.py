@@ -86,7 +86,7 @@ class Guard:
 
 
 def open_live(context, url: str):
-    """A new page at `url`, returned once the live app has replaced the pre-rendered snapshot."""
+    """A new page at `url`, returned once Panel's worker has rendered the live app."""
     page = context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     errors: list[str] = []

@@ -108,7 +108,7 @@ def test_goes_live_offline_with_no_external_request(live_page, server, guard):
     page = live_page
     page.locator(".ea-range", has_text="of 57").wait_for()
     expect(page.locator("#ea-status")).to_have_count(0)  # the loading status line is gone once live
-    assert page.evaluate("() => !!pyodideWorker.jsdoc")  # the live Bokeh document, not the snapshot
+    assert page.evaluate("() => !!pyodideWorker.jsdoc")  # the live Bokeh document of the worker
     assert guard.blocked == []
     assert server.failures() == []
     assert any(path.startswith("/pyodide/pandas-") for path, _status in server.requests)

@@ -88,7 +88,7 @@
     worker.addEventListener('error', function (event) {
       fail(TEXT.worker, event.message || (TEXT.load + 'the worker script'))
     })
-    // Once Panel has replaced the pre-rendered snapshot with the live app, the status line goes away (an
+    // Once Panel has rendered the live app, the status line goes away (an
     // earlier error was then not fatal).
     new MutationObserver(function () {
       if (live() && box) { box.remove() }
