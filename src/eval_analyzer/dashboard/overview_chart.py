@@ -42,7 +42,7 @@ COLUMNS = ("x", "category", "source_label", "score", "file", "std")
 
 
 def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
-              scale: int) -> tuple[dict[str, list], list[tuple[str, str]]]:
+              scale: int) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
     """Data-source columns for one page (a bar per model and category with a score) and the axis factors.
 
     `files` and `std` are category × source frames (file name, run std on the unit scale); rows and columns
@@ -58,11 +58,12 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
     file = files.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype=object).reshape(-1)
     spread = std.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype="float64").reshape(-1)
     keep = ~np.isnan(score)
-    file_text = ["" if pd.isna(name) else str(name) for name in file[keep]]
+    file_text = np.array(["" if pd.isna(name) else str(name) for name in file[keep]], dtype=object)
     data = {
         "x": list(zip(category[keep].tolist(), source[keep].tolist(), strict=True)),
-        "category": category[keep].tolist(),
-        "source_label": source[keep].tolist(),
+        # Arrays, not lists: Bokeh walks every list it is given in search of models, on each update.
+        "category": category[keep],
+        "source_label": source[keep],
         "score": score[keep],
         "file": file_text,
         "std": spread[keep] * scale,
