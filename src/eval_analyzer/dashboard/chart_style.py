@@ -1,5 +1,5 @@
-"""What every chart shares: colours, sizes, number formats and escaped tooltips. Imports no HoloViews, so the
-Overview (plain Bokeh) can draw before HoloViews is loaded.
+"""What the charts share: colours, number formats, escaped tooltips, and the Δ facets' row cap (the Δ tab's
+notes need it before any chart is drawn). Imports no HoloViews, so the Overview (plain Bokeh) draws without it.
 
 Tooltips use Bokeh `@{field}` placeholders, which Bokeh HTML-escapes (only the `{safe}` format would not),
 so hostile names show as text.

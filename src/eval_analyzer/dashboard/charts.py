@@ -23,7 +23,8 @@ HEATMAP_ROW_PX = 34
 HEATMAP_AXIS_PX = 260
 
 
-def delta_facet(rows: pd.DataFrame, candidate: str, scale: int, lang: str = "en", n_rows: int | None = None) -> hv.Bars:
+def delta_facet(rows: pd.DataFrame, candidate: str, scale: int, lang: str = "en",
+                n_rows: int | None = None) -> hv.Bars:
     """Horizontal diverging bars of one candidate's ranking rows (already capped), first row on top.
 
     `n_rows` fixes the height (the cap), so the facet keeps its frame when updated in place.
@@ -39,12 +40,13 @@ def delta_facet(rows: pd.DataFrame, candidate: str, scale: int, lang: str = "en"
     # Bokeh draws the first factor at the bottom of an inverted axis: reverse so row 1 is on top.
     frame = frame.iloc[::-1]
     tip = hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
-                          ("baseline_score", f"@baseline_score{fmt}"), ("candidate_score", f"@candidate_score{fmt}")])
+                       ("baseline_score", f"@baseline_score{fmt}"), ("candidate_score", f"@candidate_score{fmt}")])
     bars = hv.Bars(frame, kdims=[hv.Dimension("category", label=t("category", lang))],
                    vdims=[hv.Dimension("delta", label=t("delta", lang)), "baseline_score", "candidate_score",
                           "direction"])
     return bars.opts(
-        invert_axes=True, color="direction", cmap={"gain": chart_style.GAIN_COLOR, "loss": chart_style.LOSS_COLOR}, tools=[tip],
+        invert_axes=True, color="direction", cmap={"gain": chart_style.GAIN_COLOR, "loss": chart_style.LOSS_COLOR},
+        tools=[tip],
         height=DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * (n_rows or len(frame)), width=820, show_legend=False,
         title=candidate, default_tools=["save", "reset"], toolbar="above", ylabel=t("delta", lang), xlabel="",
         framewise=True,
