@@ -20,7 +20,7 @@ from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.chart_style import model_palette
 from eval_analyzer.dashboard.i18n import TEXTS, t
-from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data
+from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns
 from eval_analyzer.dashboard.state import DataState
 
 DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
@@ -41,6 +41,21 @@ def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
     assert data["score"][0] == pytest.approx(page.loc[first, model] * 100)
     assert len(data["score"]) == int(page.notna().to_numpy().sum())  # a missing score draws no bar
     assert "logical_fallacies_test.csv" in data["file"] or all(isinstance(f, str) for f in data["file"])
+    # Error bars: score ± run std where the source has runs, none (NaN ends) where it has one run.
+    spread = analysis.std_all.reindex(index=page.index, columns=page.columns).loc[first, model]
+    assert data["high"][0] - data["low"][0] == pytest.approx(2 * spread * 100, nan_ok=True)
+    with_runs = ~np.isnan(data["std"])
+    assert with_runs.any() and (~with_runs).any()  # the standard files hold both kinds
+    assert np.isnan(data["low"][~with_runs]).all() and (data["low"][with_runs] <= data["score"][with_runs]).all()
+
+
+def test_legend_puts_fewer_models_per_row_when_names_are_long():
+    assert legend_columns(["a", "b", "c", "d", "e"], 900) == 4
+    long_names = [f"gpt-oss-120b @ 20250806_1543 run{i}" for i in range(4)]  # ~270 px each
+    assert legend_columns(long_names, 900) == 3
+    assert legend_columns([f"{name} (judged)" for name in long_names], 900) == 2
+    assert legend_columns(["x" * 400], 900) == 1
+    assert legend_columns(["台灣模型" * 5] * 4, 900) < legend_columns(["abcd" * 5] * 4, 900)  # CJK is wider
 
 
 def test_overview_bars_update_in_place_and_colour_by_model(analysis):

@@ -27,6 +27,7 @@ from bokeh.models import (
     Range1d,
     ResetTool,
     SaveTool,
+    Segment,
     VBar,
 )
 
@@ -35,10 +36,15 @@ from eval_analyzer.dashboard.i18n import t
 
 #: Pixels per bar: wide pages scroll sideways rather than squeeze bars below readability.
 BAR_PX = 9
-#: Models per legend row above the chart.
+#: Models per legend row above the chart, at most; fewer when long names would not fit the chart's width.
 LEGEND_COLUMNS = 4
-#: Columns of the data source: the bar's (category, model) factor, then what the tooltip shows.
-COLUMNS = ("x", "category", "source_label", "score", "file", "std")
+#: Legend entry width estimate: pixels per character of the label, plus the colour swatch and the gaps.
+LEGEND_CHAR_PX = 7
+LEGEND_ITEM_PX = 40
+#: Columns of the data source: the bar's (category, model) factor, what the tooltip shows, the error bar's ends.
+COLUMNS = ("x", "category", "source_label", "score", "file", "std", "low", "high")
+#: Error bars (score ± run std, SPEC §4.1): dark and thin, so they read over any model colour.
+ERROR_BAR_COLOR = "#333333"
 
 
 def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
@@ -46,7 +52,7 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
     """Data-source columns for one page (a bar per model and category with a score) and the axis factors.
 
     `files` and `std` are category × source frames (file name, run std on the unit scale); rows and columns
-    missing from them show as an empty file and no std. The factors hold every (category, model) slot, so
+    missing from them show as an empty file and no std (and no error bar). The factors hold every (category, model) slot, so
     each category keeps the same width when a model has no score in it.
     """
     categories = [str(c) for c in page_wide.index]
@@ -58,6 +64,7 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
     file = files.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype=object).reshape(-1)
     spread = std.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype="float64").reshape(-1)
     keep = ~np.isnan(score)
+    spread = spread[keep] * scale
     file_text = np.array(["" if pd.isna(name) else str(name) for name in file[keep]], dtype=object)
     data = {
         "x": list(zip(category[keep].tolist(), source[keep].tolist(), strict=True)),
@@ -66,9 +73,19 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
         "source_label": source[keep],
         "score": score[keep],
         "file": file_text,
-        "std": spread[keep] * scale,
+        "std": spread,
+        # No std (a single run): NaN ends, and Bokeh draws no error bar.
+        "low": score[keep] - spread,
+        "high": score[keep] + spread,
     }
     return data, [(c, s) for c in categories for s in sources]
+
+
+def legend_columns(sources: list[str], width: int) -> int:
+    """How many legend entries fit side by side in `width` pixels (1 to LEGEND_COLUMNS), so no name is cut off."""
+    # CJK characters are about twice as wide as Latin ones (many users name models in Traditional Chinese).
+    longest = max((sum(2 if ord(ch) >= 0x2E80 else 1 for ch in name) for name in sources), default=0)
+    return max(1, min(LEGEND_COLUMNS, (width - 60) // (LEGEND_CHAR_PX * longest + LEGEND_ITEM_PX)))
 
 
 class OverviewBars:
@@ -108,10 +125,14 @@ class OverviewBars:
         colour = {"field": "source_label", "transform": mapper}
         renderer = self.figure.add_glyph(self.source, VBar(x="x", top="score", width=0.8, fill_color=colour,
                                                            line_color=colour))
+        self.figure.add_glyph(self.source, Segment(x0="x", y0="low", x1="x", y1="high", line_color=ERROR_BAR_COLOR,
+                                                   line_width=1.2))
+        tip.renderers = [renderer]  # the tooltip belongs to the bar, not to its error bar
         # Up to LEGEND_COLUMNS models side by side, above the plot where it never hides a bar; one entry per
         # model found in the data (Bokeh groups `source_label` in the browser).
+        per_row = legend_columns(sources, width)
         legend = Legend(items=[LegendItem(label={"field": "source_label"}, renderers=[renderer])],
-                        orientation="horizontal", nrows=max(1, math.ceil(len(sources) / LEGEND_COLUMNS)),
+                        orientation="horizontal", nrows=max(1, math.ceil(len(sources) / per_row)),
                         location="top_left")
         self.figure.add_layout(legend, "above")
 
