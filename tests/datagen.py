@@ -61,3 +61,12 @@ def write(files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
         path.write_bytes(data)
         paths.append(path)
     return paths
+
+
+def lmeval_file(model: str, easy: float, challenge: float) -> tuple[str, bytes]:
+    """An lm-eval result with two metrics per task: acc (primary) and acc_norm (acc × 1.1 and × 1.05)."""
+    results = {"arc": {"alias": "arc"},
+               "arc_easy": {"alias": "arc_easy", "acc,none": easy, "acc_norm,none": easy * 1.1},
+               "arc_challenge": {"alias": "arc_challenge", "acc,none": challenge, "acc_norm,none": challenge * 1.05}}
+    document = {"results": results, "group_subtasks": {"arc": ["arc_easy", "arc_challenge"]}, "model_name": model}
+    return f"{model}.json", json.dumps(document).encode()

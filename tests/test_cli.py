@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+import datagen
 from conftest import FIXTURE, as_bytes, make_twinkle
 from eval_analyzer.core.readers.twinkle import split_runs
 from eval_analyzer.core.table import TABLE_COLUMNS
@@ -104,6 +105,20 @@ def test_compare_reports_a_dataset_without_baseline_scores(tmp_path):
     (tmp_path / "b.json").write_bytes(as_bytes(make_twinkle("beta", "1", {"d": {"x": 0.6}, "e": {"x": 0.1}})))
     result = run("compare", tmp_path, "--baseline", "alpha", "--dataset", "e")
     assert result.returncode == 2 and "no scores" in result.stderr
+
+
+def test_compare_on_another_metric_and_an_unknown_metric_is_a_usage_error(tmp_path):
+    for model, easy, challenge in (("m1", 0.7, 0.4), ("m2", 0.6, 0.5)):
+        name, data = datagen.lmeval_file(model, easy, challenge)
+        (tmp_path / name).write_bytes(data)
+    primary = json.loads(run("compare", tmp_path, "--baseline", "m1", "--format", "json").stdout)
+    norm = json.loads(run("compare", tmp_path, "--baseline", "m1", "--metric", "acc_norm,none", "--format",
+                          "json").stdout)
+    assert primary["summary"][0]["mean_delta"] == pytest.approx(((0.6 - 0.7) + (0.5 - 0.4)) / 2 * 100)
+    assert norm["summary"][0]["mean_delta"] == pytest.approx(((0.66 - 0.77) + (0.525 - 0.42)) / 2 * 100)
+    assert norm["summary"][0]["mean_delta"] != primary["summary"][0]["mean_delta"]
+    unknown = run("compare", tmp_path, "--baseline", "m1", "--metric", "f1")
+    assert unknown.returncode == 2 and "no metric 'f1'" in unknown.stderr and "acc_norm,none" in unknown.stderr
 
 
 def test_every_command_and_option_is_documented_in_the_readme():

@@ -112,7 +112,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     loaded = _load(args)
     status = _report_problems(loaded)
     result = compare(loaded, args.baseline, args.candidates, args.dataset, args.scale, args.eps, args.min_delta,
-                     args.sort)
+                     args.sort, args.metric)
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.dataset and result.summary.empty:
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--baseline", required=True, metavar="LABEL", help="source label, or an unambiguous model name")
     comp.add_argument("--candidates", nargs="+", metavar="LABEL", help="default: every other source")
     comp.add_argument("--dataset", metavar="D", help="default: every dataset of the baseline")
+    comp.add_argument("--metric", metavar="M", help="default: each file's primary metric (e.g. acc_norm,none)")
     comp.add_argument("--scale", type=int, choices=(1, 100), default=100, help="display scale (default 100: Δ in pp)")
     comp.add_argument("--eps", type=_positive, default=0.0, help="tie tolerance in the display scale (default 0)")
     comp.add_argument("--min-delta", type=_positive, default=0.0, help="hide ranking rows with |Δ| below this")

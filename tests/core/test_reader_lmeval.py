@@ -6,11 +6,13 @@ import copy
 import json
 import math
 
+import pandas as pd
 import pytest
 
 from conftest import as_bytes
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.readers.lmeval import looks_like_lmeval, model_name, parse_lmeval, timestamp_of
+from eval_analyzer.core.scores import dataset_metrics, dataset_rows, overall_for, wide_scores
 
 FILE = "lm_eval_out/meta-llama__Llama-2-7b-hf/results_2024-05-01T12-00-00.123456.json"
 
@@ -237,3 +239,19 @@ def test_detection():
 def test_parse_lmeval_keeps_the_raw_document():
     doc = parse_lmeval(json.loads(json.dumps(RESULTS)), FILE)
     assert doc.raw["model_name"] == "meta-llama/Llama-2-7b-hf" and not doc.merge_same_label
+
+
+def test_a_dataset_lists_its_primary_metric_first_and_any_metric_gives_overall_averages(loaded):
+    assert dataset_metrics(loaded.table, "gsm8k") == ["exact_match,strict-match", "exact_match,flexible-extract"]
+    assert dataset_metrics(loaded.table, "arc_easy")[0] == "acc,none"
+    assert "acc_norm,none" in dataset_metrics(loaded.table, "arc_easy")
+    assert dataset_metrics(loaded.table, "no-such-dataset") == []
+    rows = dataset_rows(loaded.table, "arc_easy", "acc_norm,none")
+    label = rows["source_label"].iloc[0]
+    plain = overall_for(loaded.overall, "arc_easy", [label], "acc_norm,none")
+    assert plain["score"].isna().all()  # no average of a secondary metric is stored …
+    means = wide_scores(rows).mean()
+    filled = overall_for(loaded.overall, "arc_easy", [label], "acc_norm,none", computed=means)
+    assert filled["score"].tolist() == pytest.approx([0.7449]) and not filled["reported"].any()  # … it is computed
+    reported = overall_for(loaded.overall, "mmlu", [label], "acc,none", computed=pd.Series({label: 0.0}))
+    assert reported["score"].tolist() == pytest.approx([0.4587]) and reported["reported"].all()  # reported wins

@@ -42,14 +42,15 @@ def test_round_trip(files):
 
 def test_every_key_is_written(files):
     keys = {key for key, _value in urlstate.query_pairs(fresh(files))}
-    assert keys == set(urlstate.KEYS) - {"models"}  # models: absent means "all"
+    assert keys == set(urlstate.KEYS) - {"models", "metric"}  # absent: all models, each file's primary metric
 
 
 @pytest.mark.parametrize(("key", "value"), [("ds", "nope"), ("scale", "7"), ("sort", "x"), ("size", "11"),
                                             ("page", "0"), ("page", "1.5"), ("thr_on", "maybe"), ("thr", "-1"),
                                             ("thr", "nan"), ("op", "gt"), ("mode", "all"), ("tmodel", "nobody"),
                                             ("base", "nobody"), ("dsort", "up"), ("dmin", "-2"), ("eps", "inf"),
-                                            ("topn", "0"), ("tab", "secret"), ("lang", "fr"), ("models", "zzz")])
+                                            ("topn", "0"), ("tab", "secret"), ("lang", "fr"), ("models", "zzz"),
+                                            ("metric", "nope")])
 def test_invalid_value_is_ignored_alone(files, key, value):
     analysis = fresh(files)
     other, good = ("topn", "7") if key != "topn" else ("size", "50")
@@ -85,3 +86,24 @@ def test_language_aliases(files):
     analysis = fresh(files)
     urlstate.apply_query(analysis, urlstate.parse_search("?lang=zh-tw"), TABS)
     assert analysis.ui.lang == "zh-TW"
+
+
+def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a_dataset_without_it(files):
+    analysis = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    analysis.overview.dataset = "arc"
+    assert analysis.metrics == ["acc,none", "acc_norm,none"]
+    assert analysis.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.7)  # the primary metric by default
+    analysis.overview.metric = "acc_norm,none"
+    assert analysis.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.77)
+    assert analysis.overall.set_index("source_label").loc["m1", "score"] == pytest.approx((0.77 + 0.42) / 2)
+    assert not analysis.overall["reported"].any()  # computed, and marked so
+    assert analysis.summary.set_index("candidate").loc["m2", "mean_delta"] == pytest.approx(
+        ((0.66 - 0.77) + (0.525 - 0.42)) / 2)  # Δ follows the metric
+    search = urlstate.build_search(analysis)
+    assert "metric=acc_norm%2Cnone" in search
+    restored = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    assert urlstate.apply_query(restored, urlstate.parse_search(search), TABS) == []
+    assert restored.overview.metric == "acc_norm,none" and restored.wide_all.equals(analysis.wide_all)
+    analysis.overview.dataset = "mmlu"  # a Twinkle dataset: one metric, the file's own
+    assert analysis.overview.metric == "" and len(analysis.metrics) == 1 and len(analysis.wide_all)
+    assert "metric=" not in urlstate.build_search(analysis)

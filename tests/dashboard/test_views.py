@@ -7,6 +7,7 @@ import pytest
 import datagen
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.views.controls import SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
 from eval_analyzer.dashboard.views.heatmaps import HeatmapView
@@ -81,3 +82,20 @@ def test_tab_views_draw_when_opened_and_only_when_something_changed(analysis, mo
     assert len(draws) == 1
     analysis.delta.eps = 1.0  # a change while shown is drawn at once
     assert len(draws) == 2
+
+
+def test_metric_selector_appears_for_datasets_with_several_metrics_and_drives_the_overview():
+    analysis = Analysis(data=DataState(files=[datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5),
+                                              *datagen.standard_files()[:1]]))
+    settings, overview = SettingsView(analysis=analysis), OverviewView(analysis=analysis)
+    analysis.overview.dataset = "mmlu"
+    assert not settings.metric.visible  # one metric: nothing to choose
+    analysis.overview.dataset = "arc"
+    assert settings.metric.visible and list(settings.metric.options.values()) == ["", "acc,none", "acc_norm,none"]
+    assert "Primary metric of each file" in settings.metric.options
+    settings.metric.value = "acc_norm,none"
+    assert analysis.overview.metric == "acc_norm,none"
+    assert "0.7700" in overview.pivot.object and "(computed)" in overview.overall.object
+    analysis.ui.lang = "zh-TW"
+    assert settings.metric.name == "指標" and "各檔案的主要指標" in settings.metric.options
+    assert settings.metric.value == "acc_norm,none"  # relabelling keeps the choice

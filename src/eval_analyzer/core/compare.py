@@ -38,10 +38,14 @@ class Comparison:
 
 
 def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = None, dataset: str | None = None,
-            scale: int = 100, eps: float = 0.0, min_delta: float = 0.0, sort: str = "abs_desc") -> Comparison:
-    """Δ summary (over all paired categories) and ranking (after min |Δ|) per dataset."""
+            scale: int = 100, eps: float = 0.0, min_delta: float = 0.0, sort: str = "abs_desc",
+            metric: str | None = None) -> Comparison:
+    """Δ summary (over all paired categories) and ranking (after min |Δ|) per dataset, on each file's primary
+    metric or on `metric`."""
     check_scale(scale)
     table = loaded.table
+    if metric is not None and metric not in set(table["metric"]):
+        raise UsageError(f"no metric '{metric}'. Metrics: {', '.join(sorted(set(table['metric'])))}")
     base = resolve_source(table, baseline)
     chosen = [resolve_source(table, name) for name in candidates] if candidates else None
     datasets = [dataset] if dataset else sorted(table.loc[table["source_label"] == base, "dataset"].unique())
@@ -50,7 +54,10 @@ def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = No
     notes: list[str] = []
     summaries, rankings = [], []
     for name in datasets:
-        rows = dataset_rows(table, name)
+        rows = dataset_rows(table, name, metric)
+        if not len(rows):
+            notes.append(f"{name}: no scores for the metric '{metric}'.")
+            continue
         wide = wide_scores(rows)
         cands = [c for c in (chosen if chosen is not None else list(wide.columns)) if c != base]
         status = delta_math.delta_status(wide, base, cands)

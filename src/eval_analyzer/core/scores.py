@@ -35,6 +35,13 @@ def dataset_rows(table: pd.DataFrame, dataset: str, metric: str | None = None) -
     return rows[rows["primary"]] if metric is None else rows[rows["metric"] == metric]
 
 
+def dataset_metrics(table: pd.DataFrame, dataset: str) -> list[str]:
+    """A dataset's metrics: each file's primary one first (in load order), then the others (SPEC §3.3, §3.5:
+    the other metrics stay selectable)."""
+    rows = table[table["dataset"] == dataset]
+    return list(dict.fromkeys(rows.loc[rows["primary"], "metric"].tolist() + rows["metric"].tolist()))
+
+
 def sources_of(table: pd.DataFrame, dataset: str | None = None) -> list[str]:
     """Source labels in load order (optionally only those with scores in `dataset`)."""
     rows = table if dataset is None else table[table["dataset"] == dataset]
@@ -65,12 +72,20 @@ def higher_is_better(rows: pd.DataFrame) -> bool:
     return bool(rows["higher_is_better"].all()) if len(rows) else True
 
 
-def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric: str | None = None) -> pd.DataFrame:
-    """Each source's overall average for a dataset: `source_label, score, reported` (unit scale)."""
+def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric: str | None = None,
+                computed: pd.Series | None = None) -> pd.DataFrame:
+    """Each source's overall average for a dataset: `source_label, score, reported` (unit scale).
+
+    The score table only computes averages of primary metrics; for another `metric`, `computed` (source →
+    mean of its categories) fills in where the file reports no average, marked as computed.
+    """
     rows = overall[(overall["dataset"] == dataset) & (overall["group"] == dataset)]
     if metric is not None:
         rows = rows[rows["metric"] == metric]
     rows = rows.drop_duplicates("source_label").set_index("source_label")
     result = rows.reindex(sources)[["score", "reported"]].reset_index()
     result["reported"] = result["reported"].fillna(False).astype(bool)
+    if computed is not None:
+        missing = result["score"].isna()
+        result.loc[missing, "score"] = result.loc[missing, "source_label"].map(computed).astype("float64")
     return result

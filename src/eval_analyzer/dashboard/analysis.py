@@ -15,7 +15,14 @@ import param
 
 from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core import overview as ov
-from eval_analyzer.core.scores import dataset_rows, higher_is_better, overall_for, sources_of, wide_scores
+from eval_analyzer.core.scores import (
+    dataset_metrics,
+    dataset_rows,
+    higher_is_better,
+    overall_for,
+    sources_of,
+    wide_scores,
+)
 from eval_analyzer.dashboard.state import DataState, DeltaSettings, FilterSettings, OverviewSettings, UIState
 
 #: Candidates chosen by default: every other source up to this many, so the faceted Δ chart stays readable.
@@ -38,6 +45,7 @@ class Analysis(param.Parameterized):
     ui = param.ClassSelector(class_=UIState, doc="Tab and language")
 
     datasets = param.List(default=[], doc="Datasets of the loaded data, sorted")
+    metrics = param.List(default=[], doc="Metrics of the selected dataset, primary ones first")
     sources = param.List(default=[], doc="Source labels with scores in the selected dataset, in load order")
     wide_all = param.DataFrame(default=None, allow_None=True, doc="category × every source of the dataset (unit)")
     std_all = param.DataFrame(default=None, allow_None=True, doc="Run-to-run std, same shape as wide_all")
@@ -102,11 +110,19 @@ class Analysis(param.Parameterized):
             else:
                 self._on_dataset(force=True)
 
-    @param.depends("overview.dataset", watch=True)
+    @param.depends("overview.dataset", "overview.metric", watch=True)
     def _on_dataset(self, force: bool = False) -> None:
         table = self.data.loaded.table
         dataset = self.overview.dataset
-        rows = dataset_rows(table, dataset) if dataset in self.datasets else table.iloc[:0]
+        metrics = dataset_metrics(table, dataset) if dataset in self.datasets else []
+        if self.overview.metric and self.overview.metric not in metrics:
+            # This dataset lacks it: back to the primary metrics, silently (this method is that change's
+            # watcher); the metric selector follows `metrics`, set next.
+            with param.parameterized.discard_events(self.overview):
+                self.overview.metric = ""
+        self.metrics = metrics
+        metric = self.overview.metric or None
+        rows = dataset_rows(table, dataset, metric) if dataset in self.datasets else table.iloc[:0]
         previous = list(self.sources)
         sources = sources_of(rows)
         self.sources = sources
@@ -171,7 +187,9 @@ class Analysis(param.Parameterized):
             wide = ov.apply_threshold(wide, flt.threshold, flt.op, flt.mode, flt.model or None, settings.scale)
         self.filter_empty = bool(flt.on and len(wide) == 0 and self.wide_all is not None and len(self.wide_all))
         self.sorted_wide = ov.sort_categories(wide, settings.sort)
-        self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns))
+        metric = settings.metric or None
+        means = self.wide_all.mean() if metric and self.wide_all is not None else None
+        self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns), metric, means)
         self._compute_page()
 
     @param.depends("overview.page", watch=True)

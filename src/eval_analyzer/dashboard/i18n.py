@@ -47,6 +47,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "settings": {"en": "Settings", "zh-TW": "設定"},
     "dataset": {"en": "Dataset", "zh-TW": "資料集"},
     "models": {"en": "Models", "zh-TW": "模型"},
+    "metric": {"en": "Metric", "zh-TW": "指標"},
+    "metric_primary": {"en": "Primary metric of each file", "zh-TW": "各檔案的主要指標"},
     "scale": {"en": "Scale", "zh-TW": "刻度"},
     "scale_1": {"en": "0–1", "zh-TW": "0–1"},
     "scale_100": {"en": "0–100", "zh-TW": "0–100"},

@@ -66,6 +66,7 @@ class OverviewSettings(param.Parameterized):
     """What the Overview shows (SPEC §4.1)."""
 
     dataset = param.String(default="", doc="Selected dataset; empty when nothing is loaded")
+    metric = param.String(default="", doc="Metric shown; empty means each file's primary metric (SPEC §3.3)")
     models = param.List(default=[], item_type=str, doc="Shown source labels, in load order; set to all on load")
     scale = param.Selector(default=1, objects=list(SCALES), doc="Display scale: 1 → 0–1, 100 → 0–100")
     sort = param.Selector(default="mean_desc", objects=list(SORT_MODES), doc="Category order")

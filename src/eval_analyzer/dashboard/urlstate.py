@@ -3,7 +3,8 @@
 Panel's `location.sync` rejects every value when one is bad, so each key is parsed and validated here on its
 own: an invalid value leaves that one setting at its current value and is reported back, never an exception.
 Lists are written as repeated keys (`models=a&models=b`); reading also accepts one comma-separated value when
-it is not itself a valid name. `models` is left out when every model of the dataset is shown (the default).
+it is not itself a valid name. `models` is left out when every model of the dataset is shown (the default), and
+`metric` when each file's primary metric is shown (the default).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import LANGUAGES
 
 #: The URL parameters, in the order they are written and applied. `page` is last: every other change resets it.
-KEYS = ("lang", "tab", "ds", "scale", "models", "sort", "size", "thr_on", "op", "mode", "tmodel", "thr",
+KEYS = ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op", "mode", "tmodel", "thr",
         "base", "cands", "dsort", "dmin", "eps", "topn", "page")
 #: Keys the page reads but never writes: result files by URL (static page only).
 SOURCE_KEY = "src"
@@ -117,6 +118,7 @@ def apply_query(analysis: Analysis, query: dict[str, list[str]], tabs: tuple[str
         one("lang", lang, lambda v: setattr(a.ui, "lang", v))
         one("tab", _choice(tabs), lambda v: setattr(a.ui, "tab", v))
         one("ds", _choice(a.datasets), lambda v: setattr(a.overview, "dataset", v))
+        one("metric", lambda s: s if s == "" or s in a.metrics else None, lambda v: setattr(a.overview, "metric", v))
         one("scale", lambda s: _integer(s) if _integer(s) in (1, 100) else None,
             lambda v: setattr(a.overview, "scale", v))
         many("models", lambda v: setattr(a.overview, "models", v))
@@ -148,7 +150,10 @@ def query_pairs(analysis: Analysis) -> list[tuple[str, str]]:
     """The current settings as (key, value) pairs, in `KEYS` order."""
     a = analysis
     ov, f, d = a.overview, a.filter, a.delta
-    pairs = [("lang", a.ui.lang), ("tab", a.ui.tab), ("ds", ov.dataset), ("scale", str(ov.scale))]
+    pairs = [("lang", a.ui.lang), ("tab", a.ui.tab), ("ds", ov.dataset)]
+    if ov.metric:  # left out for the default, each file's primary metric
+        pairs.append(("metric", ov.metric))
+    pairs.append(("scale", str(ov.scale)))
     if list(ov.models) != list(a.sources):
         pairs += [("models", name) for name in ov.models] or [("models", "")]
     pairs += [("sort", ov.sort), ("size", str(ov.page_size)), ("thr_on", "1" if f.on else "0"), ("op", f.op),

@@ -98,6 +98,10 @@ class SettingsView(View):
         self.dataset = pn.widgets.Select(options=list(a.datasets), css_classes=["ea-w-ds"],
                                          sizing_mode="stretch_width")
         bind(self.dataset, ov, "dataset", from_widget=_text)
+        # Shown when the dataset has more than one metric (SPEC §3.3: the other metrics stay selectable).
+        self.metric = pn.widgets.Select(css_classes=["ea-w-metric"], sizing_mode="stretch_width")
+        self._metric_bound = False
+        a.param.watch(lambda *_e: self._metric_options(), "metrics")
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
         bind(self.models, ov, "models")
@@ -116,7 +120,7 @@ class SettingsView(View):
         self._sort_bound = False
         self.models_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
         self.scale_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
-        self._layout = pn.Column(self.dataset, self.models_label, self.models, self.scale_label, self.scale,
+        self._layout = pn.Column(self.dataset, self.metric, self.models_label, self.models, self.scale_label, self.scale,
                                  self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
         self.relabel()
 
@@ -124,12 +128,22 @@ class SettingsView(View):
         self.models.options = list(event.new)
         self.models.value = list(self.analysis.overview.models)
 
+    def _metric_options(self) -> None:
+        metrics = self.analysis.metrics
+        self.metric.options = {self.t("metric_primary"): "", **{name: name for name in metrics}}
+        self.metric.value = self.analysis.overview.metric
+        self.metric.visible = len(metrics) > 1
+        if not self._metric_bound:
+            bind(self.metric, self.analysis.overview, "metric", from_widget=_text)
+            self._metric_bound = True
+
     def relabel(self) -> None:
+        self._metric_options()
         self.sort.options = _options(self, "sort_", SORT_MODES)
         if not self._sort_bound:
             bind(self.sort, self.analysis.overview, "sort")
             self._sort_bound = True
-        for widget, key in ((self.dataset, "dataset"), (self.models, "models"), (self.sort, "sort"),
+        for widget, key in ((self.dataset, "dataset"), (self.metric, "metric"), (self.models, "models"), (self.sort, "sort"),
                             (self.size, "page_size"), (self.lang_select, "language")):
             widget.name = self.t(key)
         self.models_label.object = f"<label>{esc(self.t('models'))}</label>"
