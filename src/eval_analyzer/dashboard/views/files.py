@@ -7,6 +7,7 @@ import panel as pn
 
 from eval_analyzer.core.errors import Problem
 from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.problem_text import translate, translate_where
 from eval_analyzer.dashboard.views.base import View
 
 _SEVERITY_COLOURS = {"error": "#a30000", "warning": "#8a4b00", "notice": "#555"}
@@ -27,12 +28,13 @@ class FilesView(View):
 
     def _problem_html(self, problem: Problem) -> str:
         colour = _SEVERITY_COLOURS.get(problem.severity, "#333")
-        where = f" ({esc(problem.where)})" if problem.where else ""
-        fix = (f' <span class="ea-fix">{esc(self.t("what_to_do"))} {esc(problem.fix)}</span>'
+        lang = self.lang
+        where = f" ({esc(translate_where(problem.where, lang))})" if problem.where else ""
+        fix = (f' <span class="ea-fix">{esc(self.t("what_to_do"))} {esc(translate(problem.fix, lang))}</span>'
                if problem.fix else "")
         return (f'<li class="ea-problem ea-problem-{esc(problem.severity)}"><b style="color:{colour}">'
                 f'{esc(self.t("severity_" + problem.severity))}</b>: <span class="ea-problem-file">'
-                f'{esc(problem.file)}</span>{where}: {esc(problem.what)}{fix}</li>')
+                f'{esc(problem.file)}</span>{where}: {esc(translate(problem.what, lang))}{fix}</li>')
 
     def refresh(self) -> None:
         data = self.analysis.data
