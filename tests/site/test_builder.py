@@ -23,8 +23,9 @@ def cdn_site(tmp_path_factory):
 
 
 def test_writes_page_worker_and_packed_wheel(cdn_site):
-    assert sorted(p.name for p in cdn_site.iterdir()) == ["index.html", "index.js", "index.resources.zip",
-                                                           "keep.txt"]
+    assert sorted(p.name for p in cdn_site.iterdir()) == ["favicon.ico", "index.html", "index.js",
+                                                           "index.resources.zip", "keep.txt"]
+    assert 'href="./favicon.ico"' in (cdn_site / "index.html").read_text(encoding="utf-8")  # what it answers
     with zipfile.ZipFile(cdn_site / "index.resources.zip") as packed:
         [name] = packed.namelist()
         assert name.startswith("packed_wheels/eval_analyzer-")

@@ -42,7 +42,7 @@ with pn.state.curdoc.models.freeze():
 '''
 DATA_FILE = "eval_analyzer/data/demo_results_20250806_1543.json"
 # Everything a build writes at the top of the output folder; a rebuild removes exactly these first.
-OUTPUTS = (f"{ENTRY_NAME}.html", f"{ENTRY_NAME}.js", f"{ENTRY_NAME}.resources.zip",
+OUTPUTS = (f"{ENTRY_NAME}.html", f"{ENTRY_NAME}.js", f"{ENTRY_NAME}.resources.zip", "favicon.ico",
            offline.PYODIDE_DIR, offline.BOKEH_DIR, offline.PANEL_DIR)
 
 
@@ -128,6 +128,9 @@ def build_site(out: Path | str, offline_dist: Path | str | None = None, wheels_d
 
         page = site / f"{ENTRY_NAME}.html"
         page.write_text(add_status(page.read_text(encoding="utf-8")), encoding="utf-8")
+        # Panel's template links ./favicon.ico, which `panel serve` answers; a static host would send a 404 that
+        # shows as an error in every visitor's console.
+        shutil.copy2(_panel_paths()[0] / "images" / "favicon.ico", site / "favicon.ico")
         if offline_dist is None:
             worker = site / f"{ENTRY_NAME}.js"
             worker.write_text(patch_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
