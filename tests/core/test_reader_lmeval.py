@@ -250,8 +250,8 @@ def test_a_dataset_lists_its_primary_metric_first_and_any_metric_gives_overall_a
     label = rows["source_label"].iloc[0]
     plain = overall_for(loaded.overall, "arc_easy", [label], "acc_norm,none")
     assert plain["score"].isna().all()  # no average of a secondary metric is stored …
-    means = wide_scores(rows).mean()
-    filled = overall_for(loaded.overall, "arc_easy", [label], "acc_norm,none", computed=means)
+    filled = overall_for(loaded.overall, "arc_easy", [label], "acc_norm,none", wide=wide_scores(rows))
     assert filled["score"].tolist() == pytest.approx([0.7449]) and not filled["reported"].any()  # … it is computed
-    reported = overall_for(loaded.overall, "mmlu", [label], "acc,none", computed=pd.Series({label: 0.0}))
+    zeros = pd.DataFrame({label: [0.0]}, index=["abstract_algebra"])
+    reported = overall_for(loaded.overall, "mmlu", [label], "acc,none", wide=zeros)
     assert reported["score"].tolist() == pytest.approx([0.4587]) and reported["reported"].all()  # reported wins

@@ -73,11 +73,11 @@ def higher_is_better(rows: pd.DataFrame) -> bool:
 
 
 def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric: str | None = None,
-                computed: pd.Series | None = None) -> pd.DataFrame:
+                wide: pd.DataFrame | None = None) -> pd.DataFrame:
     """Each source's overall average for a dataset: `source_label, score, reported` (unit scale).
 
-    The score table only computes averages of primary metrics; for another `metric`, `computed` (source →
-    mean of its categories) fills in where the file reports no average, marked as computed.
+    The score table only computes averages of primary metrics; for another `metric`, the mean of each source's
+    categories in `wide` (category × source, that metric) fills in where the file reports none, as computed.
     """
     rows = overall[(overall["dataset"] == dataset) & (overall["group"] == dataset)]
     if metric is not None:
@@ -85,7 +85,7 @@ def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric:
     rows = rows.drop_duplicates("source_label").set_index("source_label")
     result = rows.reindex(sources)[["score", "reported"]].reset_index()
     result["reported"] = result["reported"].fillna(False).astype(bool)
-    if computed is not None:
+    if wide is not None:
         missing = result["score"].isna()
-        result.loc[missing, "score"] = result.loc[missing, "source_label"].map(computed).astype("float64")
+        result.loc[missing, "score"] = result.loc[missing, "source_label"].map(wide.mean()).astype("float64")
     return result

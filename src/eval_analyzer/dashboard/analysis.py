@@ -188,8 +188,8 @@ class Analysis(param.Parameterized):
         self.filter_empty = bool(flt.on and len(wide) == 0 and self.wide_all is not None and len(self.wide_all))
         self.sorted_wide = ov.sort_categories(wide, settings.sort)
         metric = settings.metric or None
-        means = self.wide_all.mean() if metric and self.wide_all is not None else None
-        self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns), metric, means)
+        self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns), metric,
+                                   self.wide_all if metric else None)
         self._compute_page()
 
     @param.depends("overview.page", watch=True)
