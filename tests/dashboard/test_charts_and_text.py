@@ -18,7 +18,14 @@ from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import charts, htmltext
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.app import create_app
-from eval_analyzer.dashboard.chart_style import model_palette
+from eval_analyzer.dashboard.chart_style import (
+    GAIN_COLOR,
+    LOSS_COLOR,
+    MAX_DELTA_ROWS,
+    cap_rows,
+    model_palette,
+)
+from eval_analyzer.dashboard.delta_chart import DeltaFacet, facet_data
 from eval_analyzer.dashboard.i18n import TEXTS, t
 from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns
 from eval_analyzer.dashboard.state import DataState
@@ -73,14 +80,24 @@ def test_overview_bars_update_in_place_and_colour_by_model(analysis):
     assert list(figure.x_range.factors) == [(str(c), str(s)) for c in shown.index for s in shown.columns]
 
 
-def test_delta_facets_one_per_candidate_and_capped(analysis):
-    layout, capped = charts.delta_facets(analysis.ranking, analysis.delta.candidates, 1, max_rows=40)
-    assert len(layout) == 3
-    assert all(len(facet) <= 40 for facet in layout)
-    assert [c for c, _shown, _total in capped] == analysis.delta.candidates  # 57 and 45 rows: all capped
-    kept = layout[0].dimension_values("delta")
-    ranking = analysis.ranking[analysis.ranking["candidate"] == analysis.delta.candidates[0]]
-    assert np.abs(kept).min() >= np.sort(np.abs(ranking["delta"]))[-40] - 1e-12  # the largest |Δ| are kept
+def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_sign(analysis):
+    candidate = analysis.delta.candidates[0]
+    ranking = analysis.ranking[analysis.ranking["candidate"] == candidate]
+    assert len(ranking) > MAX_DELTA_ROWS  # 57 rows: capped
+    rows = cap_rows(ranking)
+    assert len(rows) == MAX_DELTA_ROWS
+    assert np.abs(rows["delta"]).min() >= np.sort(np.abs(ranking["delta"]))[-MAX_DELTA_ROWS] - 1e-12
+    data, factors = facet_data(rows)
+    assert factors == list(rows["category"].astype(str))[::-1]  # Bokeh's first factor is at the bottom
+    assert list(data["color"]) == [GAIN_COLOR if d >= 0 else LOSS_COLOR for d in rows["delta"]]
+    facet = DeltaFacet(candidate, 1, "zh-TW", len(rows))
+    figure, source = facet.figure, facet.source
+    facet.show(rows)
+    assert facet.figure is figure and facet.source is source and list(figure.y_range.factors) == factors
+    assert figure.above[0].text == candidate and figure.xaxis[0].axis_label == t("delta", "zh-TW")
+    facet.show(rows.iloc[:3], "another")  # a smaller update for another candidate: the same figure
+    assert list(figure.y_range.factors) == list(rows["category"].astype(str))[:3][::-1]
+    assert figure.above[0].text == "another"
 
 
 def test_delta_heatmap_is_centred_on_zero(analysis):
@@ -151,7 +168,7 @@ def test_a_tab_view_is_built_and_drawn_when_its_tab_first_opens():
 
 
 def test_the_overview_starts_without_importing_holoviews():
-    """HoloViews is the app's slowest import; the Δ and heatmap tabs import it when they first draw."""
+    """HoloViews is the app's slowest import; the heatmap tab imports it when it first draws."""
     code = ("import sys\nfrom bokeh.document import Document\nfrom eval_analyzer.dashboard.app import create_app\n"
             "create_app().server_doc(Document())\nprint('holoviews' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)

@@ -1,8 +1,9 @@
-"""HoloViews elements of the Δ tab and the heatmaps: one function per chart, frames in, element out (STYLE 7).
+"""HoloViews elements of the heatmaps: one function per chart, frames in, element out (STYLE 7).
 
-No arithmetic on scores happens here beyond what a chart needs to draw (reshaping, capping rows, colour
-classes); the numbers come from `core`. The Overview's bars are plain Bokeh (`overview_chart`), so this module,
-and HoloViews with it, is imported only when the Δ or heatmap tab is first drawn.
+No arithmetic on scores happens here beyond what a chart needs to draw (reshaping, colour limits); the numbers
+come from `core`. The charts redrawn on every control change (the Overview's bars, the Δ facets) are plain
+Bokeh figures updated in place (`overview_chart`, `delta_chart`), so this module, and HoloViews with it, is
+imported only when the heatmap tab is first drawn.
 """
 
 from __future__ import annotations
@@ -12,63 +13,12 @@ import numpy as np
 import pandas as pd
 
 from eval_analyzer.dashboard import chart_style
-from eval_analyzer.dashboard.chart_style import MAX_DELTA_ROWS, cap_rows, hover, number_format
+from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
-#: Pixels per horizontal bar in a Δ facet, and the facet's frame around them.
-DELTA_ROW_PX = 16
-DELTA_FACET_EXTRA_PX = 90
 #: Heatmap row height, and room for the rotated category names below the cells.
 HEATMAP_ROW_PX = 34
 HEATMAP_AXIS_PX = 260
-
-
-def delta_facet(rows: pd.DataFrame, candidate: str, scale: int, lang: str = "en",
-                n_rows: int | None = None) -> hv.Bars:
-    """Horizontal diverging bars of one candidate's ranking rows (already capped), first row on top.
-
-    `n_rows` fixes the height (the cap), so the facet keeps its frame when updated in place.
-    """
-    fmt = number_format(scale)
-    frame = pd.DataFrame({
-        "category": rows["category"].astype(str).to_numpy(),
-        "delta": rows["delta"].to_numpy(dtype="float64"),
-        "baseline_score": rows["baseline_score"].to_numpy(dtype="float64"),
-        "candidate_score": rows["candidate_score"].to_numpy(dtype="float64"),
-        "direction": np.where(rows["delta"].to_numpy() >= 0, "gain", "loss"),
-    })
-    # Bokeh draws the first factor at the bottom of an inverted axis: reverse so row 1 is on top.
-    frame = frame.iloc[::-1]
-    tip = hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
-                       ("baseline_score", f"@baseline_score{fmt}"), ("candidate_score", f"@candidate_score{fmt}")])
-    bars = hv.Bars(frame, kdims=[hv.Dimension("category", label=t("category", lang))],
-                   vdims=[hv.Dimension("delta", label=t("delta", lang)), "baseline_score", "candidate_score",
-                          "direction"])
-    return bars.opts(
-        invert_axes=True, color="direction", cmap={"gain": chart_style.GAIN_COLOR, "loss": chart_style.LOSS_COLOR},
-        tools=[tip],
-        height=DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * (n_rows or len(frame)), width=820, show_legend=False,
-        title=candidate, default_tools=["save", "reset"], toolbar="above", ylabel=t("delta", lang), xlabel="",
-        framewise=True,
-    )
-
-
-def delta_facets(ranking: pd.DataFrame, candidates: list[str], scale: int, lang: str = "en",
-                 max_rows: int = MAX_DELTA_ROWS) -> tuple[hv.Layout, list[tuple[str, int, int]]]:
-    """One facet per candidate (`shared_axes=False`), each capped at `max_rows` rows of largest |Δ|.
-
-    Returns the layout and, per capped facet, (candidate, shown, total) for the note under the chart.
-    """
-    facets, capped = [], []
-    for candidate in candidates:
-        rows = ranking[ranking["candidate"] == candidate]
-        if not len(rows):
-            continue
-        if len(rows) > max_rows:
-            capped.append((candidate, max_rows, len(rows)))
-        facets.append(delta_facet(cap_rows(rows, max_rows), candidate, scale, lang))
-    layout = hv.Layout(facets).cols(1).opts(shared_axes=False) if facets else hv.Layout([])
-    return layout, capped
 
 
 def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard.chart_style import MAX_DELTA_ROWS, cap_rows
+from eval_analyzer.dashboard.delta_chart import DeltaFacet
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
 from eval_analyzer.dashboard.views.base import TabView
-
-if TYPE_CHECKING:
-    from holoviews.streams import Pipe
 
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
 
@@ -31,9 +28,9 @@ class DeltaView(TabView):
         self.summary = pn.pane.HTML("", css_classes=["ea-summary-pane"], sizing_mode="stretch_width")
         self.ranking_title = pn.pane.HTML("")
         self.notes = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-notes"])
-        # One pane per facet slot, each fed by its own stream: facets update in place while their frame holds.
+        # One pane per facet slot; a facet is updated in place while its frame holds.
         self.chart_box = pn.Column(sizing_mode="stretch_width")
-        self._facets: list[tuple[tuple, Pipe, pn.pane.HoloViews]] = []
+        self._facets: list[tuple[tuple, DeltaFacet, pn.pane.Bokeh]] = []
         self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
         self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
@@ -147,12 +144,7 @@ class DeltaView(TabView):
         self.bottom_card.title = self.t("bottom_title", n=a.delta.top_n)
 
     def _draw(self, candidates: list[str], scale: int) -> list[tuple[str, int, int]]:
-        # Imported on first draw: HoloViews is the slowest import of the app, and the page opens on the Overview.
-        import holoviews as hv
-        from holoviews.core.data import disable_pipeline
-
-        from eval_analyzer.dashboard import charts
-
+        """Update each facet in place while its frame (rows shown, scale, language) holds; else build it."""
         ranking = self.analysis.ranking
         facets, capped = [], []
         for candidate in candidates:
@@ -163,20 +155,18 @@ class DeltaView(TabView):
                 facets.append((candidate, cap_rows(rows)))
         slots = []
         for index, (candidate, rows) in enumerate(facets):
-            data = (rows, candidate, scale, self.lang, len(rows))
             key = (len(rows), scale, self.lang)
             if index < len(self._facets) and self._facets[index][0] == key:
-                _key, pipe, pane = self._facets[index]
-                # Pipelines record each data operation for linked selections, which these charts do not use.
-                with disable_pipeline():
-                    pipe.send(data)
+                _key, facet, pane = self._facets[index]
             else:
-                pipe = hv.streams.Pipe(data=data)
-                pane = pn.pane.HoloViews(hv.DynamicMap(lambda data: charts.delta_facet(*data), streams=[pipe]),
-                                         linked_axes=False, css_classes=["ea-delta-chart"])
-            slots.append((key, pipe, pane))
-        if [pane for _k, _p, pane in slots] != [pane for _k, _p, pane in self._facets]:
-            self.chart_box[:] = [pane for _k, _p, pane in slots]
+                facet = DeltaFacet(candidate, scale, self.lang, len(rows))
+                # On the figure itself: a Bokeh pane renders the figure as its own element.
+                facet.figure.css_classes = ["ea-delta-chart"]
+                pane = pn.pane.Bokeh(facet.figure)
+            facet.show(rows, candidate)
+            slots.append((key, facet, pane))
+        if [pane for _k, _f, pane in slots] != [pane for _k, _f, pane in self._facets]:
+            self.chart_box[:] = [pane for _k, _f, pane in slots]
         self._facets = slots
         return capped
 
