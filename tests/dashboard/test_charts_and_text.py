@@ -18,16 +18,16 @@ from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import charts, htmltext
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.app import create_app
-from eval_analyzer.dashboard.chart_style import (
+from eval_analyzer.dashboard.delta_chart import (
     GAIN_COLOR,
     LOSS_COLOR,
     MAX_DELTA_ROWS,
+    DeltaFacet,
     cap_rows,
-    model_palette,
+    facet_data,
 )
-from eval_analyzer.dashboard.delta_chart import DeltaFacet, facet_data
 from eval_analyzer.dashboard.i18n import TEXTS, t
-from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns
+from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns, model_palette
 from eval_analyzer.dashboard.state import DataState
 
 DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"

@@ -12,10 +12,12 @@ import holoviews as hv
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.dashboard import chart_style
 from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
+#: Colour maps: sequential for scores; diverging for Δ, centred on 0 by symmetric limits.
+SCORE_CMAP = "viridis"
+DIVERGING_CMAP = "RdBu"
 #: Heatmap row height, and room for the rotated category names below the cells.
 HEATMAP_ROW_PX = 34
 HEATMAP_AXIS_PX = 260
@@ -29,7 +31,7 @@ def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
     heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                    hv.Dimension("source_label", label=t("model", lang))],
                       vdims=[hv.Dimension("score", label=t("score", lang))])
-    return heat.opts(cmap=chart_style.SCORE_CMAP, clim=(0, scale), colorbar=True, tools=[tip], xrotation=60,
+    return heat.opts(cmap=SCORE_CMAP, clim=(0, scale), colorbar=True, tools=[tip], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
                      height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)
@@ -47,7 +49,7 @@ def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
     heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                    hv.Dimension("candidate", label=t("candidate", lang))],
                       vdims=[hv.Dimension("delta", label=t("delta", lang))])
-    return heat.opts(cmap=chart_style.DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[tip], xrotation=60,
+    return heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[tip], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
                      height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)
@@ -58,9 +60,8 @@ def _load_holoviews_backend() -> None:
     if "bokeh" not in hv.Store.renderers:
         import holoviews.plotting.bokeh  # noqa: F401
     hv.Store.set_current_backend("bokeh")
-    # HoloViews draws with WebGL by default. For a few thousand bars a 2D canvas is as fast to draw, and
-    # copying the WebGL canvas onto the page cost 50-80 ms per update without a GPU (headless, VMs, remote
-    # desktops): a fifth of the time from a click to the new chart.
+    # HoloViews draws with WebGL by default; like the Bokeh figures, these draw on a 2D canvas: copying a WebGL
+    # canvas onto the page cost 50-80 ms per redraw without a GPU (headless browsers, VMs, remote desktops).
     hv.renderer("bokeh").webgl = False
 
 

@@ -27,14 +27,27 @@ from bokeh.models import (
     Title,
 )
 
-from eval_analyzer.dashboard.chart_style import GAIN_COLOR, LOSS_COLOR, hover, number_format
+from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
+#: Rows per facet: with 125 categories a full facet is unreadable, so the largest |Δ| are shown with a note.
+MAX_DELTA_ROWS = 40
+#: Diverging colours, colour-blind safe (ColorBrewer RdBu ends): gain blue, loss red.
+GAIN_COLOR = "#2166ac"
+LOSS_COLOR = "#b2182b"
 #: Pixels per horizontal bar, and the facet's frame around them (title, axis, toolbar).
 DELTA_ROW_PX = 16
 DELTA_FACET_EXTRA_PX = 90
 DELTA_FACET_WIDTH = 820
 COLUMNS = ("category", "delta", "baseline_score", "candidate_score", "color")
+
+
+def cap_rows(rows: pd.DataFrame, max_rows: int = MAX_DELTA_ROWS) -> pd.DataFrame:
+    """The `max_rows` rows of largest |Δ|, in their given (ranking) order."""
+    if len(rows) <= max_rows:
+        return rows
+    keep = rows["delta"].abs().rank(method="first", ascending=False) <= max_rows
+    return rows[keep]
 
 
 def facet_data(rows: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str]]:

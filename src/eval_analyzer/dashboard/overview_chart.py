@@ -31,7 +31,7 @@ from bokeh.models import (
     VBar,
 )
 
-from eval_analyzer.dashboard.chart_style import hover, model_palette, number_format
+from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
 #: Pixels per bar: wide pages scroll sideways rather than squeeze bars below readability.
@@ -45,6 +45,10 @@ LEGEND_ITEM_PX = 40
 COLUMNS = ("x", "category", "source_label", "score", "file", "std", "low", "high")
 #: Error bars (score ± run std, SPEC §4.1): dark and thin, so they read over any model colour.
 ERROR_BAR_COLOR = "#333333"
+#: d3's Category20, darker shade first so neighbouring models differ clearly.
+CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+              "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
+              "#dbdb8d", "#9edae5")
 
 
 def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
@@ -79,6 +83,14 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
         "high": score[keep] + spread,
     }
     return data, [(c, s) for c in categories for s in sources]
+
+
+def model_palette(sources: list[str], order: list[str] | None = None) -> list[str]:
+    """Colours of `sources`, each fixed by the model's place in `order` (every source of the dataset), so a
+    model keeps its colour when others are hidden. Category20 repeats after 20 models."""
+    order = list(order or sources)
+    return [CATEGORY20[(order.index(name) if name in order else i) % len(CATEGORY20)]
+            for i, name in enumerate(sources)]
 
 
 def legend_columns(sources: list[str], width: int) -> int:

@@ -8,8 +8,7 @@ import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
-from eval_analyzer.dashboard.chart_style import MAX_DELTA_ROWS, cap_rows
-from eval_analyzer.dashboard.delta_chart import DeltaFacet
+from eval_analyzer.dashboard.delta_chart import MAX_DELTA_ROWS, DeltaFacet, cap_rows
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
 from eval_analyzer.dashboard.views.base import TabView
 
