@@ -19,8 +19,8 @@ from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import LANGUAGES
 
 #: The URL parameters, in the order they are written and applied. `page` is last: every other change resets it.
-KEYS = ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op", "mode", "tmodel", "thr",
-        "base", "cands", "dsort", "dmin", "eps", "topn", "page")
+KEYS = ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op", "mode", "tmodel",
+        "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "page")
 #: Keys the page reads but never writes: result files by URL (static page only).
 SOURCE_KEY = "src"
 _TRUE = {"1", "true", "on", "yes"}
@@ -118,7 +118,7 @@ def apply_query(analysis: Analysis, query: dict[str, list[str]], tabs: tuple[str
         one("lang", lang, lambda v: setattr(a.ui, "lang", v))
         one("tab", _choice(tabs), lambda v: setattr(a.ui, "tab", v))
         one("ds", _choice(a.datasets), lambda v: setattr(a.overview, "dataset", v))
-        one("metric", lambda s: s if s == "" or s in a.metrics else None, lambda v: setattr(a.overview, "metric", v))
+        one("metric", _choice(["", *a.metrics]), lambda v: setattr(a.overview, "metric", v))
         one("scale", lambda s: _integer(s) if _integer(s) in (1, 100) else None,
             lambda v: setattr(a.overview, "scale", v))
         many("models", lambda v: setattr(a.overview, "models", v))

@@ -1,12 +1,13 @@
 """`eval-analyzer build`: the dashboard as a static Pyodide site (SPEC §1, §8).
 
-Steps: build a wheel of this project, write a two-line entry script, let Panel's own converter (`panel convert
+Steps: build a wheel of this project, write a short entry script, let Panel's own converter (`panel convert
 --to pyodide-worker`) turn it into `index.html` + `index.js` with the wheel packed beside them, then add the
 loading status line. The page embeds no pre-rendered snapshot of the app (`--skip-embed`): rendering it on the
 main thread competed with Pyodide for the CPU (the live app came ~0.4 s later on 2 cores), and it looked
-clickable for the 10 s it was not; the status line says what is loading instead. By default the page loads Pyodide, Bokeh and Panel from the public CDNs, exactly as
-`panel convert` emits. With `--offline PYODIDE_DIST` everything is copied next to the page, every URL is made
-local, and the build fails if any text file still makes the browser load from another host.
+clickable for the 10 s it was not; the status line says what is loading instead. By default the page loads
+Pyodide, Bokeh and Panel from the public CDNs, exactly as `panel convert` emits. With `--offline PYODIDE_DIST`
+everything is copied next to the page, every URL is made local, and the build fails if any text file still
+makes the browser load from another host.
 """
 
 from __future__ import annotations
@@ -128,16 +129,16 @@ def build_site(out: Path | str, offline_dist: Path | str | None = None, wheels_d
 
         page = site / f"{ENTRY_NAME}.html"
         page.write_text(add_status(page.read_text(encoding="utf-8")), encoding="utf-8")
+        panel_dist, panel_version, bokeh_js = _panel_paths()
         # Panel's template links ./favicon.ico, which `panel serve` answers; a static host would send a 404 that
         # shows as an error in every visitor's console.
-        shutil.copy2(_panel_paths()[0] / "images" / "favicon.ico", site / "favicon.ico")
+        shutil.copy2(panel_dist / "images" / "favicon.ico", site / "favicon.ico")
         if offline_dist is None:
             worker = site / f"{ENTRY_NAME}.js"
             worker.write_text(patch_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
         else:
             source = WheelSource(cache_root(), Path(wheels_dir) if wheels_dir else None)
             offline.bundle_pyodide(site, Path(offline_dist), wheel, source)
-            panel_dist, panel_version, bokeh_js = _panel_paths()
             offline.bundle_assets(site, bokeh_js, panel_dist, panel_version)
             external = scan_site(site)
             if external:

@@ -100,7 +100,8 @@ class SettingsView(View):
         bind(self.dataset, ov, "dataset", from_widget=_text)
         # Shown when the dataset has more than one metric (SPEC §3.3: the other metrics stay selectable).
         self.metric = pn.widgets.Select(css_classes=["ea-w-metric"], sizing_mode="stretch_width")
-        self._metric_bound = False
+        self._metric_options()
+        bind(self.metric, ov, "metric", from_widget=_text)
         a.param.watch(lambda *_e: self._metric_options(), "metrics")
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
@@ -108,7 +109,9 @@ class SettingsView(View):
         self.scale = pn.widgets.RadioButtonGroup(options={"0–1": 1, "0–100": 100}, css_classes=["ea-w-scale"],
                                                  button_type="default")
         bind(self.scale, ov, "scale")
-        self.sort = pn.widgets.Select(css_classes=["ea-w-sort"], sizing_mode="stretch_width")
+        self.sort = pn.widgets.Select(options=_options(self, "sort_", SORT_MODES), css_classes=["ea-w-sort"],
+                                      sizing_mode="stretch_width")
+        bind(self.sort, ov, "sort")
         self.size = pn.widgets.Select(options={str(n): n for n in PAGE_SIZES}, css_classes=["ea-w-size"],
                                       sizing_mode="stretch_width")
         bind(self.size, ov, "page_size")
@@ -117,11 +120,10 @@ class SettingsView(View):
         bind(self.lang_select, a.ui, "lang")
         a.param.watch(lambda e: setattr(self.dataset, "options", list(e.new)), "datasets")
         a.param.watch(self._on_sources, "sources")
-        self._sort_bound = False
         self.models_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
         self.scale_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
-        self._layout = pn.Column(self.dataset, self.metric, self.models_label, self.models, self.scale_label, self.scale,
-                                 self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
+        self._layout = pn.Column(self.dataset, self.metric, self.models_label, self.models, self.scale_label,
+                                 self.scale, self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
         self.relabel()
 
     def _on_sources(self, event) -> None:
@@ -133,18 +135,12 @@ class SettingsView(View):
         self.metric.options = {self.t("metric_primary"): "", **{name: name for name in metrics}}
         self.metric.value = self.analysis.overview.metric
         self.metric.visible = len(metrics) > 1
-        if not self._metric_bound:
-            bind(self.metric, self.analysis.overview, "metric", from_widget=_text)
-            self._metric_bound = True
 
     def relabel(self) -> None:
         self._metric_options()
         self.sort.options = _options(self, "sort_", SORT_MODES)
-        if not self._sort_bound:
-            bind(self.sort, self.analysis.overview, "sort")
-            self._sort_bound = True
-        for widget, key in ((self.dataset, "dataset"), (self.metric, "metric"), (self.models, "models"), (self.sort, "sort"),
-                            (self.size, "page_size"), (self.lang_select, "language")):
+        for widget, key in ((self.dataset, "dataset"), (self.metric, "metric"), (self.models, "models"),
+                            (self.sort, "sort"), (self.size, "page_size"), (self.lang_select, "language")):
             widget.name = self.t(key)
         self.models_label.object = f"<label>{esc(self.t('models'))}</label>"
         self.scale_label.object = f"<label>{esc(self.t('scale'))}</label>"
@@ -162,8 +158,11 @@ class FilterView(View):
         f = a.filter
         self.on = pn.widgets.Checkbox(css_classes=["ea-w-thr-on"])
         bind(self.on, f, "on")
-        self.op = pn.widgets.RadioButtonGroup(css_classes=["ea-w-op"])
-        self.mode = pn.widgets.RadioButtonGroup(css_classes=["ea-w-mode"])
+        self.op = pn.widgets.RadioButtonGroup(options=_options(self, "op_", OPERATORS), css_classes=["ea-w-op"])
+        bind(self.op, f, "op")
+        self.mode = pn.widgets.RadioButtonGroup(options=_options(self, "mode_", FILTER_MODES),
+                                                css_classes=["ea-w-mode"])
+        bind(self.mode, f, "mode")
         self.threshold = self._new_slider()
         f.param.watch(lambda *_e: self._sync_threshold(), "threshold")
         self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
@@ -172,7 +171,6 @@ class FilterView(View):
         a.overview.param.watch(lambda *_e: self._sync_threshold(), "scale")
         a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
         f.param.watch(lambda *_e: self._visibility(), ["on", "mode"])
-        self._bound = False
         self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.model, collapsed=False,
                             sizing_mode="stretch_width", css_classes=["ea-filter-card"])
         self.relabel()
@@ -217,10 +215,6 @@ class FilterView(View):
     def relabel(self) -> None:
         self.op.options = _options(self, "op_", OPERATORS)
         self.mode.options = _options(self, "mode_", FILTER_MODES)
-        if not self._bound:
-            bind(self.op, self.analysis.filter, "op")
-            bind(self.mode, self.analysis.filter, "mode")
-            self._bound = True
         self.on.name = self.t("filter_on")
         self.threshold.name = self.t("threshold")
         self.model.name = self.t("filter_model")
@@ -242,7 +236,9 @@ class DeltaSettingsView(View):
         self._options()
         bind(self.baseline, d, "baseline", from_widget=_text)
         bind(self.candidates, d, "candidates")
-        self.sort = pn.widgets.Select(css_classes=["ea-w-dsort"], sizing_mode="stretch_width")
+        self.sort = pn.widgets.Select(options=_options(self, "dsort_", DELTA_SORTS), css_classes=["ea-w-dsort"],
+                                      sizing_mode="stretch_width")
+        bind(self.sort, d, "sort")
         self.min_delta = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-dmin"],
                                                sizing_mode="stretch_width")
         bind(self.min_delta, d, "min_delta", from_widget=lambda v: max(0.0, float(v or 0)))
@@ -253,10 +249,9 @@ class DeltaSettingsView(View):
         a.param.watch(lambda *_e: self._options(), "sources")
         d.param.watch(lambda *_e: self._options(), "baseline")
         a.overview.param.watch(lambda *_e: self._steps(), "scale")
-        self._bound = False
         self.candidates_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
-        self.card = pn.Card(self.baseline, self.candidates_label, self.candidates, self.sort, self.min_delta, self.eps, self.top_n,
-                            sizing_mode="stretch_width", css_classes=["ea-delta-card"])
+        self.card = pn.Card(self.baseline, self.candidates_label, self.candidates, self.sort, self.min_delta,
+                            self.eps, self.top_n, sizing_mode="stretch_width", css_classes=["ea-delta-card"])
         self._steps()
         self.relabel()
 
@@ -274,9 +269,6 @@ class DeltaSettingsView(View):
 
     def relabel(self) -> None:
         self.sort.options = _options(self, "dsort_", DELTA_SORTS)
-        if not self._bound:
-            bind(self.sort, self.analysis.delta, "sort")
-            self._bound = True
         for widget, key in ((self.baseline, "baseline"), (self.candidates, "candidates"), (self.sort, "dsort"),
                             (self.min_delta, "dmin"), (self.eps, "eps"), (self.top_n, "topn")):
             widget.name = self.t(key)
