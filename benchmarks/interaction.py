@@ -25,12 +25,14 @@ from playwright.sync_api import sync_playwright
 
 from eval_analyzer.core.readers.twinkle import split_runs
 
+# The browser tests' launch settings, so benchmarks drive Chromium exactly as the tests do.
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+from chromium import free_port, launch  # noqa: E402
+
 FIXTURE = Path(__file__).parents[1] / "tests" / "data" / "results_20250806_1543.json"
 SOURCES = 20
 REPEATS = 10
 TARGET_MS = 300
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 
 #: Helpers injected once: find elements through open shadow roots (Panel renders panes in shadow DOM).
 HELPERS_JS = """() => {
@@ -72,12 +74,6 @@ def source_files() -> list[tuple[str, bytes]]:
     return files
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "eval_analyzer.cli", "serve", str(folder), "--port", str(port)],
@@ -115,8 +111,7 @@ def main() -> None:
         process, url = start_server(folder)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                                     args=CHROMIUM_ARGS)
+                browser = launch(playwright)
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 # ≤: the first page (highest means under the threshold) changes with every threshold switch.
                 page.goto(url + "?thr_on=1&op=le&thr=0.9")

@@ -28,14 +28,14 @@ from playwright.sync_api import sync_playwright
 from eval_analyzer.site.builder import build_site
 from eval_analyzer.site.pyodide_dist import ensure_pyodide_dist
 
+# The browser tests' launch settings, so benchmarks drive Chromium exactly as the tests do.
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+from chromium import LIVE, launch  # noqa: E402
+
 MINIMAL_ENTRY = '''import panel as pn
 
 pn.widgets.IntSlider(name="n", start=0, end=10, value=5).servable()
 '''
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-LIVE = "() => !document.body.classList.contains('pn-loading') || !!window.eaLoadFailed"
 LIVE_TIMEOUT_MS = 240_000
 TARGET_RATIO = 1.3
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {name: [] for name in sites}
         blocked: list[str] = []
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = launch(playwright)
             for run in range(args.runs):
                 for name, httpd in servers.items():
                     url = f"http://127.0.0.1:{httpd.server_address[1]}/index.html"

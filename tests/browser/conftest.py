@@ -7,9 +7,7 @@ Readiness is waited for on real signals (HTTP 200, then a DOM element the app re
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,23 +17,15 @@ from pathlib import Path
 import pytest
 
 import datagen
+from chromium import free_port, launch
 
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 #: Generous: the first session imports Panel/HoloViews and renders on a 2-core machine.
 SERVER_START_TIMEOUT_S = 60
 READY_TIMEOUT_MS = 60_000
 #: Every later wait: a round trip to the server and a re-render take well under a second here.
 ACTION_TIMEOUT_MS = 15_000
-
-
-def free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Server:
@@ -92,7 +82,7 @@ def server(tmp_path_factory, files):
 @pytest.fixture(scope="module")
 def browser():
     with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

@@ -16,17 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from chromium import LIVE
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 #: A fresh page went live after 20–35 s on 2 cores (Pyodide, 36 packages, importing pandas/HoloViews/Panel,
 #: building the app); the margin covers a loaded machine.
 LIVE_TIMEOUT_MS = 180_000
 #: Every later wait: a page → worker → page round trip takes well under a second here.
 ACTION_TIMEOUT_MS = 20_000
-LIVE = "() => !document.body.classList.contains('pn-loading') || !!window.eaLoadFailed"
 
 
 class _Handler(SimpleHTTPRequestHandler):

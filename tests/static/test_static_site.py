@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 import datagen
+from chromium import launch
 from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.demo import demo_files
 from eval_analyzer.core.loader import load_files
@@ -25,7 +26,7 @@ from eval_analyzer.dashboard.i18n import t
 from eval_analyzer.site.builder import build_site
 from eval_analyzer.site.pyodide_dist import ensure_pyodide_dist
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, LIVE_TIMEOUT_MS, Guard, SiteServer, open_live, playwright_sync
+from .conftest import LIVE_TIMEOUT_MS, Guard, SiteServer, open_live, playwright_sync
 
 pytestmark = pytest.mark.static
 
@@ -71,7 +72,7 @@ def guard(server):
 @pytest.fixture(scope="module")
 def static_context(server, guard):
     with playwright_sync.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = launch(playwright)
         static_context = chromium.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         static_context.route("**/*", guard)
         static_context.add_init_script(STATUS_LOG_JS)
