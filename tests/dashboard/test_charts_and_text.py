@@ -29,6 +29,7 @@ from eval_analyzer.dashboard.delta_chart import (
 from eval_analyzer.dashboard.i18n import TEXTS, t
 from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns, model_palette
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.station_view import TEXTS as STATION_TEXTS
 
 DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
 
@@ -117,7 +118,7 @@ def test_escaping():
 
 
 def test_every_text_has_both_languages_and_the_same_placeholders():
-    for key, entry in TEXTS.items():
+    for key, entry in [*TEXTS.items(), *STATION_TEXTS.items()]:
         assert set(entry) == {"en", "zh-TW"}, key
         assert set(re.findall(r"{(\w+)}", entry["en"])) == set(re.findall(r"{(\w+)}", entry["zh-TW"])), key
     assert t("range", "zh-TW", first=1, last=20, total=57) == "類別 1–20，共 57 個"

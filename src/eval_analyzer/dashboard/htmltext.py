@@ -18,6 +18,11 @@ _CELL_STYLE = "border:1px solid #ddd;padding:2px 6px"
 _HEAD_STYLE = _CELL_STYLE + ";background:#f3f3f3;text-align:left;position:sticky;top:0"
 
 
+def size_text(size: int) -> str:
+    """A file size for people: kB below one MB, else MB, one decimal."""
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} kB"
+
+
 def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 

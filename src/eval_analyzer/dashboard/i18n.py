@@ -151,9 +151,10 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **fmt: object) -> str:
-    """The text of `key` in `lang` (English when missing), formatted with `fmt`."""
-    entry = TEXTS.get(key)
+def t(key: str, lang: str = "en", texts: dict[str, dict[str, str]] | None = None, **fmt: object) -> str:
+    """The text of `key` in `lang` (English when missing), formatted with `fmt`; `texts` is another table of
+    the same shape (the station tab keeps its own, as it is optional)."""
+    entry = (TEXTS if texts is None else texts).get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry["en"]

@@ -14,8 +14,9 @@ import pandas as pd
 import panel as pn
 import param
 
-from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.htmltext import esc, size_text
 from eval_analyzer.dashboard.htmltext import table as html_table
+from eval_analyzer.dashboard.i18n import t
 from eval_analyzer.station.store import FAILED, PublishResult, Station, StationError
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -51,10 +52,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "failed": {"en": "failed", "zh-TW": "失敗"},
 }
 COLUMNS = ("dataset", "model", "format", "size", "modified", "problem")
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} kB"
 
 
 def _time(stamp: float) -> str:
@@ -113,9 +110,7 @@ class StationView(pn.viewable.Viewer):
             pn.state.add_periodic_callback(self.refresh, period=self.REFRESH_SECONDS * 1000)
 
     def t(self, key: str, **fmt) -> str:
-        entry = TEXTS[key]
-        text = entry.get(self.lang) or entry["en"]
-        return text.format(**fmt) if fmt else text
+        return t(key, self.lang, TEXTS, **fmt)
 
     @param.depends("lang", watch=True)
     def relabel(self) -> None:
@@ -145,7 +140,7 @@ class StationView(pn.viewable.Viewer):
         selected = {self._entries[index].key for index in self.table.selection if index < len(self._entries)}
         self._entries, self._signature = entries, signature
         self.table.value = pd.DataFrame(
-            [(e.dataset, e.model, e.format, _size(e.size), _time(e.modified), e.problem) for e in entries],
+            [(e.dataset, e.model, e.format, size_text(e.size), _time(e.modified), e.problem) for e in entries],
             columns=list(COLUMNS))
         self.table.selection = [index for index, entry in enumerate(entries) if entry.key in selected]
         self._show_count()

@@ -6,15 +6,11 @@ from __future__ import annotations
 import panel as pn
 
 from eval_analyzer.core.errors import Problem
-from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.htmltext import esc, size_text
 from eval_analyzer.dashboard.problem_text import translate, translate_where
 from eval_analyzer.dashboard.views.base import View
 
 _SEVERITY_COLOURS = {"error": "#a30000", "warning": "#8a4b00", "notice": "#555"}
-
-
-def _size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.1f} kB"
 
 
 class FilesView(View):
@@ -48,7 +44,7 @@ class FilesView(View):
             sources = ", ".join(report.sources) or "—"
             problems = "".join(self._problem_html(p) for p in report.problems)
             body = (f'<div class="ea-file" data-file="{esc(report.name)}"><b class="ea-file-name">'
-                    f'{esc(report.name)}</b> <small>({_size(report.size)})</small><br>'
+                    f'{esc(report.name)}</b> <small>({size_text(report.size)})</small><br>'
                     f'{esc(self.t("file_sources"))}: <span class="ea-file-sources">{esc(sources)}</span> · '
                     f'{esc(self.t("file_scores"))}: <span class="ea-file-scores">{report.n_scores}</span>'
                     + (f'<ul class="ea-file-problems">{problems}</ul>' if problems else "") + "</div>")
