@@ -79,6 +79,15 @@ class SourceDocument:
         return f"{self.model} @ {self.timestamp}" if self.timestamp else self.model
 
 
+def parse_finite(text: str) -> float | None:
+    """Text (a CSV cell, a URL parameter) as a finite float; None for anything else, NaN and ±inf included."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def as_finite_float(value: Any) -> float | None:
     """A real, finite number as float; None for bools, strings, NaN, ±inf and everything else."""
     if type(value) is float:  # the common case first: this runs once per score

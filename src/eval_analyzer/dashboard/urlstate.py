@@ -9,11 +9,11 @@ it is not itself a valid name. `models` is left out when every model of the data
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlencode
 
 from eval_analyzer.core.delta import DELTA_SORTS
+from eval_analyzer.core.document import parse_finite
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import LANGUAGES
@@ -32,16 +32,8 @@ def parse_search(search: str) -> dict[str, list[str]]:
     return parse_qs((search or "").lstrip("?"), keep_blank_values=True)
 
 
-def _number(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _integer(text: str) -> int | None:
-    value = _number(text)
+    value = parse_finite(text)
     return int(value) if value is not None and value == int(value) else None
 
 
@@ -103,12 +95,12 @@ def apply_query(analysis: Analysis, query: dict[str, list[str]], tabs: tuple[str
 
     def in_range(upper: Callable[[], float]) -> Callable[[str], float | None]:
         def parse(text: str) -> float | None:
-            value = _number(text)
+            value = parse_finite(text)
             return value if value is not None and 0 <= value <= upper() else None
         return parse
 
     def non_negative(text: str) -> float | None:
-        value = _number(text)
+        value = parse_finite(text)
         return value if value is not None and value >= 0 else None
 
     def source(text: str) -> str | None:

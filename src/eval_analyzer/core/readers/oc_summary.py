@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import posixpath
 import re
 
-from eval_analyzer.core.document import OPENCOMPASS_SUMMARY, OverallRow, ScoreRow, SourceDocument
+from eval_analyzer.core.document import (
+    OPENCOMPASS_SUMMARY,
+    OverallRow,
+    ScoreRow,
+    SourceDocument,
+    parse_finite,
+)
 from eval_analyzer.core.errors import Problem, ReadError
 from eval_analyzer.core.readers.oc_names import GROUP_METRICS, metric_scale, split_abbr
 
@@ -44,14 +49,6 @@ def looks_like_summary(text: str) -> bool:
 def timestamp_from_name(file_name: str) -> str:
     match = _TIMESTAMP.search(posixpath.basename(file_name.replace("\\", "/")))
     return match.group(1) if match else ""
-
-
-def _number(cell: str) -> float | None:
-    try:
-        value = float(cell)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 class _Model:
@@ -135,7 +132,7 @@ def _read_row(file_name: str, line: int, row: list[str], width: int, models: lis
         if cell in ("", MISSING):
             model.missing += 1
             continue
-        value = _number(cell)
+        value = parse_finite(cell)
         if value is None:
             model.problems.append(Problem(file_name, f"'{cell}' is not a number; the value was skipped.",
                                           "Fix or replace it with '-'.", f"{where}, column '{model.name}'",
