@@ -23,7 +23,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from eval_analyzer.core.readers.twinkle import split_runs
+from eval_analyzer.core.formats.twinkle import split_runs
 
 # The browser tests' launch settings, so benchmarks drive Chromium exactly as the tests do.
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))

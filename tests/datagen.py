@@ -10,7 +10,7 @@ import copy
 import json
 from pathlib import Path
 
-from eval_analyzer.core.readers.twinkle import split_runs
+from eval_analyzer.core.formats.twinkle import split_runs
 
 FIXTURE = Path(__file__).parent / "data" / "results_20250806_1543.json"
 

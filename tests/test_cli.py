@@ -13,7 +13,7 @@ import pytest
 
 import datagen
 from conftest import FIXTURE, as_bytes, make_twinkle
-from eval_analyzer.core.readers.twinkle import split_runs
+from eval_analyzer.core.formats.twinkle import split_runs
 from eval_analyzer.core.table import TABLE_COLUMNS
 
 

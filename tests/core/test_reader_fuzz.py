@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eval_analyzer.core.errors import ReadError
+from eval_analyzer.core.formats.lmeval import looks_like_lmeval, parse_lmeval
+from eval_analyzer.core.formats.opencompass_station import looks_like_station, parse_station
+from eval_analyzer.core.formats.opencompass_summary import looks_like_summary, parse_summary_csv
 from eval_analyzer.core.loader import load_files
-from eval_analyzer.core.readers.lmeval import looks_like_lmeval, parse_lmeval
-from eval_analyzer.core.readers.oc_summary import looks_like_summary, parse_summary_csv
-from eval_analyzer.core.readers.opencompass import looks_like_station, parse_station
 
 SAFETY_NET = "could not be read ("
 NAMES = st.sampled_from(["mmlu", "mmlu_a", "g", "ceval-law", "acc,none", "acc_stderr,none", "details", "error",

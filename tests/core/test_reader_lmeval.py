@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import as_bytes
+from eval_analyzer.core.formats.lmeval import looks_like_lmeval, model_name, timestamp_of
 from eval_analyzer.core.loader import load_files
-from eval_analyzer.core.readers.lmeval import looks_like_lmeval, model_name, parse_lmeval, timestamp_of
 from eval_analyzer.core.scores import dataset_metrics, dataset_rows, overall_for, wide_scores
 
 FILE = "lm_eval_out/meta-llama__Llama-2-7b-hf/results_2024-05-01T12-00-00.123456.json"
@@ -222,7 +222,7 @@ def test_model_name(doc, expected):
     ({}, "out/results_2024-05-01T12-00-00.123456.json", "20240501_120000"),
     ({"date": "yesterday"}, "results_2024-05-01T12-00-00.json", "20240501_120000"),
     ({"date": 1e300}, "results_custom.json", "custom"),
-    ({}, "r.json", ""),
+    ({}, "r.json", "<no-ts>"),
 ])
 def test_timestamp(doc, name, expected):
     assert timestamp_of(doc, name) == expected
@@ -236,9 +236,11 @@ def test_detection():
     assert not looks_like_lmeval(["results"])
 
 
-def test_parse_lmeval_keeps_the_raw_document():
-    doc = parse_lmeval(json.loads(json.dumps(RESULTS)), FILE)
-    assert doc.raw["model_name"] == "meta-llama/Llama-2-7b-hf" and not doc.merge_same_label
+def test_a_loaded_document_keeps_its_json_compressed_not_parsed():
+    loaded = load_files([(FILE, json.dumps(RESULTS).encode())])
+    doc = loaded.documents[0]
+    assert isinstance(doc.original, bytes) and len(doc.original) < len(json.dumps(RESULTS))
+    assert doc.parsed() == RESULTS and not doc.merge_same_label
 
 
 def test_a_dataset_lists_its_primary_metric_first_and_any_metric_gives_overall_averages(loaded):

@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from eval_analyzer.core.formats.opencompass_summary import (
+    looks_like_summary,
+    parse_summary_csv,
+    timestamp_from_name,
+)
 from eval_analyzer.core.loader import load_files
-from eval_analyzer.core.readers.oc_summary import looks_like_summary, parse_summary_csv, timestamp_from_name
 
 DATA = Path(__file__).parent.parent / "data"
 REAL_CSV = DATA / "summary_20240119_225509.csv"
@@ -116,7 +120,7 @@ def test_a_model_column_without_values_is_skipped_with_a_warning():
     loaded = load_text(text, "summary.csv")
     assert loaded.sources["model"].tolist() == ["a"]
     assert any("'b' has no values" in p.what and p.severity == "warning" for p in loaded.problems)
-    assert loaded.sources["timestamp"].tolist() == [""] and loaded.sources["source_label"].tolist() == ["a"]
+    assert loaded.sources["timestamp"].tolist() == ["<no-ts>"] and loaded.sources["source_label"].tolist() == ["a"]
 
 
 def test_a_summary_without_any_value_is_an_error_naming_the_file():
@@ -159,8 +163,8 @@ def test_looks_like_summary(text, expected):
     ("summary_20240119_225509.csv", "20240119_225509"),
     ("outputs\\default\\summary\\summary_20240119_225509.csv", "20240119_225509"),
     ("bundle.zip/summary/summary_20240119_225509 (1).csv", "20240119_225509"),
-    ("summary.csv", ""),
-    ("summary_2024.csv", ""),
+    ("summary.csv", "<no-ts>"),
+    ("summary_2024.csv", "<no-ts>"),
 ])
 def test_timestamp_from_name(name, expected):
     assert timestamp_from_name(name) == expected

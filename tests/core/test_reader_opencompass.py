@@ -9,9 +9,9 @@ import pytest
 
 from conftest import as_bytes
 from eval_analyzer.core.errors import ReadError
+from eval_analyzer.core.formats.opencompass_names import dataset_of_group, metric_scale, split_abbr
+from eval_analyzer.core.formats.opencompass_station import looks_like_station, parse_station
 from eval_analyzer.core.loader import load_files
-from eval_analyzer.core.readers.oc_names import dataset_of_group, metric_scale, split_abbr
-from eval_analyzer.core.readers.opencompass import looks_like_station, parse_station
 
 MODEL_CFG = {
     "abbr": "internlm-chat-7b-hf", "path": "internlm/internlm-chat-7b", "type": "HuggingFaceCausalLM",
@@ -208,7 +208,7 @@ def test_detection_needs_the_station_shape():
 
 def test_parse_station_keeps_the_raw_document_and_merges_same_label():
     doc = parse_station(station(), "s/ceval-computer_network/m.json")
-    assert doc.merge_same_label and doc.timestamp == "" and doc.raw["cfg"]["models"]["abbr"] == "internlm-chat-7b-hf"
+    assert doc.merge_same_label and doc.timestamp == "<no-ts>" and doc.label == "internlm-chat-7b-hf"
     with pytest.raises(ReadError):
         parse_station(station(results={"error": "boom"}), "f.json")
 

@@ -9,7 +9,8 @@ import os
 import pytest
 
 from conftest import DATA, FIXTURE, as_bytes, make_twinkle
-from eval_analyzer.core.document import LM_EVAL, SourceDocument
+from eval_analyzer.core.document import SourceDocument
+from eval_analyzer.core.formats.lmeval import NAME as LM_EVAL
 from eval_analyzer.core.loader import load_files, load_paths
 from eval_analyzer.station import store as store_module
 from eval_analyzer.station.store import Station, StationError, StationWriteError

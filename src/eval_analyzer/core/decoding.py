@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 
-from eval_analyzer.core.errors import Problem, ReadError
+from eval_analyzer.core.errors import ReadError, problem
 
 #: Share of NUL bytes at even (or odd) positions above which a BOM-less file is taken as UTF-16 BE (or LE).
 #: ASCII-range text in UTF-16 has a NUL in every other byte; 0.3 still accepts text with much CJK.
@@ -53,10 +53,4 @@ def decode_bytes(data: bytes, file_name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ReadError(
-        Problem(
-            file=file_name,
-            what=f"the bytes are not valid text in any supported encoding (tried {', '.join(attempts)}).",
-            fix="Save the file as UTF-8 (for example with 'Save as… UTF-8' in your editor) and upload it again.",
-        )
-    )
+    raise ReadError(problem(file_name, "decode.failed", encodings=", ".join(attempts)))

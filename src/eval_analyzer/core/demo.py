@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from eval_analyzer.core.readers.twinkle import split_runs
+from eval_analyzer.core.formats.twinkle import split_runs
 
 DEMO_FILE = "demo_results_20250806_1543.json"
 

@@ -6,17 +6,22 @@ rules (same-label renaming, byte-identical duplicates) and concatenates the rows
 
 from __future__ import annotations
 
+import json
 import math
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from eval_analyzer.core.errors import Problem
 
-#: Format names as they appear in the `format` column and in the CLI's JSON.
-TWINKLE = "twinkle"
-OPENCOMPASS_STATION = "opencompass-station"
-OPENCOMPASS_SUMMARY = "opencompass-summary"
-LM_EVAL = "lm-eval"
+#: Set where a file names no model or no date (never an empty string: the label must say it is missing).
+UNKNOWN_MODEL = "<unknown>"
+NO_TIMESTAMP = "<no-ts>"
+
+
+def compress_json(text: str) -> bytes:
+    """What `SourceDocument.original` holds: level 1 is fast and still shrinks JSON ~8x."""
+    return zlib.compress(text.encode("utf-8"), 1)
 
 
 class ScoreRow(NamedTuple):
@@ -64,8 +69,9 @@ class SourceDocument:
     problems: list[Problem] = field(default_factory=list)
     #: Per-question correctness by (dataset, category), kept for the paired tests of SPEC §5.2.
     details: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
-    #: The parsed JSON, kept so the station can republish a document in its own format.
-    raw: Any = None
+    #: The document's JSON text, zlib-compressed: what publishing needs to write the station entries. Keeping
+    #: the parsed JSON instead cost each session ~10x the file's size (OpenCompass predictions included).
+    original: bytes = b""
     #: OpenCompass station files carry one dataset each: files of one model join one source instead of being
     #: renamed ` (2)`, unless they repeat a (dataset, category) already loaded.
     merge_same_label: bool = False
@@ -74,9 +80,14 @@ class SourceDocument:
     #: Set by the loader: the label after the same-label rule (` (2)`…).
     source_label: str = ""
 
+    def parsed(self) -> Any:
+        """The document's JSON as it was read (None when the format keeps none, e.g. a CSV)."""
+        return json.loads(zlib.decompress(self.original)) if self.original else None
+
     @property
     def label(self) -> str:
-        return f"{self.model} @ {self.timestamp}" if self.timestamp else self.model
+        """`model @ timestamp`; the model alone when the file has no date."""
+        return self.model if self.timestamp in ("", NO_TIMESTAMP) else f"{self.model} @ {self.timestamp}"
 
 
 def parse_finite(text: str) -> float | None:

@@ -1,8 +1,9 @@
 """Bytes of many files → one `LoadedData` (score table, overall averages, sources, problems).
 
 Per file: size limits, zip expansion, decoding, JSON / JSON Lines / CSV parsing and format detection by content
-(SPEC §3.1). Across files: byte-identical duplicates are loaded once and different documents with the same label
-are renamed ` (2)`, ` (3)`… (SPEC §3.2). A file that cannot be used never stops the others.
+through the registry in `core/formats/`. Across files (`core/table.py`): byte-identical duplicates are loaded once
+and different documents with the same label are renamed ` (2)`, ` (3)`…. A file that cannot be used never stops
+the others.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval_analyzer.core import formats
 from eval_analyzer.core.decoding import decode_bytes
-from eval_analyzer.core.document import SourceDocument
-from eval_analyzer.core.errors import EvalAnalyzerError, Problem, ReadError
-from eval_analyzer.core.readers import lmeval, oc_summary, opencompass, twinkle
+from eval_analyzer.core.document import SourceDocument, compress_json
+from eval_analyzer.core.errors import EvalAnalyzerError, Problem, ReadError, problem
 from eval_analyzer.core.table import LoadedData, build_loaded_data
 
 #: Extensions looked at inside folders and zip archives (uploads are detected by content whatever their name).
@@ -51,10 +52,6 @@ def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _problem(name: str, what: str, fix: str, where: str = "") -> Problem:
-    return Problem(file=name, what=what, fix=fix, where=where)
-
-
 def read_file(name: str, data: bytes, limits: Limits = Limits()) -> FileResult:
     """Read one file's bytes. Never raises: every failure becomes a `Problem` of the result."""
     result = FileResult(name=name, size=len(data))
@@ -63,43 +60,39 @@ def read_file(name: str, data: bytes, limits: Limits = Limits()) -> FileResult:
     except ReadError as error:
         result.problems.append(error.problem)
     except RecursionError:
-        result.problems.append(_problem(name, "the JSON is nested too deeply to be a results file.",
-                                        "Check that this is the right file."))
+        result.problems.append(problem(name, "file.nested_too_deep"))
     except Exception as error:  # noqa: BLE001 - the safety net that keeps one bad file from stopping the rest
-        result.problems.append(
-            _problem(name, f"could not be read ({type(error).__name__}: {error}).",
-                     "Check that this is an unmodified results file; if it is, please report this file.")
-        )
+        result.problems.append(problem(name, "file.crashed", kind=type(error).__name__, error=str(error)))
     return result
 
 
 def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> None:
     if len(data) > limits.max_file_bytes:
-        raise ReadError(_problem(
-            name, f"is {len(data) / MB:.1f} MB, over the {limits.max_file_bytes / MB:.0f} MB limit per file.",
-            "Split it, or raise the limit (--max-file-mb)."))
+        raise ReadError(problem(name, "file.too_big", size=f"{len(data) / MB:.1f}",
+                                limit=f"{limits.max_file_bytes / MB:.0f}"))
     if data[:4] == b"PK\x03\x04":
         _read_zip(result, name, data, limits)
         return
     if not data.strip():
-        raise ReadError(_problem(name, "is empty.", "Upload the results file itself."))
+        raise ReadError(problem(name, "file.empty"))
     text = decode_bytes(data, name)
     fingerprint = _fingerprint(data)
     obj = _json_or_none(text)
     if obj is _NOT_JSON:
-        if oc_summary.looks_like_summary(text):
-            for doc in oc_summary.parse_summary_csv(text, name):
+        fmt = formats.format_of_text(text, name)
+        if fmt is not None:
+            for doc in fmt.read_text(text, name):
                 doc.fingerprint = f"{fingerprint}:{doc.model}"
                 result.documents.append(doc)
             return
         if "\n" in text.strip():
             _read_jsonl(result, name, text, fingerprint)
             return
-        raise ReadError(_problem(name, "is not valid JSON, JSON Lines or an OpenCompass summary CSV.",
-                                 "Upload a results_*.json, a .jsonl of results, a summary_*.csv or a .zip of them."))
-    doc = _dispatch(obj, name)
-    doc.fingerprint = fingerprint
-    result.documents.append(doc)
+        raise ReadError(_not_a_known_text(name, text))
+    for doc in _dispatch(obj, name):
+        doc.fingerprint = fingerprint
+        doc.original = compress_json(text)
+        result.documents.append(doc)
 
 
 _NOT_JSON = object()
@@ -112,53 +105,72 @@ def _json_or_none(text: str) -> object:
         return _NOT_JSON
 
 
-def _dispatch(obj: object, name: str, where: str = "") -> SourceDocument:
-    """Format detection by content, in the order of SPEC §3.2–3.5."""
-    if twinkle.looks_like_per_question(obj):
-        raise ReadError(twinkle.per_question_problem(name))
-    if twinkle.looks_like_twinkle(obj):
-        return twinkle.parse_twinkle(obj, name, where)
-    if opencompass.looks_like_station(obj):
-        return opencompass.parse_station(obj, name, where)
-    if lmeval.looks_like_lmeval(obj):
-        return lmeval.parse_lmeval(obj, name, where)
-    raise ReadError(_problem(
-        name, "is JSON but not a results file of a known format (Twinkle Eval, OpenCompass, lm-evaluation-harness).",
-        "Upload a Twinkle results_*.json, an OpenCompass station file or summary_*.csv, or an lm-eval "
-        "results_*.json.", where))
+def _dispatch(obj: object, name: str, where: str = "") -> list[SourceDocument]:
+    """The documents of one JSON value, read by the first format of the registry that recognises it."""
+    fmt = formats.format_of_json(obj)
+    if fmt is None:
+        raise ReadError(problem(name, "json.unknown_format", where, formats=formats.titles()))
+    return fmt.read(obj, name, where)
 
 
 def _read_jsonl(result: FileResult, name: str, text: str, fingerprint: str) -> None:
-    per_question = False
     bad_lines: list[int] = []
+    commas: list[int] = []
+    unknown: list[int] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.endswith(","):
             stripped = stripped[:-1].rstrip()
+            commas.append(number)
         try:
             record = json.loads(stripped)
         except ValueError:
             bad_lines.append(number)
             continue
-        if twinkle.looks_like_per_question(record):
-            per_question = True
-            break
         try:
-            doc = _dispatch(record, name, where=f"line {number}")
+            docs = _dispatch(record, name, where=f"line {number}")
         except ReadError as error:
-            result.problems.append(error.problem)
+            if error.problem.code == "twinkle.per_question" and not result.documents:
+                raise  # a per-question file: one message for the file, not one per line
+            if error.problem.code == "json.unknown_format":
+                unknown.append(number)
+            else:
+                result.problems.append(error.problem)
             continue
-        doc.fingerprint = _fingerprint(stripped.encode())
-        result.documents.append(doc)
-    if per_question and not result.documents:
-        raise ReadError(twinkle.per_question_problem(name))
-    for number in bad_lines:
-        result.problems.append(_problem(name, "is not valid JSON; the line was skipped.",
-                                        "Fix or remove this line; the other records were loaded.", f"line {number}"))
+        for doc in docs:
+            doc.fingerprint = _fingerprint(stripped.encode())
+            doc.original = compress_json(stripped)
+            result.documents.append(doc)
+    if bad_lines and not result.documents and not result.problems and not unknown:
+        raise ReadError(_not_a_known_text(name, text))
+    if unknown:
+        where = f"line {unknown[0]}" if len(unknown) == 1 else f"lines {_line_list(unknown)}"
+        result.problems.append(problem(name, "json.unknown_format", where, formats=formats.titles()))
+    if len(bad_lines) == 1:
+        result.problems.append(problem(name, "jsonl.bad_line", f"line {bad_lines[0]}"))
+    elif bad_lines:
+        result.problems.append(problem(name, "jsonl.bad_lines", count=len(bad_lines), lines=_line_list(bad_lines)))
+    if commas and result.documents:
+        result.problems.append(problem(name, "jsonl.trailing_comma", severity="notice", count=len(commas),
+                                       lines=_line_list(commas)))
     if not result.documents and not result.problems:
-        raise ReadError(_problem(name, "holds no records.", "Upload a file with at least one results record."))
+        raise ReadError(problem(name, "jsonl.no_records"))
+
+
+def _not_a_known_text(name: str, text: str) -> Problem:
+    """One problem for a whole text file that no format reads: a CSV is told it is not a summary."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if name.lower().endswith((".csv", ".tsv")) or first.count(",") >= 2:
+        return problem(name, "csv.not_summary", header=first[:120])
+    return problem(name, "text.unknown_format")
+
+
+def _line_list(numbers: list[int], shown: int = 10) -> str:
+    """"3, 5, 8" or "3, 5, 8, … (+12 more)": a message names lines without growing with the file."""
+    head = ", ".join(map(str, numbers[:shown]))
+    return head if len(numbers) <= shown else f"{head}, … (+{len(numbers) - shown})"
 
 
 def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> None:
@@ -166,27 +178,25 @@ def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> Non
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise ReadError(_problem(name, f"is not a readable zip archive ({error}).", "Re-create the zip.")) from None
+        raise ReadError(problem(name, "zip.unreadable", error=str(error))) from None
     if len(members) > limits.max_zip_members:
-        raise ReadError(_problem(name, f"holds {len(members)} files, more than {limits.max_zip_members}.",
-                                 "Zip only the results files."))
+        raise ReadError(problem(name, "zip.too_many_members", count=len(members), limit=limits.max_zip_members))
     total = 0
     wanted = [info for info in members
               if info.filename.lower().endswith(RESULT_EXTENSIONS) and "__MACOSX" not in info.filename
               and not os.path.basename(info.filename).startswith(".")]
     if not wanted:
-        raise ReadError(_problem(name, "holds no .json, .jsonl or .csv files.", "Zip the results folder itself."))
+        raise ReadError(problem(name, "zip.no_results"))
     for info in sorted(wanted, key=lambda member: member.filename):
         member_name = f"{name}/{info.filename}"
         total += info.file_size
         if info.file_size > limits.max_file_bytes or total > limits.max_total_bytes:
-            result.problems.append(_problem(member_name, "is over the size limit once unpacked; it was skipped.",
-                                            "Split the archive, or raise the limit."))
+            result.problems.append(problem(member_name, "zip.member_too_big"))
             continue
         try:
             member_data = archive.read(info)
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
-            result.problems.append(_problem(member_name, f"could not be unpacked ({error}).", "Re-create the zip."))
+            result.problems.append(problem(member_name, "zip.member_unreadable", error=str(error)))
             continue
         inner = read_file(member_name, member_data, limits)
         result.documents.extend(inner.documents)
@@ -201,9 +211,7 @@ def load_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits()) ->
         total += len(data)
         if total > limits.max_total_bytes:
             result = FileResult(name=name, size=len(data))
-            result.problems.append(_problem(
-                name, f"was not read: together the files exceed the {limits.max_total_bytes / MB:.0f} MB total "
-                "limit.", "Load fewer files at once, or raise the limit (--max-total-mb)."))
+            result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
             results.append(result)
             continue
         results.append(read_file(name, data, limits))
@@ -222,7 +230,7 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[P
         elif path.is_file():
             found.append(path)
         else:
-            problems.append(_problem(str(raw), "does not exist.", "Check the path."))
+            problems.append(problem(str(raw), "file.missing"))
     return found, problems
 
 
@@ -234,13 +242,12 @@ def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) ->
         try:
             size = path.stat().st_size
             if size > limits.max_file_bytes:
-                problems.append(_problem(str(path), f"is {size / MB:.1f} MB, over the per-file limit.",
-                                         "Raise the limit (--max-file-mb) or split the file."))
+                problems.append(problem(str(path), "file.too_big", size=f"{size / MB:.1f}",
+                                        limit=f"{limits.max_file_bytes / MB:.0f}"))
                 continue
             pairs.append((str(path), path.read_bytes()))
         except OSError as error:
-            problems.append(_problem(str(path), f"could not be read ({error.strerror or error}).",
-                                     "Check the file's permissions."))
+            problems.append(problem(str(path), "file.unreadable", error=str(error.strerror or error)))
     loaded = load_files(pairs, limits)
     loaded.problems[:0] = problems
     return loaded

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from eval_analyzer.core.document import ScoreRow, SourceDocument
-from eval_analyzer.core.errors import Problem
+from eval_analyzer.core.errors import Problem, problem
 
 TABLE_COLUMNS = [
     "source_label", "model", "timestamp", "dataset", "category", "file", "score", "std", "n_runs", "run_scores",
@@ -64,8 +64,7 @@ def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> 
     for doc in documents:
         first = by_fingerprint.get(doc.fingerprint) if doc.fingerprint else None
         if first is not None:
-            problems.append(Problem(doc.source_file, f"is identical to {first.source_file}; it was loaded once.",
-                                    "", severity="notice"))
+            problems.append(problem(doc.source_file, "source.duplicate", severity="notice", other=first.source_file))
             continue
         label = doc.label
         taken = by_label.get(label, [])
@@ -74,8 +73,8 @@ def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> 
             while f"{label} ({number})" in by_label:
                 number += 1
             new_label = f"{label} ({number})"
-            problems.append(Problem(doc.source_file, f"has the same label as an already loaded source "
-                                    f"('{label}'); it is shown as '{new_label}'.", "", severity="notice"))
+            problems.append(problem(doc.source_file, "source.renamed", severity="notice", label=label,
+                                    new_label=new_label))
             label = new_label
         doc.source_label = label
         by_label.setdefault(label, []).append(doc)

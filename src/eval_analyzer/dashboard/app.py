@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 import panel as pn
 
 from eval_analyzer.core.demo import demo_files
-from eval_analyzer.core.errors import Problem
+from eval_analyzer.core.errors import problem
 from eval_analyzer.core.loader import Limits
 from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.i18n import t
@@ -65,7 +65,6 @@ async def _fetch_sources(urls: list[str], data: DataState, sync: UrlSync, replac
     """Pyodide: fetch `src=` URLs in the browser, then load them and restore the URL settings that need them."""
     from pyodide.http import pyfetch  # only importable in Pyodide
 
-    lang = sync.analysis.ui.lang
     pairs, problems = [], []
     for url in urls:
         try:
@@ -75,8 +74,7 @@ async def _fetch_sources(urls: list[str], data: DataState, sync: UrlSync, replac
             name = posixpath.basename(urlparse(url).path) or "download.json"
             pairs.append((name, await response.bytes()))
         except Exception as error:  # noqa: BLE001 - every failure becomes a message next to the files
-            problems.append(Problem(file=url, what=t("src_failed", lang, error=str(error) or type(error).__name__),
-                                    fix=t("src_failed_fix", lang)))
+            problems.append(problem(url, "src.failed", error=str(error) or type(error).__name__))
     data.extra_problems = problems
     if pairs:
         if replace:
@@ -88,7 +86,6 @@ async def _fetch_sources(urls: list[str], data: DataState, sync: UrlSync, replac
 
 def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) -> None:
     """`src=`: fetched by the browser in Pyodide; on a server only station entries are loaded (no SSRF)."""
-    lang = sync.analysis.ui.lang
     if sys.platform == "emscripten":
         def _fetch(_event=None) -> None:
             if sync.sources:
@@ -105,7 +102,7 @@ def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) ->
         data.add_files(found)
         sync.reapply()
     if unknown:
-        data.extra_problems = [Problem(file=", ".join(unknown), what=t("src_ignored", lang), severity="notice")]
+        data.extra_problems = [problem(", ".join(unknown), "src.ignored", severity="notice")]
 
 
 def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,

@@ -38,11 +38,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "severity_warning": {"en": "warning", "zh-TW": "警告"},
     "severity_notice": {"en": "notice", "zh-TW": "提示"},
     "what_to_do": {"en": "What to do:", "zh-TW": "建議做法："},
-    "src_failed": {"en": "could not be fetched ({error}).", "zh-TW": "無法下載（{error}）。"},
-    "src_failed_fix": {"en": "Check the address and that the server allows cross-origin requests (CORS).",
-                       "zh-TW": "請確認網址正確，且該伺服器允許跨來源請求（CORS）。"},
-    "src_ignored": {"en": "src= is ignored on a server: it only loads files in the static page.",
-                    "zh-TW": "伺服器模式會忽略 src=：它只在靜態頁面中載入檔案。"},
     # settings
     "settings": {"en": "Settings", "zh-TW": "設定"},
     "dataset": {"en": "Dataset", "zh-TW": "資料集"},

@@ -23,12 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from eval_analyzer.core import formats
 from eval_analyzer.core.document import SourceDocument
 from eval_analyzer.core.errors import EvalAnalyzerError
+from eval_analyzer.core.formats.base import Payload
 from eval_analyzer.core.loader import MB, Limits, read_file
-from eval_analyzer.core.readers import opencompass, twinkle
 from eval_analyzer.station.names import escape_name, is_shortened, unescape_name
-from eval_analyzer.station.payloads import opencompass_names, payloads
 
 ENTRY_SUFFIX = ".json"
 TEMP_PREFIX = ".tmp-"
@@ -292,6 +292,17 @@ def _link_if_absent(temp: str, final: Path) -> str:
     return WRITTEN
 
 
+def payloads(doc: SourceDocument) -> list[Payload]:
+    """Every station entry of one document, as its format writes them; one refusal when it has none."""
+    fmt = formats.BY_NAME.get(doc.format)
+    entries = fmt.station_entries(doc) if fmt is not None else None
+    if entries is not None:
+        return entries
+    title = fmt.title if fmt is not None and fmt.title else f"'{doc.format}'"
+    return [Payload("", doc.model, None, f"{doc.source_file}: {title} results cannot be published to the station "
+                    "yet; it stores Twinkle Eval and OpenCompass files. The file can still be loaded directly.")]
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the new name durable (POSIX); a no-op where folders cannot be opened (Windows)."""
     try:
@@ -307,27 +318,19 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _detect(path: Path, data: bytes) -> tuple[str, str, tuple[str, str] | None]:
-    """(format, problem, names from the content) of one station file, with the core reader."""
+    """(format, problem, names from the content) of one station file, through the formats' registry."""
     result = read_file(f"{path.parent.name}/{path.name}", data)
     names = None
     if result.documents:
         doc = result.documents[0]
         fmt = doc.format
-        names = _names_inside(doc.raw, fmt, doc.model, str(path))
+        logical = f"{unescape_name(path.parent.name) or ''}/{unescape_name(path.stem) or ''}.json"
+        names = formats.BY_NAME[fmt].station_names(doc, logical)
     else:
         fmt = _format_of(data)
     errors = [problem for problem in result.problems if problem.severity == "error"]
     problem = errors[0].what if errors else ""
     return fmt, problem, names
-
-
-def _names_inside(raw: object, fmt: str, model: str, path: str) -> tuple[str, str] | None:
-    if fmt == "twinkle" and isinstance(raw, dict) and isinstance(raw.get("dataset_results"), dict):
-        keys = list(raw["dataset_results"])
-        return (twinkle.dataset_name(str(keys[0])) if keys else "", model)
-    if fmt == "opencompass-station":
-        return opencompass_names(raw, path)
-    return None
 
 
 def _format_of(data: bytes) -> str:
@@ -336,11 +339,8 @@ def _format_of(data: bytes) -> str:
         obj = json.loads(data.decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError):
         return "unknown"
-    if twinkle.looks_like_twinkle(obj):
-        return "twinkle"
-    if opencompass.looks_like_station(obj):
-        return "opencompass-station"
-    return "unknown"
+    fmt = formats.format_of_json(obj)
+    return fmt.name if fmt is not None else "unknown"
 
 
 __all__ = ["Entry", "PublishResult", "Station", "StationError", "StationWriteError", "is_shortened"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import panel as pn
 
 from eval_analyzer.core.errors import Problem
+from eval_analyzer.core.messages import render_where
 from eval_analyzer.dashboard.htmltext import esc, size_text
-from eval_analyzer.dashboard.problem_text import translate, translate_where
 from eval_analyzer.dashboard.views.base import View
 
 _SEVERITY_COLOURS = {"error": "#a30000", "warning": "#8a4b00", "notice": "#555"}
@@ -25,12 +25,12 @@ class FilesView(View):
     def _problem_html(self, problem: Problem) -> str:
         colour = _SEVERITY_COLOURS.get(problem.severity, "#333")
         lang = self.lang
-        where = f" ({esc(translate_where(problem.where, lang))})" if problem.where else ""
-        fix = (f' <span class="ea-fix">{esc(self.t("what_to_do"))} {esc(translate(problem.fix, lang))}</span>'
-               if problem.fix else "")
+        what, fix_text = problem.text(lang)
+        where = f" ({esc(render_where(problem.where, lang))})" if problem.where else ""
+        fix = (f' <span class="ea-fix">{esc(self.t("what_to_do"))} {esc(fix_text)}</span>' if fix_text else "")
         return (f'<li class="ea-problem ea-problem-{esc(problem.severity)}"><b style="color:{colour}">'
                 f'{esc(self.t("severity_" + problem.severity))}</b>: <span class="ea-problem-file">'
-                f'{esc(problem.file)}</span>{where}: {esc(translate(problem.what, lang))}{fix}</li>')
+                f'{esc(problem.file)}</span>{where}: {esc(what)}{fix}</li>')
 
     def refresh(self) -> None:
         data = self.analysis.data

@@ -1,20 +1,31 @@
-"""Twinkle Eval `results_*.json` (SPEC §3.2), the primary format.
+"""Twinkle Eval `results_<timestamp>.json`, the primary format.
 
-One document is one source: `{model} @ {timestamp}`. Items become categories named after their file.
+One document is one source: `{model} @ {timestamp}`. `dataset_results` keys (`datasets/mmlu/`) are datasets; their
+items become categories named after their file. Publishing writes one station file per dataset: the document
+reduced to that dataset, still a valid Twinkle results file.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from typing import Any
 
-from eval_analyzer.core.document import TWINKLE, OverallRow, ScoreRow, SourceDocument, as_finite_float
-from eval_analyzer.core.errors import Problem, ReadError
+from eval_analyzer.core.document import (
+    NO_TIMESTAMP,
+    UNKNOWN_MODEL,
+    OverallRow,
+    ScoreRow,
+    SourceDocument,
+    as_finite_float,
+)
+from eval_analyzer.core.errors import ReadError, problem
+from eval_analyzer.core.formats.base import Format, Payload
+from eval_analyzer.core.messages import kind_of
 
+NAME = "twinkle"
 REQUIRED_FIELDS = ("timestamp", "config", "dataset_results")
-UNKNOWN_MODEL = "<unknown>"
-NO_TIMESTAMP = "<no-ts>"
 
 #: Keys that only Twinkle's per-question `eval_results_*_run{N}.jsonl` records carry.
 _PER_QUESTION_KEYS = ("question_id", "is_correct", "llm_output")
@@ -31,12 +42,8 @@ def looks_like_per_question(obj: Any) -> bool:
     return isinstance(obj, dict) and "file" not in obj and sum(key in obj for key in _PER_QUESTION_KEYS) >= 2
 
 
-def per_question_problem(file_name: str) -> Problem:
-    return Problem(
-        file=file_name,
-        what="this is a per-question eval_results_*.jsonl file (one answer per line), not a results file.",
-        fix="Upload the results_*.json file from the same Twinkle Eval run instead.",
-    )
+def per_question_problem(file_name: str):
+    return problem(file_name, "twinkle.per_question")
 
 
 def dataset_name(key: str) -> str:
@@ -82,54 +89,28 @@ def parse_twinkle(obj: dict, file_name: str, where: str = "") -> SourceDocument:
     results = obj.get("dataset_results")
     missing = [key for key in REQUIRED_FIELDS if key not in obj]
     if not isinstance(results, dict):
-        raise ReadError(
-            Problem(
-                file=file_name,
-                where=where,
-                what=(
-                    "looks like a Twinkle Eval results file but is missing the required field(s): "
-                    + ", ".join(missing or ["dataset_results (must be an object)"])
-                    + "."
-                ),
-                fix="Upload the unmodified results_*.json written by Twinkle Eval.",
-            )
-        )
+        raise ReadError(problem(file_name, "twinkle.missing_required", where,
+                                fields=", ".join(missing or ["dataset_results (must be an object)"])))
     config = obj.get("config")
     model_cfg = config.get("model") if isinstance(config, dict) else None
     model = model_cfg.get("name") if isinstance(model_cfg, dict) else None
     timestamp = obj.get("timestamp")
     doc = SourceDocument(
-        format=TWINKLE,
+        format=NAME,
         model=str(model) if model not in (None, "") else UNKNOWN_MODEL,
         timestamp=str(timestamp) if timestamp not in (None, "") else NO_TIMESTAMP,
         source_file=file_name,
-        raw=obj,
         # A one-dataset document is what the station writes per (dataset, model): the datasets of one run,
         # loaded back from the station, join one source instead of becoming `model @ ts (2)`, `(3)`…
         merge_same_label=len(results) == 1,
     )
     if missing:
-        doc.problems.append(
-            Problem(
-                file=file_name,
-                where=where,
-                severity="warning",
-                what=f"missing field(s) {', '.join(missing)}; loaded with model '{doc.model}' and "
-                f"timestamp '{doc.timestamp}'.",
-                fix="Use the unmodified results_*.json written by Twinkle Eval to get the real names.",
-            )
-        )
+        doc.problems.append(problem(file_name, "twinkle.missing_fields", where, "warning",
+                                    fields=", ".join(missing), model=doc.model, timestamp=doc.timestamp))
     for dataset_key, block in results.items():
         _parse_dataset(doc, str(dataset_key), block, file_name, prefix)
     if not doc.rows:
-        raise ReadError(
-            Problem(
-                file=file_name,
-                where=where,
-                what="a Twinkle Eval results file with no usable scores.",
-                fix="Check that dataset_results holds items with a numeric accuracy_mean.",
-            )
-        )
+        raise ReadError(problem(file_name, "twinkle.no_scores", where))
     return doc
 
 
@@ -137,22 +118,18 @@ def _parse_dataset(doc: SourceDocument, dataset_key: str, block: Any, file_name:
     dataset = dataset_name(dataset_key)
     items = block.get("results") if isinstance(block, dict) else None
     if not isinstance(items, list):
-        doc.problems.append(
-            Problem(
-                file=file_name,
-                where=f"{prefix}dataset '{dataset}'",
-                what="has no list of results; the dataset was skipped.",
-                fix="Each dataset_results entry needs a 'results' list.",
-                severity="warning",
-            )
-        )
+        doc.problems.append(problem(file_name, "twinkle.no_results_list", f"{prefix}dataset '{dataset}'",
+                                    "warning"))
         return
     usable: list[tuple[dict, str, str, float]] = []
     for index, item in enumerate(items, start=1):
-        path = item.get("file") if isinstance(item, dict) else None
+        if not isinstance(item, dict):
+            doc.problems.append(problem(file_name, "twinkle.item_not_object", f"{prefix}dataset '{dataset}', "
+                                        f"item {index}", "warning", kind=kind_of(item)))
+            continue
+        path = item.get("file")
         if not isinstance(path, str) or not path.strip():
-            doc.problems.append(Problem(file_name, "an item without a 'file' name was skipped.",
-                                        "Give every item its file path.",
+            doc.problems.append(problem(file_name, "twinkle.item_without_file",
                                         f"{prefix}dataset '{dataset}', item {index}", "warning"))
             continue
         base = _basename(path)
@@ -161,13 +138,13 @@ def _parse_dataset(doc: SourceDocument, dataset_key: str, block: Any, file_name:
             where = f"{prefix}dataset '{dataset}', item {index} ({base})"
             fallback = as_finite_float(item.get("accuracy")) if "accuracy_mean" not in item else None
             if fallback is None:
-                doc.problems.append(Problem(
-                    file_name, "accuracy_mean is missing, empty or not a finite number; the item was skipped.",
-                    "Re-run the evaluation for this file or fix the value.", where, "warning"))
+                value = item.get("accuracy_mean", item.get("accuracy")) if (
+                    "accuracy_mean" in item or "accuracy" in item) else None
+                kind = kind_of(value) if ("accuracy_mean" in item or "accuracy" in item) else "missing"
+                doc.problems.append(problem(file_name, "twinkle.no_accuracy", where, "warning", kind=kind))
                 continue
             score = fallback
-            doc.problems.append(Problem(file_name, "has no accuracy_mean; its 'accuracy' value was used instead.",
-                                        "", where, "notice"))
+            doc.problems.append(problem(file_name, "twinkle.accuracy_fallback", where, "notice"))
         usable.append((item, path, base, score))
 
     categories = [_strip_extension(base) for _item, _path, base, _score in usable]
@@ -178,10 +155,8 @@ def _parse_dataset(doc: SourceDocument, dataset_key: str, block: Any, file_name:
         if counts is not None and counts[category] > 1:
             category = _path_under(dataset_key, path)
             if category in seen:
-                doc.problems.append(
-                    Problem(file_name, f"a second item for '{category}' was skipped.", "Remove the repeated item.",
-                            f"{prefix}dataset '{dataset}'", "warning")
-                )
+                doc.problems.append(problem(file_name, "twinkle.repeated_item", f"{prefix}dataset '{dataset}'",
+                                            "warning", category=category))
                 continue
         seen.add(category)
         std = as_finite_float(item.get("accuracy_std"))
@@ -229,3 +204,67 @@ def split_runs(obj: dict) -> list[dict]:
             copy["dataset_results"][key] = {"results": items}
         documents.append(copy)
     return documents
+
+
+def _dump(obj: object, indent: int) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+
+
+def station_entries(doc: SourceDocument) -> list[Payload]:
+    """One station file per dataset: the document with only that dataset's `dataset_results` entry (and its
+    `average_accuracy`), every other top-level key as it was, in the original key order."""
+    raw = doc.parsed()
+    results = raw.get("dataset_results") if isinstance(raw, dict) else None
+    if not isinstance(results, dict):
+        return [Payload("", doc.model, None, f"{doc.source_file}: the parsed document is not available.")]
+    config = raw.get("config")
+    model_cfg = config.get("model") if isinstance(config, dict) else None
+    if not isinstance(model_cfg, dict) or model_cfg.get("name") in (None, ""):
+        return [Payload("", doc.model, None, f"{doc.source_file}: has no model name (config.model.name); it "
+                        "would collide with every other unnamed result. Add the name, then publish.")]
+    keys_by_dataset: dict[str, list[str]] = {}
+    for key in results:
+        keys_by_dataset.setdefault(dataset_name(str(key)), []).append(key)
+    used = {row.dataset for row in doc.rows}
+    found = []
+    for dataset, keys in keys_by_dataset.items():
+        if dataset not in used:
+            found.append(Payload(dataset, doc.model, None,
+                                 f"{doc.source_file}: dataset '{dataset}' has no usable score; not published."))
+            continue
+        reduced = {key: ({k: results[k] for k in keys} if key == "dataset_results" else value)
+                   for key, value in raw.items()}
+        found.append(Payload(dataset, doc.model, _dump(reduced, 2)))
+    return found
+
+
+class Twinkle(Format):
+    name = NAME
+    title = "Twinkle Eval"
+
+    def detect(self, obj: Any) -> bool:
+        return looks_like_twinkle(obj)
+
+    def read(self, obj: Any, file_name: str, where: str = "") -> list[SourceDocument]:
+        return [parse_twinkle(obj, file_name, where)]
+
+    def station_entries(self, doc: SourceDocument) -> list[Payload]:
+        return station_entries(doc)
+
+    def station_names(self, doc: SourceDocument, path: str) -> tuple[str, str] | None:
+        datasets = list(dict.fromkeys(row.dataset for row in doc.rows))
+        return (datasets[0] if datasets else "", doc.model)
+
+
+class TwinklePerQuestion(Format):
+    """`eval_results_<ts>_run<N>.jsonl` records: recognised, and (until they are attached to their results
+    file) refused with one message that says which file to upload."""
+
+    name = "twinkle-per-question"
+    title = ""
+
+    def detect(self, obj: Any) -> bool:
+        return looks_like_per_question(obj)
+
+    def read(self, obj: Any, file_name: str, where: str = "") -> list[SourceDocument]:
+        raise ReadError(per_question_problem(file_name))

@@ -16,8 +16,18 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from eval_analyzer.core.document import LM_EVAL, OverallRow, ScoreRow, SourceDocument, as_finite_float
-from eval_analyzer.core.errors import Problem, ReadError
+from eval_analyzer.core.document import (
+    NO_TIMESTAMP,
+    UNKNOWN_MODEL,
+    OverallRow,
+    ScoreRow,
+    SourceDocument,
+    as_finite_float,
+)
+from eval_analyzer.core.errors import ReadError, problem
+from eval_analyzer.core.formats.base import Format
+
+NAME = "lm-eval"
 
 #: Any of these next to a dict `results` marks an lm-eval file (`config` alone: lm-eval 0.3).
 _MARKER_KEYS = ("versions", "configs", "group_subtasks", "n-shot", "config")
@@ -33,7 +43,6 @@ UNIT_METRICS = frozenset({
 #: Metrics where a smaller value is better, used when the file has no `higher_is_better` entry for them.
 LOWER_IS_BETTER = frozenset({"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte", "brier_score",
                              "ter"})
-UNKNOWN_MODEL = "<unknown>"
 #: lm-eval names its output `results_<isoformat with ':' replaced by '-'>.json`.
 _FILE_DATE = re.compile(r"results_(.+?)\.jsonl?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})")
@@ -66,7 +75,7 @@ def model_name(obj: dict) -> str:
 
 
 def timestamp_of(obj: dict, file_name: str) -> str:
-    """`YYYYMMDD_HHMMSS` (UTC) from `date` (epoch seconds), else from the file name, else ''."""
+    """`YYYYMMDD_HHMMSS` (UTC) from `date` (epoch seconds), else from the file name, else `<no-ts>`."""
     date = as_finite_float(obj.get("date"))
     if date is not None:
         try:
@@ -75,7 +84,7 @@ def timestamp_of(obj: dict, file_name: str) -> str:
             pass
     match = _FILE_DATE.search(posixpath.basename(file_name.replace("\\", "/")))
     if not match:
-        return ""
+        return NO_TIMESTAMP
     iso = _ISO_DATE.match(match.group(1))
     return "{}{}{}_{}{}{}".format(*iso.groups()) if iso else match.group(1)
 
@@ -172,16 +181,11 @@ def parse_lmeval(obj: dict, file_name: str, where: str = "") -> SourceDocument:
     """Parse one lm-eval results document. Raises `ReadError` when it holds no numeric score."""
     results = obj.get("results")
     if not isinstance(results, dict):
-        raise ReadError(Problem(file_name, "looks like an lm-evaluation-harness file but 'results' is not an "
-                                "object; the file was skipped.", "Upload the results_*.json as lm-eval wrote it.",
-                                where))
-    doc = SourceDocument(format=LM_EVAL, model=model_name(obj), timestamp=timestamp_of(obj, file_name),
-                         source_file=file_name, raw=obj)
+        raise ReadError(problem(file_name, "lmeval.results_not_object", where))
+    doc = SourceDocument(format=NAME, model=model_name(obj), timestamp=timestamp_of(obj, file_name),
+                         source_file=file_name)
     if doc.model == UNKNOWN_MODEL:
-        doc.problems.append(Problem(file_name, "names no model (no model_name, no pretrained= in "
-                                    "config.model_args); it is shown as '<unknown>'.",
-                                    "Use the results file as lm-eval wrote it, or add a model_name field.", where,
-                                    "warning"))
+        doc.problems.append(problem(file_name, "lmeval.no_model", where, "warning"))
     tree = _tree(obj)
     children = {child for kids in tree.values() for child in kids}
     covered: set[str] = set()
@@ -197,9 +201,7 @@ def parse_lmeval(obj: dict, file_name: str, where: str = "") -> SourceDocument:
         if isinstance(task, str) and task not in covered:
             _add_task(doc, obj, task, task, task)
     if not doc.rows:
-        raise ReadError(Problem(file_name, "an lm-evaluation-harness results file with no numeric score in "
-                                "'results'; the file was skipped.",
-                                "Check that the run finished; upload its results_*.json.", where))
+        raise ReadError(problem(file_name, "lmeval.no_scores", where))
     return doc
 
 
@@ -224,3 +226,14 @@ def _add_group(doc: SourceDocument, obj: dict, group: str, dataset: str) -> None
         metric, value = metrics[0]
         doc.overall.append(OverallRow(dataset=dataset, group=group, score=value, metric=metric, reported=True,
                                       unit_scale=_is_unit(metric)))
+
+
+class LmEval(Format):
+    name = NAME
+    title = "lm-evaluation-harness"
+
+    def detect(self, obj: Any) -> bool:
+        return looks_like_lmeval(obj)
+
+    def read(self, obj: Any, file_name: str, where: str = "") -> list[SourceDocument]:
+        return [parse_lmeval(obj, file_name, where)]

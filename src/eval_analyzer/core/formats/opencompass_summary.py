@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import posixpath
 import re
 
 from eval_analyzer.core.document import (
-    OPENCOMPASS_SUMMARY,
+    NO_TIMESTAMP,
     OverallRow,
     ScoreRow,
     SourceDocument,
     parse_finite,
 )
-from eval_analyzer.core.errors import Problem, ReadError
-from eval_analyzer.core.readers.oc_names import GROUP_METRICS, metric_scale, split_abbr
+from eval_analyzer.core.errors import Problem, ReadError, problem
+from eval_analyzer.core.formats.base import Format, Payload
+from eval_analyzer.core.formats.opencompass_names import GROUP_METRICS, metric_scale, split_abbr
 
+NAME = "opencompass-summary"
 HEADER = ("dataset", "version", "metric", "mode")
 MISSING = "-"
 #: OpenCompass names summaries `summary_<YYYYMMDD_HHMMSS>.csv` after the run's work-dir timestamp.
@@ -48,7 +51,7 @@ def looks_like_summary(text: str) -> bool:
 
 def timestamp_from_name(file_name: str) -> str:
     match = _TIMESTAMP.search(posixpath.basename(file_name.replace("\\", "/")))
-    return match.group(1) if match else ""
+    return match.group(1) if match else NO_TIMESTAMP
 
 
 class _Model:
@@ -69,10 +72,9 @@ def parse_summary_csv(text: str, file_name: str) -> list[SourceDocument]:
     try:
         records = list(_records(text))
     except csv.Error as error:
-        raise ReadError(Problem(file_name, f"is not a readable CSV ({error}).",
-                                "Upload the summary_*.csv exactly as OpenCompass wrote it.")) from None
+        raise ReadError(problem(file_name, "oc_summary.bad_csv", error=str(error))) from None
     if not records:
-        raise ReadError(Problem(file_name, "is an empty summary CSV.", "Upload the summary_*.csv of a finished run."))
+        raise ReadError(problem(file_name, "oc_summary.empty"))
     _header_line, header = records[0]
     models = [_Model(name or f"<column {index + 1}>") for index, name in enumerate(header[len(HEADER):],
                                                                                    start=len(HEADER))]
@@ -81,21 +83,18 @@ def parse_summary_csv(text: str, file_name: str) -> list[SourceDocument]:
         _read_row(file_name, line, row, len(header), models, shared)
     if len(shared) > _MAX_LINE_PROBLEMS:
         extra = len(shared) - _MAX_LINE_PROBLEMS
-        shared = shared[:_MAX_LINE_PROBLEMS] + [Problem(file_name, f"{extra} more malformed line(s) were skipped.",
-                                                        "Check the file in a text editor.")]
+        shared = shared[:_MAX_LINE_PROBLEMS] + [problem(file_name, "oc_summary.more_lines", count=extra)]
     timestamp = timestamp_from_name(file_name)
     documents: list[SourceDocument] = []
     for model in models:
         doc = _document(model, file_name, timestamp)
         if doc is None:
-            shared.append(Problem(file_name, f"the column '{model.name}' has no values; it was skipped.", "",
-                                  severity="warning"))
+            shared.append(problem(file_name, "oc_summary.empty_column", severity="warning", model=model.name))
         else:
             documents.append(doc)
     if not documents:
-        first = f" First problem: {shared[0].where or ''} {shared[0].what}" if shared else ""
-        raise ReadError(Problem(file_name, f"an OpenCompass summary CSV with no usable scores.{first}",
-                                "Upload the summary_*.csv of a finished run, exactly as OpenCompass wrote it."))
+        first = f" ({shared[0].where or ''} {shared[0].what})" if shared else ""
+        raise ReadError(problem(file_name, "oc_summary.no_scores", detail=first))
     documents[0].problems[:0] = shared
     return documents
 
@@ -115,9 +114,7 @@ def _read_row(file_name: str, line: int, row: list[str], width: int, models: lis
     if len(row) > width and not any(row[width:]):
         row = row[:width]  # a trailing comma (Excel round-trips add one)
     if len(row) != width:
-        shared.append(Problem(file_name, f"has {len(row)} columns where the header has {width}; the row was "
-                              "skipped.", "Re-export the summary from OpenCompass, or fix the quoting of this row.",
-                              where, "warning"))
+        shared.append(problem(file_name, "oc_summary.row_width", where, "warning", count=len(row), width=width))
         return
     abbr, version, metric = row[0], row[1], row[2]
     values = row[len(HEADER):]
@@ -125,7 +122,7 @@ def _read_row(file_name: str, line: int, row: list[str], width: int, models: lis
         if abbr.startswith(MISSING) or metric in ("", MISSING):
             return  # a `----- Exam -----` section line, or a dataset no model was evaluated on
     if not abbr:
-        shared.append(Problem(file_name, "has no dataset name; the row was skipped.", "", where, "warning"))
+        shared.append(problem(file_name, "oc_summary.no_dataset", where, "warning"))
         return
     is_group = metric in GROUP_METRICS or (version == MISSING and metric not in ("", MISSING))
     for model, cell in zip(models, values, strict=True):
@@ -134,9 +131,8 @@ def _read_row(file_name: str, line: int, row: list[str], width: int, models: lis
             continue
         value = parse_finite(cell)
         if value is None:
-            model.problems.append(Problem(file_name, f"'{cell}' is not a number; the value was skipped.",
-                                          "Fix or replace it with '-'.", f"{where}, column '{model.name}'",
-                                          "warning"))
+            model.problems.append(problem(file_name, "oc_summary.not_a_number", f"{where}, column '{model.name}'",
+                                          "warning", cell=cell))
             continue
         if is_group:
             dataset, category = split_abbr(abbr)
@@ -148,8 +144,8 @@ def _read_row(file_name: str, line: int, row: list[str], width: int, models: lis
 def _add_leaf(model: _Model, file_name: str, where: str, abbr: str, metric: str, value: float) -> None:
     dataset, category = split_abbr(abbr)
     if (dataset, category, metric) in model.seen_metric:
-        model.problems.append(Problem(file_name, f"a second '{abbr}' row with metric '{metric}' was skipped.",
-                                      "Remove the repeated row.", f"{where}, column '{model.name}'", "warning"))
+        model.problems.append(problem(file_name, "oc_summary.repeated_row", f"{where}, column '{model.name}'",
+                                      "warning", abbr=abbr, metric=metric))
         return
     score, unit_scale, higher = metric_scale(metric, value)
     model.rows.append(ScoreRow(dataset=dataset, category=category, score=score, metric=metric, file=abbr,
@@ -162,7 +158,7 @@ def _add_leaf(model: _Model, file_name: str, where: str, abbr: str, metric: str,
 def _document(model: _Model, file_name: str, timestamp: str) -> SourceDocument | None:
     if not model.rows and not model.groups:
         return None
-    doc = SourceDocument(format=OPENCOMPASS_SUMMARY, model=model.name, timestamp=timestamp, source_file=file_name,
+    doc = SourceDocument(format=NAME, model=model.name, timestamp=timestamp, source_file=file_name,
                          rows=model.rows, problems=model.problems)
     leaf_metrics: dict[str, set[str]] = {}
     for row in model.rows:
@@ -177,6 +173,46 @@ def _document(model: _Model, file_name: str, timestamp: str) -> SourceDocument |
         doc.overall.append(OverallRow(dataset=dataset, group=group, score=score, metric=metric, reported=True,
                                       unit_scale=unit_scale))
     if model.missing:
-        doc.problems.append(Problem(file_name, f"{model.missing} value(s) of '{model.name}' are '-' (not "
-                                    "evaluated) and were skipped.", "", severity="notice"))
+        doc.problems.append(problem(file_name, "oc_summary.not_evaluated", severity="notice",
+                                    count=model.missing, model=model.name))
     return doc
+
+
+#: Digits kept when a summary value is scaled back to OpenCompass's 0–100 (the CSV has two decimals).
+_SUMMARY_DIGITS = 10
+
+
+def station_entries(doc: SourceDocument) -> list[Payload]:
+    """Each leaf row of one model becomes a minimal OpenCompass station file (`{"predictions": [], "results":
+    {metric: value}, "cfg": {...}}`) with the value as the CSV had it (0–100), the layout OpenCompass itself
+    writes with `-sp`. Group rows (averages) are not published: they are derived."""
+    by_leaf: dict[str, dict[str, float]] = {}
+    for row in doc.rows:
+        factor = metric_scale(row.metric, 1.0)[0]  # 0.01 for OpenCompass percentages: scale back to 0–100
+        by_leaf.setdefault(row.file, {})[row.metric] = round(row.score / factor, _SUMMARY_DIGITS)
+    found = []
+    for leaf, results in by_leaf.items():
+        station_file = {
+            "predictions": [],
+            "results": results,
+            "cfg": {"models": {"abbr": doc.model}, "datasets": {"abbr": leaf}},
+            "eval_analyzer": {"converted_from": NAME, "source_file": doc.source_file,
+                              "timestamp": doc.timestamp},
+        }
+        found.append(Payload(leaf, doc.model, (json.dumps(station_file, ensure_ascii=False, indent=4) + "\n")
+                             .encode("utf-8")))
+    return found
+
+
+class OpenCompassSummary(Format):
+    name = NAME
+    title = "OpenCompass"
+
+    def detect_text(self, text: str, file_name: str) -> bool:
+        return looks_like_summary(text)
+
+    def read_text(self, text: str, file_name: str) -> list[SourceDocument]:
+        return parse_summary_csv(text, file_name)
+
+    def station_entries(self, doc: SourceDocument) -> list[Payload]:
+        return station_entries(doc)

@@ -9,12 +9,16 @@ use, and a missing piece falls back to the file path or becomes a `Problem`, nev
 
 from __future__ import annotations
 
+import json
 import posixpath
 from typing import Any
 
-from eval_analyzer.core.document import OPENCOMPASS_STATION, ScoreRow, SourceDocument, as_finite_float
-from eval_analyzer.core.errors import Problem, ReadError
-from eval_analyzer.core.readers.oc_names import metric_scale, split_abbr
+from eval_analyzer.core.document import NO_TIMESTAMP, ScoreRow, SourceDocument, as_finite_float
+from eval_analyzer.core.errors import ReadError, problem
+from eval_analyzer.core.formats.base import Format, Payload
+from eval_analyzer.core.formats.opencompass_names import metric_scale, split_abbr
+
+NAME = "opencompass-station"
 
 #: Result keys that are not scores: BLEU's brevity penalty and lengths, and an evaluator's type string.
 _NOT_METRICS = frozenset({"bp", "sys_len", "ref_len", "type", "details"})
@@ -140,28 +144,21 @@ def parse_station(obj: dict, file_name: str, where: str = "") -> SourceDocument:
     datasets = cfg.get("datasets") if isinstance(cfg.get("datasets"), dict) else {}
     folder, stem = _path_parts(file_name)
 
-    def problem(what: str, fix: str, severity: str = "error") -> Problem:
-        return Problem(file=file_name, what=what, fix=fix, where=where, severity=severity)
-
     if "error" in results:
         message = str(results.get("error"))
         if len(message) > _MAX_ERROR_CHARS:
             message = message[:_MAX_ERROR_CHARS] + "…"
-        raise ReadError(problem(
-            f"OpenCompass recorded an evaluation error instead of a score ({message}); the file was skipped.",
-            "Fix the cause shown in the error, re-run the evaluation of this dataset, and upload the new file."))
+        raise ReadError(problem(file_name, "oc_station.error", where, error=message))
 
-    warnings: list[Problem] = []
+    warnings = []
     model = _text(models.get("abbr")) or _text(models.get("path"))
     if not model:
         model = stem.split(JUDGE_MARKER, 1)[0] or UNKNOWN
-        warnings.append(problem(f"cfg.models has no abbr or path; the model is named '{model}' after the file.",
-                                "Upload the station file as OpenCompass wrote it.", "warning"))
+        warnings.append(problem(file_name, "oc_station.no_model", where, "warning", model=model))
     abbr = _text(datasets.get("abbr"))
     if not abbr:
         abbr = folder or UNKNOWN
-        warnings.append(problem(f"cfg.datasets has no abbr; the dataset is named '{abbr}' after the folder.",
-                                "Upload the station file as OpenCompass wrote it.", "warning"))
+        warnings.append(problem(file_name, "oc_station.no_dataset", where, "warning", dataset=abbr))
     dataset, category = split_abbr(abbr, _text(datasets.get("name")) or None)
 
     subjective = "judge_models" in cfg or JUDGE_MARKER in stem
@@ -169,11 +166,9 @@ def parse_station(obj: dict, file_name: str, where: str = "") -> SourceDocument:
         model = _subjective_label(model, cfg.get("judge_models"), stem)
     metrics = _ordered(_numeric_items(results, _SUBJECTIVE_DEPTH if subjective else 0))
     if not metrics:
-        raise ReadError(problem(
-            "an OpenCompass station file with no numeric score in 'results'; the file was skipped.",
-            "Check that the evaluation of this dataset finished; re-run it if 'results' is empty."))
+        raise ReadError(problem(file_name, "oc_station.no_scores", where))
 
-    doc = SourceDocument(format=OPENCOMPASS_STATION, model=model, timestamp="", source_file=file_name, raw=obj,
+    doc = SourceDocument(format=NAME, model=model, timestamp=NO_TIMESTAMP, source_file=file_name,
                          merge_same_label=True, problems=warnings)
     for index, (metric, value) in enumerate(metrics):
         if subjective:
@@ -188,3 +183,60 @@ def parse_station(obj: dict, file_name: str, where: str = "") -> SourceDocument:
         doc.details[(dataset, category)] = flags
     return doc
 
+
+
+def _cfg_name(section: object) -> str:
+    if not isinstance(section, dict):
+        return ""
+    for key in ("abbr", "path"):
+        value = section.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def station_names(raw: object, source_file: str) -> tuple[str, str]:
+    """(dataset abbr, model file stem) of a station document, as OpenCompass names its files.
+
+    `source_file` is the file's logical path: the station passes its names with its own escaping undone.
+    """
+    cfg = raw.get("cfg") if isinstance(raw, dict) else None
+    cfg = cfg if isinstance(cfg, dict) else {}
+    path = source_file.replace("\\", "/")
+    folder = posixpath.basename(posixpath.dirname(path))
+    stem = posixpath.basename(path)
+    stem = stem[:-5] if stem.lower().endswith(".json") else stem
+    dataset = _cfg_name(cfg.get("datasets")) or folder
+    model = _cfg_name(cfg.get("models"))
+    file_stem = stem
+    if JUDGE_MARKER in file_stem:
+        model = file_stem
+    elif "judge_models" in cfg and model:
+        judges = cfg["judge_models"]
+        judge = _cfg_name(judges[0] if isinstance(judges, list) and judges else judges)
+        model = f"{model}{JUDGE_MARKER}{judge}" if judge else model
+    return dataset, model or file_stem
+
+
+class OpenCompassStation(Format):
+    """A station file is written back as it was read, under its dataset abbr and model abbr."""
+
+    name = NAME
+    title = "OpenCompass"
+
+    def detect(self, obj: Any) -> bool:
+        return looks_like_station(obj)
+
+    def read(self, obj: Any, file_name: str, where: str = "") -> list[SourceDocument]:
+        return [parse_station(obj, file_name, where)]
+
+    def station_entries(self, doc: SourceDocument) -> list[Payload]:
+        raw = doc.parsed()
+        dataset, model = station_names(raw, doc.source_file)
+        if not dataset or not model:
+            return [Payload(dataset, model, None,
+                            f"{doc.source_file}: no dataset or model abbr in cfg; not published.")]
+        return [Payload(dataset, model, (json.dumps(raw, ensure_ascii=False, indent=4) + "\n").encode("utf-8"))]
+
+    def station_names(self, doc: SourceDocument, path: str) -> tuple[str, str] | None:
+        return station_names(doc.parsed(), path)
