@@ -69,6 +69,8 @@ class SourceDocument:
     problems: list[Problem] = field(default_factory=list)
     #: Per-question correctness by (dataset, category), kept for the paired tests of SPEC §5.2.
     details: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
+    #: Per-question values (`core/samples.py`: KEY_COLUMNS, value, optional texts), or None.
+    samples: Any = None
     #: The document's JSON text, zlib-compressed: what publishing needs to write the station entries. Keeping
     #: the parsed JSON instead cost each session ~10x the file's size (OpenCompass predictions included).
     original: bytes = b""

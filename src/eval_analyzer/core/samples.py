@@ -1,0 +1,92 @@
+"""The per-question table: one row per (source, dataset, category, question, run, metric).
+
+Separate from the score table (a category has one score but thousands of questions). Readers that find
+per-question data build a `SampleColumns`, which becomes a columnar frame with categorical strings, so 100,000
+questions of a model cost a few MB. Question text, gold answer and model output are optional columns, cut
+past `MAX_TEXT_CHARS` (the Questions view shows them as plain text; a whole chain of thought is not needed to
+see why an answer flipped).
+
+Columns: `source_label, dataset, category, question_id, run, metric, value` and, when the file has them,
+`question, gold, output`. `run` is the repeated run (Twinkle `run<N>`) or Inspect epoch, from 0; `value` is the
+per-question score on the unit scale (1.0 / 0.0 for right / wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+KEY_COLUMNS = ["dataset", "category", "question_id", "run", "metric"]
+TEXT_COLUMNS = ["question", "gold", "output"]
+SAMPLE_COLUMNS = ["source_label", *KEY_COLUMNS, "value", *TEXT_COLUMNS]
+#: Longest question / answer / output text kept per cell; longer ones end with "…".
+MAX_TEXT_CHARS = 2000
+
+
+def clip_text(value: object) -> str:
+    """A text cell as kept: str(value) cut to `MAX_TEXT_CHARS`; None and missing values become ''."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
+
+
+@dataclass
+class SampleColumns:
+    """Per-question values as a reader collects them: parallel lists, appended one question at a time."""
+
+    dataset: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    question_id: list[str] = field(default_factory=list)
+    run: list[int] = field(default_factory=list)
+    metric: list[str] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+    question: list[str] | None = None
+    gold: list[str] | None = None
+    output: list[str] | None = None
+
+    def add(self, dataset: str, category: str, question_id: object, run: int, metric: str, value: float,
+            question: object = None, gold: object = None, output: object = None) -> None:
+        self.dataset.append(dataset)
+        self.category.append(category)
+        self.question_id.append(str(question_id))
+        self.run.append(run)
+        self.metric.append(metric)
+        self.value.append(value)
+        for name, text in (("question", question), ("gold", gold), ("output", output)):
+            column = getattr(self, name)
+            if text is not None and column is None:
+                column = [""] * (len(self.value) - 1)
+                setattr(self, name, column)
+            if column is not None:
+                column.append(clip_text(text))
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def frame(self) -> pd.DataFrame:
+        """The collected values as a frame with `KEY_COLUMNS`, `value` and the text columns it has."""
+        data: dict[str, object] = {
+            "dataset": pd.Categorical(self.dataset),
+            "category": pd.Categorical(self.category),
+            "question_id": pd.Categorical(self.question_id),
+            "run": np.asarray(self.run, dtype="int32"),
+            "metric": pd.Categorical(self.metric),
+            "value": np.asarray(self.value, dtype="float64"),
+        }
+        for name in TEXT_COLUMNS:
+            column = getattr(self, name)
+            if column is not None:
+                data[name] = column
+        return pd.DataFrame(data)
+
+
+def empty_samples() -> pd.DataFrame:
+    """The per-question table with no rows (and every column, so code never checks for them)."""
+    frame = SampleColumns().frame()
+    frame.insert(0, "source_label", pd.Categorical([]))
+    for name in TEXT_COLUMNS:
+        frame[name] = pd.Series([], dtype=object)
+    return frame
