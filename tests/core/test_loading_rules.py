@@ -131,3 +131,35 @@ def test_file_reports_say_what_each_file_gave():
     reports = {report.name: report for report in loaded.files}
     assert reports["a.json"].sources == ["a @ 20250101_0000"] and reports["a.json"].n_scores == 2
     assert reports["bad.json"].sources == [] and len(reports["bad.json"].problems) == 1
+
+
+def test_an_opencompass_prediction_file_says_what_it_is_once():
+    predictions = {str(i): {"origin_prompt": f"Q{i}", "prediction": "A", "gold": "B"} for i in range(40)}
+    loaded = load_files([("predictions/m/ceval-law.json", json.dumps(predictions).encode())])
+    assert loaded.table.empty and len(loaded.problems) == 1
+    assert loaded.problems[0].code == "oc_predictions.not_scores" and "40 answers" in loaded.problems[0].what
+    assert "summary" in loaded.problems[0].fix
+
+
+def test_a_csv_that_is_not_a_summary_says_so_once():
+    text = "model,score,notes\n" + "".join(f"m{i},{i / 10},x\n" for i in range(30))
+    loaded = load_files([("scores.csv", text.encode())])
+    assert [p.code for p in loaded.problems] == ["csv.not_summary"]
+    assert "model,score,notes" in loaded.problems[0].what
+
+
+def test_json_lines_of_unknown_records_get_one_problem_naming_the_lines():
+    lines = "".join(json.dumps({"id": i, "text": "hello"}) + "\n" for i in range(50))
+    loaded = load_files([("notes.jsonl", lines.encode())])
+    assert len(loaded.problems) == 1 and loaded.problems[0].code == "json.unknown_format"
+    assert loaded.problems[0].where.startswith("lines 1, 2, 3") and "+40" in loaded.problems[0].where
+
+
+def test_a_trailing_comma_is_tolerated_with_a_notice():
+    from conftest import make_twinkle
+
+    record = json.dumps(make_twinkle("m", "1", {"d": {"x": 0.5}}))
+    loaded = load_files([("runs.jsonl", (record + ",\n").encode())])
+    assert len(loaded.sources) == 1
+    notice = next(p for p in loaded.problems if p.code == "jsonl.trailing_comma")
+    assert notice.severity == "notice" and "line 1" not in notice.where and "1" in notice.what

@@ -85,7 +85,7 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
                 doc.fingerprint = f"{fingerprint}:{doc.model}"
                 result.documents.append(doc)
             return
-        if "\n" in text.strip():
+        if "\n" in text.strip() or text.rstrip().endswith(","):
             _read_jsonl(result, name, text, fingerprint)
             return
         raise ReadError(_not_a_known_text(name, text))

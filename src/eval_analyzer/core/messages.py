@@ -83,6 +83,10 @@ EN: dict[str, tuple[str, str]] = {
     "oc_station.no_scores": ("an OpenCompass station file with no numeric score in 'results'; the file was "
                              "skipped.", "Check that the evaluation of this dataset finished; re-run it if "
                              "'results' is empty."),
+    "oc_predictions.not_scores": ("is an OpenCompass prediction file (the model's {count} answers, before they "
+                                  "were scored), not a results file.",
+                                  "Upload the run's summary/summary_*.csv instead: it holds the scores of every "
+                                  "model and dataset of the run."),
     # Twinkle Eval
     "twinkle.per_question": ("this is a per-question eval_results_*.jsonl file (one answer per line), not a "
                              "results file.", "Upload the results_*.json file from the same Twinkle Eval run "
@@ -164,6 +168,8 @@ ZH_TW: dict[str, tuple[str, str]] = {
                               "請上傳 OpenCompass 原樣寫出的 station 檔。"),
     "oc_station.no_scores": ("OpenCompass station 檔的 'results' 中沒有數值分數；已略過此檔。",
                              "請確認這個資料集的評測已完成；若 'results' 是空的，請重新評測。"),
+    "oc_predictions.not_scores": ("是 OpenCompass 的預測檔（模型的 {count} 個作答，尚未評分），不是結果檔。",
+                                  "請改為上傳該次評測的 summary/summary_*.csv：其中有每個模型與資料集的分數。"),
     "twinkle.per_question": ("這是逐題的 eval_results_*.jsonl 檔（每行一個作答），不是結果檔。",
                              "請改為上傳同一次 Twinkle Eval 評測的 results_*.json。"),
     "twinkle.missing_required": ("看起來是 Twinkle Eval 結果檔，但缺少必要欄位：{fields}。",
