@@ -533,6 +533,7 @@ def parse_eval_zip(archive: zipfile.ZipFile, file_name: str, max_member_bytes: i
                                 error=str(error)[:200])) from None
     if not isinstance(header, dict) or _spec(header) is None:
         raise ReadError(problem(file_name, "inspect.bad_header", member=header_name, error="no eval task and model"))
+    samples.sort(key=_sample_order)
     log = {**header, "samples": samples}
     if reductions is not None and "reductions" not in header:
         log["reductions"] = reductions
@@ -541,6 +542,15 @@ def parse_eval_zip(archive: zipfile.ZipFile, file_name: str, max_member_bytes: i
         doc.problems.append(problem(file_name, "inspect.samples_unreadable", severity="warning",
                                     count=len(unreadable), first=unreadable[0][:200]))
     return doc
+
+
+def _sample_order(sample: Any) -> tuple:
+    """Inspect's own order (`sort_samples`: epoch, then id with numbers zero-filled), so a `.eval` log reads
+    exactly like its `.json` conversion; zip entries are in the order they were flushed."""
+    if not isinstance(sample, dict):
+        return (0, "")
+    identifier = sample.get("id")
+    return (_epoch(sample), identifier if isinstance(identifier, str) else str(identifier).zfill(20))
 
 
 class Inspect(Format):
