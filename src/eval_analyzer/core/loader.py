@@ -24,7 +24,7 @@ from eval_analyzer.core.errors import EvalAnalyzerError, Problem, ReadError, pro
 from eval_analyzer.core.table import LoadedData, build_loaded_data
 
 #: Extensions looked at inside folders and zip archives (uploads are detected by content whatever their name).
-RESULT_EXTENSIONS = (".json", ".jsonl", ".csv")
+RESULT_EXTENSIONS = (".json", ".jsonl", ".csv", ".eval")
 MB = 1024 * 1024
 
 
@@ -181,6 +181,12 @@ def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> Non
         raise ReadError(problem(name, "zip.unreadable", error=str(error))) from None
     if len(members) > limits.max_zip_members:
         raise ReadError(problem(name, "zip.too_many_members", count=len(members), limit=limits.max_zip_members))
+    whole = formats.format_of_zip([info.filename for info in members])
+    if whole is not None:  # one document in zip form (an Inspect .eval log), not a bundle of files
+        for doc in whole.read_zip(archive, name, limits.max_file_bytes, limits.max_total_bytes):
+            doc.fingerprint = _fingerprint(data)
+            result.documents.append(doc)
+        return
     total = 0
     wanted = [info for info in members
               if info.filename.lower().endswith(RESULT_EXTENSIONS) and "__MACOSX" not in info.filename

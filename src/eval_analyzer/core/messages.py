@@ -43,7 +43,7 @@ EN: dict[str, tuple[str, str]] = {
     "jsonl.no_records": ("holds no records.", "Upload a file with at least one results record."),
     # archives
     "zip.too_many_members": ("holds {count} files, more than {limit}.", "Zip only the results files."),
-    "zip.no_results": ("holds no .json, .jsonl or .csv files.", "Zip the results folder itself."),
+    "zip.no_results": ("holds no .json, .jsonl, .csv or .eval files.", "Zip the results folder itself."),
     "zip.unreadable": ("is not a readable zip archive ({error}).", "Re-create the zip."),
     "zip.member_too_big": ("is over the size limit once unpacked; it was skipped.",
                            "Split the archive, or raise the limit."),
@@ -106,6 +106,24 @@ EN: dict[str, tuple[str, str]] = {
     "twinkle.no_accuracy": ("accuracy_mean is {kind}, not a finite number; the item was skipped.",
                             "Re-run the evaluation for this file or fix the value."),
     "twinkle.repeated_item": ("a second item for '{category}' was skipped.", "Remove the repeated item."),
+    # Inspect AI eval logs
+    "inspect.no_scores": ("an Inspect log with no scores in 'results' (status '{status}'); the file was skipped.",
+                          "Upload the log of a finished run; an interrupted one can be finished with "
+                          "'inspect eval-retry <log>'."),
+    "inspect.not_finished": ("the run did not finish (status '{status}'{error}); its scores are the ones Inspect "
+                             "recorded before it stopped.",
+                             "For complete scores, finish the run with 'inspect eval-retry <log>' and upload the "
+                             "new log."),
+    "inspect.bad_samples": ("{count} sample(s) are not objects; they were left out of the per-question data.",
+                            "Upload the log as Inspect wrote it."),
+    "inspect.zstd": ("is an Inspect .eval log compressed with zstd, which cannot be unpacked here.",
+                     "Convert it with 'inspect log convert {name} --to json --output-dir <dir>' and upload the .json "
+                     "(or install the Python package 'zstandard' where the analyzer runs)."),
+    "inspect.bad_header": ("is an Inspect .eval log whose {member} cannot be read ({error}); the file was skipped.",
+                           "Upload the .eval log as Inspect wrote it, or convert it with 'inspect log convert "
+                           "<log> --to json --output-dir <dir>'."),
+    "inspect.samples_unreadable": ("{count} entries of the .eval log could not be read (first: {first}); they were "
+                                   "left out.", "Upload the .eval log as Inspect wrote it."),
     # the static page's src= links (dashboard)
     "src.failed": ("could not be fetched ({error}).",
                    "Check the address and that the server allows cross-origin requests (CORS)."),
@@ -136,7 +154,7 @@ ZH_TW: dict[str, tuple[str, str]] = {
     "jsonl.trailing_comma": ("有 {count} 行以逗號結尾（第 {lines} 行）；已忽略該逗號。", ""),
     "jsonl.no_records": ("沒有任何記錄。", "請上傳至少含一筆結果記錄的檔案。"),
     "zip.too_many_members": ("含有 {count} 個檔案，超過上限 {limit}。", "請只壓縮結果檔。"),
-    "zip.no_results": ("沒有任何 .json、.jsonl 或 .csv 檔案。", "請直接壓縮結果資料夾。"),
+    "zip.no_results": ("沒有任何 .json、.jsonl、.csv 或 .eval 檔案。", "請直接壓縮結果資料夾。"),
     "zip.unreadable": ("不是可讀取的 zip 壓縮檔（{error}）。", "請重新建立 zip。"),
     "zip.member_too_big": ("解壓縮後超過大小上限；已略過。", "請分割壓縮檔，或提高上限。"),
     "zip.member_unreadable": ("無法解壓縮（{error}）。", "請重新建立 zip。"),
@@ -183,6 +201,19 @@ ZH_TW: dict[str, tuple[str, str]] = {
     "twinkle.accuracy_fallback": ("沒有 accuracy_mean；改用其 'accuracy' 值。", ""),
     "twinkle.no_accuracy": ("accuracy_mean 是{kind}，不是有限數值；已略過此項目。", "請重新評測這個檔案，或修正此值。"),
     "twinkle.repeated_item": ("已略過 '{category}' 的第二個項目。", "請刪除重複的項目。"),
+    "inspect.no_scores": ("Inspect 記錄檔的 'results' 中沒有分數（狀態 '{status}'）；已略過此檔。",
+                          "請上傳已完成執行的記錄檔；中斷的執行可用 'inspect eval-retry <log>' 完成。"),
+    "inspect.not_finished": ("這次執行沒有完成（狀態 '{status}'{error}）；分數是 Inspect 停止前記錄的部分。",
+                             "若要完整分數，請用 'inspect eval-retry <log>' 完成執行，並上傳新的記錄檔。"),
+    "inspect.bad_samples": ("有 {count} 個樣本不是物件；未納入逐題資料。", "請上傳 Inspect 寫出、未經修改的記錄檔。"),
+    "inspect.zstd": ("是以 zstd 壓縮的 Inspect .eval 記錄檔，這裡無法解壓縮。",
+                     "請用 'inspect log convert {name} --to json --output-dir <dir>' 轉換後上傳 .json"
+                     "（或在執行分析工具的環境安裝 Python 套件 'zstandard'）。"),
+    "inspect.bad_header": ("是 Inspect .eval 記錄檔，但無法讀取其中的 {member}（{error}）；已略過此檔。",
+                           "請上傳 Inspect 寫出、未經修改的 .eval 記錄檔，或用 'inspect log convert <log> --to json "
+                           "--output-dir <dir>' 轉換。"),
+    "inspect.samples_unreadable": (".eval 記錄檔中有 {count} 個項目無法讀取（第一個：{first}）；已略過。",
+                                   "請上傳 Inspect 寫出、未經修改的 .eval 記錄檔。"),
     "src.failed": ("無法下載（{error}）。", "請確認網址正確，且伺服器允許跨來源請求（CORS）。"),
     "src.ignored": ("src= 在伺服器上會被忽略：只有靜態網頁會載入這些檔案。", ""),
 }

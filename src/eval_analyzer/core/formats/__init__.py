@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from eval_analyzer.core.formats.base import Format, Payload
+from eval_analyzer.core.formats.inspect import Inspect
 from eval_analyzer.core.formats.lmeval import LmEval
 from eval_analyzer.core.formats.opencompass_predictions import OpenCompassPredictions
 from eval_analyzer.core.formats.opencompass_station import OpenCompassStation
@@ -20,6 +21,8 @@ FORMATS: tuple[Format, ...] = (
     TwinklePerQuestion(),
     Twinkle(),
     OpenCompassStation(),
+    # Before lm-eval: an Inspect log also has a `results` object; only the `eval` object (task, model) tells.
+    Inspect(),
     LmEval(),
     OpenCompassPredictions(),
     OpenCompassSummary(),
@@ -37,10 +40,15 @@ def format_of_text(text: str, file_name: str) -> Format | None:
     return next((fmt for fmt in FORMATS if fmt.detect_text(text, file_name)), None)
 
 
+def format_of_zip(names: list[str]) -> Format | None:
+    """The format that reads a whole zip archive as one document (by its member names), or None for a bundle."""
+    return next((fmt for fmt in FORMATS if fmt.detect_zip(names)), None)
+
+
 def titles() -> str:
     """The formats' names for messages, "Twinkle Eval, OpenCompass, …", each once (formats without a title are
     parts of another one)."""
     return ", ".join(dict.fromkeys(fmt.title for fmt in FORMATS if fmt.title))
 
 
-__all__ = ["BY_NAME", "FORMATS", "Format", "Payload", "format_of_json", "format_of_text", "titles"]
+__all__ = ["BY_NAME", "FORMATS", "Format", "Payload", "format_of_json", "format_of_text", "format_of_zip", "titles"]

@@ -7,6 +7,7 @@ keys, so adding a format is one module plus one line in the registry (see docs/a
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +49,16 @@ class Format:
         return False
 
     def read_text(self, text: str, file_name: str) -> list[SourceDocument]:
+        raise NotImplementedError
+
+    def detect_zip(self, names: list[str]) -> bool:
+        """Whether a zip archive, by its member names, is one document of this format (an Inspect `.eval` log)
+        rather than a bundle of result files, which the loader would read member by member."""
+        return False
+
+    def read_zip(self, archive: zipfile.ZipFile, file_name: str, max_member_bytes: int,
+                 max_total_bytes: int) -> list[SourceDocument]:
+        """The documents of a detected archive; `max_*_bytes` are the loader's limits on unpacked sizes."""
         raise NotImplementedError
 
     # -- the station -------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from eval_analyzer.dashboard.state import LANGUAGES
 from eval_analyzer.dashboard.views.base import View, bind, update
 
 #: File types offered by the browser's file picker (detection is still by content).
-ACCEPT = ".json,.jsonl,.csv,.zip"
+ACCEPT = ".json,.jsonl,.csv,.zip,.eval"
 LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
 
 
