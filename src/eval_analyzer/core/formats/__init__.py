@@ -11,6 +11,7 @@ from typing import Any
 
 from eval_analyzer.core.formats.base import Format, Payload
 from eval_analyzer.core.formats.lmeval import LmEval
+from eval_analyzer.core.formats.lmeval_table import LmEvalTable
 from eval_analyzer.core.formats.opencompass_station import OpenCompassStation
 from eval_analyzer.core.formats.opencompass_summary import OpenCompassSummary
 from eval_analyzer.core.formats.twinkle import Twinkle, TwinklePerQuestion
@@ -20,6 +21,7 @@ FORMATS: tuple[Format, ...] = (
     Twinkle(),
     OpenCompassStation(),
     LmEval(),
+    LmEvalTable(),
     OpenCompassSummary(),
 )
 BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in FORMATS}
