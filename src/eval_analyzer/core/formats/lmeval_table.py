@@ -113,15 +113,15 @@ def _tables(text: str) -> list[_Table]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        columns = _columns(line) if "|" in line else None
-        if columns is None or index + 1 >= len(lines) or not _is_separator(lines[index + 1]):
+        columns = _header_at(lines, index)
+        if columns is None:
             model = _model_of_line(line) or model
             index += 1
             continue
         start = index
         index += 2
         rows = []
-        while index < len(lines) and lines[index].lstrip().startswith("|"):
+        while index < len(lines) and lines[index].lstrip().startswith("|") and _header_at(lines, index) is None:
             rows.append((index + 1, _cells(lines[index])))
             index += 1
         found.append(_Table(columns, start + 1, rows, model))
@@ -129,15 +129,23 @@ def _tables(text: str) -> list[_Table]:
     return found
 
 
+def _header_at(lines: list[str], index: int) -> _Columns | None:
+    """The columns when `lines[index]` is an lm-eval header over a `|---|` line (a Groups table pasted right
+    under the Tasks table starts there, it is not one of its rows)."""
+    if "|" not in lines[index] or index + 1 >= len(lines):
+        return None
+    columns = _columns(lines[index])
+    return columns if columns is not None and _is_separator(lines[index + 1]) else None
+
+
 def looks_like_table(text: str) -> bool:
     """Detection by content: an lm-eval header (`Tasks`/`Task`/`Groups`, `Metric`, `Value`) over a separator."""
     lines = text.splitlines()
-    return any("|" in line and _columns(line) is not None and _is_separator(following)
-               for line, following in zip(lines, lines[1:], strict=False))
+    return any(_header_at(lines, index) is not None for index in range(len(lines)))
 
 
 def _model_of_line(line: str) -> str | None:
-    match = _RUN_LINE.search(line)
+    match = _RUN_LINE.search(line) if "limit: " in line else None
     if not match:
         return None
     args = match.group("args")
