@@ -13,7 +13,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +23,11 @@ from eval_analyzer.core.document import SourceDocument, compress_json
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, ReadError, problem
 from eval_analyzer.core.table import LoadedData, build_loaded_data
 
+#: Text files that hold results only when someone pasted lm-eval's printed table into them; inside a folder or
+#: zip one without such a table is someone's notes (a README) and is passed over without a problem.
+NOTE_EXTENSIONS = (".md", ".txt")
 #: Extensions looked at inside folders and zip archives (uploads are detected by content whatever their name).
-RESULT_EXTENSIONS = (".json", ".jsonl", ".csv", ".eval")
+RESULT_EXTENSIONS = (".json", ".jsonl", ".csv", ".eval", *NOTE_EXTENSIONS)
 MB = 1024 * 1024
 
 
@@ -46,17 +49,23 @@ class FileResult:
     size: int
     documents: list[SourceDocument] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: A .md/.txt found in a folder that holds no results: not worth a line in the file list.
+    passed_over: bool = False
 
 
 def _fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_file(name: str, data: bytes, limits: Limits = Limits()) -> FileResult:
-    """Read one file's bytes. Never raises: every failure becomes a `Problem` of the result."""
+def read_file(name: str, data: bytes, limits: Limits = Limits(), *, in_folder: bool = False) -> FileResult:
+    """Read one file's bytes. Never raises: every failure becomes a `Problem` of the result.
+
+    `in_folder`: the file was found in a folder or zip rather than named by the user, so a .md/.txt without
+    results is passed over quietly instead of explained.
+    """
     result = FileResult(name=name, size=len(data))
     try:
-        _read_into(result, name, data, limits)
+        _read_into(result, name, data, limits, in_folder)
     except ReadError as error:
         result.problems.append(error.problem)
     except RecursionError:
@@ -66,7 +75,7 @@ def read_file(name: str, data: bytes, limits: Limits = Limits()) -> FileResult:
     return result
 
 
-def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> None:
+def _read_into(result: FileResult, name: str, data: bytes, limits: Limits, in_folder: bool) -> None:
     if len(data) > limits.max_file_bytes:
         raise ReadError(problem(name, "file.too_big", size=f"{len(data) / MB:.1f}",
                                 limit=f"{limits.max_file_bytes / MB:.0f}"))
@@ -74,6 +83,9 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
         _read_zip(result, name, data, limits)
         return
     if not data.strip():
+        if in_folder and _is_note(name):
+            result.passed_over = True
+            return
         raise ReadError(problem(name, "file.empty"))
     text = decode_bytes(data, name)
     fingerprint = _fingerprint(data)
@@ -81,10 +93,15 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
     if obj is _NOT_JSON:
         fmt = formats.format_of_text(text, name)
         if fmt is not None:
-            for doc in fmt.read_text(text, name):
-                doc.fingerprint = f"{fingerprint}:{doc.model}"
+            for index, doc in enumerate(fmt.read_text(text, name)):
+                doc.fingerprint = f"{fingerprint}:{index}:{doc.model}"
                 result.documents.append(doc)
             return
+        if _is_note(name) and not text.lstrip().startswith("{"):
+            if in_folder:
+                result.passed_over = True
+                return
+            raise ReadError(problem(name, "text.no_results_table"))
         if "\n" in text.strip() or text.rstrip().endswith(","):
             _read_jsonl(result, name, text, fingerprint)
             return
@@ -96,6 +113,16 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits) -> No
 
 
 _NOT_JSON = object()
+
+
+def _is_note(name: str) -> bool:
+    return name.lower().endswith(NOTE_EXTENSIONS)
+
+
+def passed_over(name: str, data: bytes) -> bool:
+    """Whether a file found in a folder would be passed over by `read_file(..., in_folder=True)`, for callers that
+    keep bytes to read later (the dashboard's preload) and should not keep a folder's READMEs."""
+    return _is_note(name) and read_file(name, data, in_folder=True).passed_over
 
 
 def _json_or_none(text: str) -> object:
@@ -188,6 +215,7 @@ def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> Non
             result.documents.append(doc)
         return
     total = 0
+    notes = 0  # members passed over as someone's notes: a zip of nothing else holds no results
     wanted = [info for info in members
               if info.filename.lower().endswith(RESULT_EXTENSIONS) and "__MACOSX" not in info.filename
               and not os.path.basename(info.filename).startswith(".")]
@@ -204,13 +232,20 @@ def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> Non
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError) as error:
             result.problems.append(problem(member_name, "zip.member_unreadable", error=str(error)))
             continue
-        inner = read_file(member_name, member_data, limits)
+        inner = read_file(member_name, member_data, limits, in_folder=True)
         result.documents.extend(inner.documents)
         result.problems.extend(inner.problems)
+        notes += inner.passed_over
+    if notes == len(wanted):
+        raise ReadError(problem(name, "zip.no_results"))
 
 
-def load_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits()) -> LoadedData:
-    """Read every (name, bytes) pair and combine them: the one entry point for uploads, the CLI and tests."""
+def load_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits(),
+               in_folder: Container[str] = ()) -> LoadedData:
+    """Read every (name, bytes) pair and combine them: the one entry point for uploads, the CLI and tests.
+
+    `in_folder`: names of files found below a folder rather than named one by one (see `read_file`).
+    """
     results: list[FileResult] = []
     total = 0
     for name, data in files:
@@ -220,7 +255,9 @@ def load_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits()) ->
             result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
             results.append(result)
             continue
-        results.append(read_file(name, data, limits))
+        result = read_file(name, data, limits, in_folder=name in in_folder)
+        if not result.passed_over:
+            results.append(result)
     return build_loaded_data(results)
 
 
@@ -243,6 +280,7 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[P
 def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) -> LoadedData:
     """`load_files` over files and folders on disk (CLI, `serve PATH...`)."""
     found, problems = expand_paths(paths)
+    given = {Path(raw) for raw in paths}
     pairs = []
     for path in found:
         try:
@@ -254,7 +292,7 @@ def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) ->
             pairs.append((str(path), path.read_bytes()))
         except OSError as error:
             problems.append(problem(str(path), "file.unreadable", error=str(error.strerror or error)))
-    loaded = load_files(pairs, limits)
+    loaded = load_files(pairs, limits, in_folder={str(path) for path in found if path not in given})
     loaded.problems[:0] = problems
     return loaded
 

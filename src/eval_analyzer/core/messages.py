@@ -32,6 +32,9 @@ EN: dict[str, tuple[str, str]] = {
                             "lm-eval results_*.json or an Inspect log."),
     "text.unknown_format": ("is not valid JSON, JSON Lines, an OpenCompass summary CSV or an lm-eval results table.",
                             "Upload a results_*.json, a .jsonl of results, a summary_*.csv or a .zip of them."),
+    "text.no_results_table": ("is a text file without an lm-evaluation-harness results table (a "
+                              "'|Tasks|Version|…|Metric|…|Value|' header above a '|---|' line).",
+                              "Paste the table lm-eval printed into the file, or upload the run's results_*.json."),
     "csv.not_summary": ("is a CSV but not an OpenCompass summary: its header is '{header}', not "
                         "'dataset,version,metric,mode,<model>…'.",
                         "Upload the summary_*.csv that OpenCompass wrote, or a results file of a known format."),
@@ -43,7 +46,8 @@ EN: dict[str, tuple[str, str]] = {
     "jsonl.no_records": ("holds no records.", "Upload a file with at least one results record."),
     # archives
     "zip.too_many_members": ("holds {count} files, more than {limit}.", "Zip only the results files."),
-    "zip.no_results": ("holds no .json, .jsonl, .csv or .eval files.", "Zip the results folder itself."),
+    "zip.no_results": ("holds no results: no .json, .jsonl, .csv or .eval files, and no lm-eval table in its "
+                       ".md/.txt files.", "Zip the results folder itself."),
     "zip.unreadable": ("is not a readable zip archive ({error}).", "Re-create the zip."),
     "zip.member_too_big": ("is over the size limit once unpacked; it was skipped.",
                            "Split the archive, or raise the limit."),
@@ -58,6 +62,28 @@ EN: dict[str, tuple[str, str]] = {
                         "'<unknown>'.", "Use the results file as lm-eval wrote it, or add a model_name field."),
     "lmeval.no_scores": ("an lm-evaluation-harness results file with no numeric score in 'results'; the file was "
                          "skipped.", "Check that the run finished; upload its results_*.json."),
+    # lm-evaluation-harness printed table (.md / .txt)
+    "lmeval_table.row_width": ("has {count} cells where the table's header has {width}; the row was skipped.",
+                               "Check the row for a missing or extra '|'."),
+    "lmeval_table.no_task": ("the table's first row has no task name; the row was skipped.",
+                             "Put the task's name in the first column of its first row, as lm-eval prints it."),
+    "lmeval_table.no_metric": ("a row of '{task}' has no metric name; the row was skipped.",
+                               "Fill in the Metric column."),
+    "lmeval_table.not_a_number": ("the value '{cell}' of '{task}' ({metric}) is not a number; the row was skipped.",
+                                  "Fix the Value cell, or paste the table as lm-eval printed it."),
+    "lmeval_table.repeated_metric": ("a second '{metric}' row of '{task}' was skipped.", "Remove the repeated row."),
+    "lmeval_table.repeated_task": ("a second '{task}' in '{dataset}' was skipped.",
+                                   "Remove the repeated task, or give the two tasks different aliases."),
+    "lmeval_table.no_rows": ("an lm-evaluation-harness table with no usable rows; nothing was loaded from it."
+                             "{detail}", "Paste the whole table lm-eval printed, with a number in every Value cell."),
+    "lmeval_table.only_groups": ("holds only lm-eval's Groups table (group averages) and no Tasks table; the groups "
+                                 "were not loaded.{detail}",
+                                 "Paste the Tasks table lm-eval printed above the Groups table as well."),
+    "lmeval_table.more_lines": ("{count} more malformed row(s) were skipped.", "Check the table in a text editor."),
+    "lmeval_table.model_from_name": ("no 'hf (pretrained=…), …' line above the table names the model; it is shown "
+                                     "as '{model}' after the file name.",
+                                     "Keep the line lm-eval prints above the table, or rename the file after the "
+                                     "model."),
     # OpenCompass summary CSV
     "oc_summary.empty": ("is an empty summary CSV.", "Upload the summary_*.csv of a finished run."),
     "oc_summary.no_scores": ("an OpenCompass summary CSV with no usable scores.{detail}",
@@ -146,6 +172,9 @@ ZH_TW: dict[str, tuple[str, str]] = {
                             "results_*.json，或 Inspect 記錄檔。"),
     "text.unknown_format": ("不是有效的 JSON、JSON Lines、OpenCompass summary CSV 或 lm-eval 結果表格。",
                             "請上傳 results_*.json、結果的 .jsonl、summary_*.csv，或它們的 .zip。"),
+    "text.no_results_table": ("是文字檔，但沒有 lm-evaluation-harness 結果表格（'|Tasks|Version|…|Metric|…|Value|' "
+                              "標題列，下一行為 '|---|'）。",
+                              "請把 lm-eval 印出的表格貼進檔案，或上傳該次評測的 results_*.json。"),
     "csv.not_summary": ("是 CSV，但不是 OpenCompass summary：標題列是 '{header}'，而不是 "
                         "'dataset,version,metric,mode,<model>…'。",
                         "請上傳 OpenCompass 寫出的 summary_*.csv，或已知格式的結果檔。"),
@@ -154,7 +183,8 @@ ZH_TW: dict[str, tuple[str, str]] = {
     "jsonl.trailing_comma": ("有 {count} 行以逗號結尾（第 {lines} 行）；已忽略該逗號。", ""),
     "jsonl.no_records": ("沒有任何記錄。", "請上傳至少含一筆結果記錄的檔案。"),
     "zip.too_many_members": ("含有 {count} 個檔案，超過上限 {limit}。", "請只壓縮結果檔。"),
-    "zip.no_results": ("沒有任何 .json、.jsonl、.csv 或 .eval 檔案。", "請直接壓縮結果資料夾。"),
+    "zip.no_results": ("沒有任何結果：沒有 .json、.jsonl、.csv 或 .eval 檔案，其 .md/.txt 檔中也沒有 lm-eval 表格。",
+                       "請直接壓縮結果資料夾。"),
     "zip.unreadable": ("不是可讀取的 zip 壓縮檔（{error}）。", "請重新建立 zip。"),
     "zip.member_too_big": ("解壓縮後超過大小上限；已略過。", "請分割壓縮檔，或提高上限。"),
     "zip.member_unreadable": ("無法解壓縮（{error}）。", "請重新建立 zip。"),
@@ -166,6 +196,20 @@ ZH_TW: dict[str, tuple[str, str]] = {
                         "請使用 lm-eval 原樣寫出的結果檔，或加上 model_name 欄位。"),
     "lmeval.no_scores": ("lm-evaluation-harness 結果檔的 'results' 中沒有數值分數；已略過此檔。",
                          "請確認評測已完成，並上傳它的 results_*.json。"),
+    "lmeval_table.row_width": ("有 {count} 格，但表格標題列有 {width} 格；已略過這一列。", "請檢查這一列是否少了或多了 '|'。"),
+    "lmeval_table.no_task": ("表格第一列沒有任務名稱；已略過這一列。", "請依 lm-eval 印出的樣子，在任務第一列的第一欄填上名稱。"),
+    "lmeval_table.no_metric": ("'{task}' 的一列沒有指標名稱；已略過這一列。", "請填寫 Metric 欄。"),
+    "lmeval_table.not_a_number": ("'{task}'（{metric}）的值 '{cell}' 不是數字；已略過這一列。",
+                                  "請修正 Value 格，或貼上 lm-eval 原樣印出的表格。"),
+    "lmeval_table.repeated_metric": ("已略過 '{task}' 第二個 '{metric}' 列。", "請刪除重複的列。"),
+    "lmeval_table.repeated_task": ("已略過 '{dataset}' 中第二個 '{task}'。", "請刪除重複的任務，或給兩個任務不同的別名。"),
+    "lmeval_table.no_rows": ("lm-evaluation-harness 表格中沒有可用的列；未從中載入任何資料。{detail}",
+                             "請貼上 lm-eval 印出的完整表格，每個 Value 格都要有數字。"),
+    "lmeval_table.only_groups": ("只有 lm-eval 的 Groups 表格（群組平均），沒有 Tasks 表格；未載入這些群組。{detail}",
+                                 "請一併貼上 lm-eval 在 Groups 表格上方印出的 Tasks 表格。"),
+    "lmeval_table.more_lines": ("另有 {count} 列格式錯誤，已略過。", "請用文字編輯器檢查表格。"),
+    "lmeval_table.model_from_name": ("表格上方沒有標明模型的 'hf (pretrained=…), …' 行；依檔名以 '{model}' 顯示。",
+                                     "請保留 lm-eval 印在表格上方的那一行，或以模型名稱為檔案命名。"),
     "oc_summary.empty": ("是空的 summary CSV。", "請上傳已完成評測的 summary_*.csv。"),
     "oc_summary.no_scores": ("OpenCompass summary CSV 中沒有可用的分數。{detail}",
                              "請上傳已完成評測、OpenCompass 原樣寫出的 summary_*.csv。"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from eval_analyzer.core.loader import MB, Limits, expand_paths
+from eval_analyzer.core.loader import MB, Limits, expand_paths, passed_over
 
 #: Panel's auth options passed through unchanged from the CLI (see README "Serve").
 AUTH_OPTIONS = ("basic_auth", "cookie_secret", "oauth_provider", "oauth_key", "oauth_secret", "oauth_redirect_uri",
@@ -19,6 +20,7 @@ AUTH_OPTIONS = ("basic_auth", "cookie_secret", "oauth_provider", "oauth_key", "o
 def read_preload(paths: list[str], limits: Limits) -> tuple[list[tuple[str, bytes]], list[str]]:
     """(name, bytes) of every result file under `paths`, and messages for what could not be read."""
     found, problems = expand_paths(paths)
+    given = {Path(raw) for raw in paths}
     messages = [str(problem) for problem in problems]
     pairs = []
     for path in found:
@@ -26,9 +28,12 @@ def read_preload(paths: list[str], limits: Limits) -> tuple[list[tuple[str, byte
             if path.stat().st_size > limits.max_file_bytes:
                 messages.append(f"{path}: over the per-file limit; skipped (raise --max-file-mb).")
                 continue
-            pairs.append((str(path), path.read_bytes()))
+            data = path.read_bytes()
         except OSError as error:
             messages.append(f"{path}: could not be read ({error.strerror or error}).")
+            continue
+        if path in given or not passed_over(str(path), data):  # a README found in a folder holds no results
+            pairs.append((str(path), data))
     return pairs, messages
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from eval_analyzer.core.formats.base import Format, Payload
 from eval_analyzer.core.formats.inspect import Inspect
 from eval_analyzer.core.formats.lmeval import LmEval
+from eval_analyzer.core.formats.lmeval_table import LmEvalTable
 from eval_analyzer.core.formats.opencompass_predictions import OpenCompassPredictions
 from eval_analyzer.core.formats.opencompass_station import OpenCompassStation
 from eval_analyzer.core.formats.opencompass_summary import OpenCompassSummary
@@ -25,6 +26,7 @@ FORMATS: tuple[Format, ...] = (
     Inspect(),
     LmEval(),
     OpenCompassPredictions(),
+    LmEvalTable(),
     OpenCompassSummary(),
 )
 BY_NAME: dict[str, Format] = {fmt.name: fmt for fmt in FORMATS}
