@@ -34,7 +34,7 @@ def test_table_json_lists_rows_with_the_documented_columns():
     result = run("table", FIXTURE, "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert len(rows) == 125 and list(rows[0]) == TABLE_COLUMNS
+    assert len(rows) == 125 and list(rows[0]) == [*TABLE_COLUMNS, "units"]
     assert rows[0]["run_scores"] and rows[0]["stderr"] is None
 
 
@@ -75,7 +75,7 @@ def test_compare_json_matches_an_independent_calculation(runs_dir, fixture_doc):
         assert row["wins"] + row["losses"] + row["ties"] == row["paired"] == row["total"] == 57
     assert document["ranking"] and all(abs(r["delta"]) >= 2 for r in document["ranking"])
     assert list(document["ranking"][0]) == ["dataset", "category", "candidate", "baseline", "baseline_score",
-                                            "candidate_score", "delta", "noise", "within_noise"]
+                                            "candidate_score", "delta", "noise", "within_noise", "units"]
 
 
 def test_compare_baseline_by_unambiguous_model_name_and_text_formats(tmp_path):
