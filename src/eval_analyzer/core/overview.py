@@ -118,7 +118,7 @@ def pivot_table(wide: pd.DataFrame, scale: int = 1, units: pd.DataFrame | None =
 def category_units(wide: pd.DataFrame, units: pd.DataFrame, scale: int) -> pd.Series:
     """Per category of `wide`, the units of its shown scores ("; "-joined when models differ)."""
     keys = units.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=object)
-    scored = wide.notna().to_numpy() & pd.notna(keys)
+    scored = wide.notna().to_numpy(dtype=bool) & pd.notna(keys).astype(bool)
     rows = np.repeat(np.arange(len(wide)), wide.shape[1]).reshape(wide.shape)
     long = pd.DataFrame({"category": rows[scored], "key": keys[scored]}).drop_duplicates()
     long["label"] = long["key"].map({key: score_units(key, scale) for key in long["key"].unique()})

@@ -37,7 +37,7 @@ def to_display(values, scale: int, units=None):
 def is_own_units(units) -> np.ndarray:
     """True where a unit key names an own-units metric (missing keys count as fractions: no score there)."""
     keys = np.asarray(units, dtype=object)
-    return pd.notna(keys) & (keys != FRACTION)
+    return np.asarray(pd.notna(keys), dtype=bool) & np.asarray(keys != FRACTION, dtype=bool)
 
 
 def display_factor(units, scale: int) -> np.ndarray:
