@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.scores import check_scale, score_units, to_display, units_aligned
+from eval_analyzer.core.scores import check_scale, score_units, shows_fractions, to_display, units_aligned
 
 SORT_MODES = ("mean_desc", "mean_asc", "alpha")
 PAGE_SIZES = (10, 20, 30, 50, 100)
@@ -45,14 +45,15 @@ def apply_threshold(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: 
 
 
 def threshold_end(wide: pd.DataFrame, scale: int = 1, units: pd.DataFrame | None = None) -> float:
-    """The largest threshold worth offering: the scale for fractions, or up to the largest shown value when
-    an own-units metric (a BLEU of 31, a perplexity of 250) goes beyond it."""
+    """The largest threshold worth offering: the scale for fractions; for own-units metrics (a perplexity of
+    2.6, a BLEU of 31) the largest shown value rounded up, whatever the scale (and never below the scale when
+    fractions are shown too)."""
     check_scale(scale)
     if units is None or not len(wide):
         return float(scale)
     shown = to_display(wide.to_numpy(dtype="float64"), scale, units_aligned(wide, units))
-    top = np.nanmax(shown) if np.isfinite(shown).any() else 0.0
-    return float(max(scale, math.ceil(top)))
+    top = float(math.ceil(np.nanmax(shown))) if np.isfinite(shown).any() else 0.0
+    return float(max(scale, top)) if shows_fractions(units.reindex(columns=wide.columns)) else max(1.0, top)
 
 
 def sort_categories(wide: pd.DataFrame, mode: str = "mean_desc") -> pd.DataFrame:
