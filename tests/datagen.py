@@ -70,3 +70,28 @@ def lmeval_file(model: str, easy: float, challenge: float) -> tuple[str, bytes]:
                "arc_challenge": {"alias": "arc_challenge", "acc,none": challenge, "acc_norm,none": challenge * 1.05}}
     document = {"results": results, "group_subtasks": {"arc": ["arc_easy", "arc_challenge"]}, "model_name": model}
     return f"{model}.json", json.dumps(document).encode()
+
+
+#: lm-eval scores with a 0–1 metric (acc) and one in its own units (word perplexity, lower is better), per
+#: model and task: what the units tests compute their expectations from.
+PERPLEXITY_SCORES = {
+    "m1": {"wiki_a": (0.60, 5.68), "wiki_b": (0.40, 12.5), "wiki_c": (0.55, 31.25)},
+    "m2": {"wiki_a": (0.65, 5.20), "wiki_b": (0.38, 13.1), "wiki_c": (0.55, 30.0)},
+}
+
+
+def lmeval_perplexity_file(model: str, scores: dict[str, tuple[float, float]] | None = None,
+                           metrics: tuple[str, ...] = ("acc", "word_perplexity")) -> tuple[str, bytes]:
+    """An lm-eval 0.4 result of the group `wiki`: per task `acc` and `word_perplexity` (own units, higher is
+    not better), with `higher_is_better` as the harness writes it. `metrics` leaves some out: a file of
+    perplexity alone has it as its primary metric."""
+    scores = scores if scores is not None else PERPLEXITY_SCORES[model]
+    results: dict = {"wiki": {"alias": "wiki"}}
+    better = {"acc": True, "word_perplexity": False}
+    for task, (acc, perplexity) in scores.items():
+        values = {"acc": acc, "word_perplexity": perplexity}
+        results[task] = {"alias": task, **{f"{name},none": values[name] for name in metrics}}
+    document = {"results": results, "group_subtasks": {"wiki": list(scores)},
+                "higher_is_better": {task: {name: better[name] for name in metrics} for task in scores},
+                "model_name": model}
+    return f"{model}.json", json.dumps(document).encode()

@@ -34,7 +34,7 @@ def test_table_json_lists_rows_with_the_documented_columns():
     result = run("table", FIXTURE, "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert len(rows) == 125 and list(rows[0]) == TABLE_COLUMNS
+    assert len(rows) == 125 and list(rows[0]) == [*TABLE_COLUMNS, "units"]
     assert rows[0]["run_scores"] and rows[0]["stderr"] is None
 
 
@@ -75,7 +75,7 @@ def test_compare_json_matches_an_independent_calculation(runs_dir, fixture_doc):
         assert row["wins"] + row["losses"] + row["ties"] == row["paired"] == row["total"] == 57
     assert document["ranking"] and all(abs(r["delta"]) >= 2 for r in document["ranking"])
     assert list(document["ranking"][0]) == ["dataset", "category", "candidate", "baseline", "baseline_score",
-                                            "candidate_score", "delta", "noise", "within_noise"]
+                                            "candidate_score", "delta", "noise", "within_noise", "units"]
 
 
 def test_compare_baseline_by_unambiguous_model_name_and_text_formats(tmp_path):
@@ -135,3 +135,76 @@ def test_every_command_and_option_is_documented_in_the_readme():
             for flag in action.option_strings:
                 if flag.startswith("--") and flag != "--help":
                     assert flag in readme, f"README does not mention {name} {flag}"
+
+
+@pytest.fixture
+def perplexity_dir(tmp_path):
+    for model in ("m1", "m2"):
+        name, data = datagen.lmeval_perplexity_file(model)
+        (tmp_path / name).write_bytes(data)
+    return tmp_path
+
+
+def test_compare_on_perplexity_prints_delta_in_perplexity_units_not_pp(perplexity_dir):
+    scores = datagen.PERPLEXITY_SCORES
+    # Lower is better: positive Δ = baseline − candidate. Independent of the code: the files' own numbers.
+    deltas = {task: scores["m1"][task][1] - scores["m2"][task][1] for task in scores["m1"]}
+    text = run("compare", perplexity_dir, "--baseline", "m1", "--metric", "word_perplexity,none", "--ranking")
+    assert text.returncode == 0, text.stderr
+    assert f"{statistics.mean(deltas.values()):+.4f}" in text.stdout
+    assert "word_perplexity,none (own units)" in text.stdout and "pp" not in text.stdout.split()
+    for task, delta in deltas.items():
+        cells = next(line.split() for line in text.stdout.splitlines() if line.split()[:2] == ["wiki", task])
+        assert float(cells[5]) == pytest.approx(round(delta, 4))
+        assert float(cells[3]) == pytest.approx(scores["m1"][task][1])  # the baseline's perplexity, not × 100
+    markdown = run("compare", perplexity_dir, "--baseline", "m1", "--metric", "word_perplexity,none", "--format",
+                   "markdown")
+    assert "| Δ units |" in markdown.stdout and "| word_perplexity,none (own units) |" in markdown.stdout
+    document = json.loads(run("compare", perplexity_dir, "--baseline", "m1", "--metric", "word_perplexity,none",
+                              "--format", "json", "--ranking").stdout)
+    row = document["summary"][0]
+    assert row["units"] == "word_perplexity,none (own units)"
+    assert row["mean_delta"] == pytest.approx(statistics.mean(deltas.values()), abs=1e-9)
+    assert {r["category"]: r["delta"] for r in document["ranking"]} == pytest.approx(deltas)
+
+
+def test_compare_on_acc_of_the_same_files_stays_in_pp(perplexity_dir):
+    scores = datagen.PERPLEXITY_SCORES
+    deltas = [(scores["m2"][task][0] - scores["m1"][task][0]) * 100 for task in scores["m1"]]
+    text = run("compare", perplexity_dir, "--baseline", "m1")
+    assert text.returncode == 0 and f"{statistics.mean(deltas):+.2f}" in text.stdout and " pp" in text.stdout
+    document = json.loads(run("compare", perplexity_dir, "--baseline", "m1", "--format", "json").stdout)
+    assert document["summary"][0]["units"] == "pp"
+    assert document["summary"][0]["mean_delta"] == pytest.approx(statistics.mean(deltas), abs=1e-9)
+    at_one = json.loads(run("compare", perplexity_dir, "--baseline", "m1", "--format", "json", "--scale", "1").stdout)
+    assert at_one["summary"][0]["units"] == "fraction"
+
+
+def test_fail_on_regression_skips_own_units_metrics_with_a_note(tmp_path):
+    worse = {task: (acc, perplexity * 3) for task, (acc, perplexity) in datagen.PERPLEXITY_SCORES["m1"].items()}
+    for model, scores in (("m1", None), ("m2", worse)):
+        name, data = datagen.lmeval_perplexity_file(model, scores)
+        (tmp_path / name).write_bytes(data)
+    # Perplexity tripled: a huge regression in its own units, yet not a number of pp to compare with the gate.
+    gated = run("compare", tmp_path, "--baseline", "m1", "--metric", "word_perplexity,none",
+                "--fail-on-regression", "1")
+    assert gated.returncode == 0
+    assert "skips m2 on wiki" in gated.stderr and "word_perplexity,none (own units)" in gated.stderr
+    # acc is unchanged there (Δ 0 pp): the gate still judges it, and passes.
+    assert run("compare", tmp_path, "--baseline", "m1", "--fail-on-regression", "1").returncode == 0
+    assert "own units" in build_help()
+
+
+def build_help() -> str:
+    from eval_analyzer.cli import build_parser
+
+    commands = next(action for action in build_parser()._actions if action.dest == "command").choices
+    return commands["compare"].format_help()
+
+
+def test_table_names_each_rows_units(perplexity_dir):
+    rows = list(csv.DictReader(io.StringIO(run("table", perplexity_dir).stdout)))
+    units = {row["metric"]: row["units"] for row in rows}
+    assert units == {"acc,none": "0–1", "word_perplexity,none": "word_perplexity,none (own units)"}
+    perplexity = next(row for row in rows if row["metric"] == "word_perplexity,none" and row["category"] == "wiki_c")
+    assert float(perplexity["score"]) == pytest.approx(datagen.PERPLEXITY_SCORES[perplexity["model"]]["wiki_c"][1])

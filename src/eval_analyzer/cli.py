@@ -20,6 +20,7 @@ from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.errors import EvalAnalyzerError, UsageError
 from eval_analyzer.core.export import to_csv_text
 from eval_analyzer.core.loader import MB, Limits, load_paths
+from eval_analyzer.core.scores import is_fraction_units, score_units, unit_keys
 from eval_analyzer.core.table import TABLE_COLUMNS, LoadedData
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_REGRESSION = 0, 1, 2, 3
@@ -71,6 +72,9 @@ def _load(args: argparse.Namespace) -> LoadedData:
 def cmd_table(args: argparse.Namespace) -> int:
     loaded = _load(args)
     table = loaded.table[TABLE_COLUMNS]
+    # Scores are stored as 0–1 fractions except for own-units metrics: say which, row by row.
+    keys = pd.Series(unit_keys(table), index=table.index, dtype=object)
+    table = table.assign(units=keys.map({key: score_units(key, 1) for key in keys.unique()}))
     if args.format == "json":
         json.dump(_records(table), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -95,17 +99,36 @@ def _text_table(frame: pd.DataFrame, markdown: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _display_summary(summary: pd.DataFrame, scale: int) -> pd.DataFrame:
-    digits = 2 if scale == 100 else 4
+def _signed(value: float, units: str) -> str:
+    """Two decimals for percentage points, four for fractions and own units (a perplexity Δ of 0.0312)."""
+    return f"{value:+.{2 if units == 'pp' else 4}f}" if pd.notna(value) else "—"
+
+
+def _display_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    pairs = list(zip(summary["mean_delta"], summary["median_delta"], summary["units"], strict=True))
     return pd.DataFrame({
         "dataset": summary["dataset"],
         "candidate": summary["candidate"],
-        "mean Δ": summary["mean_delta"].map(lambda v: f"{v:+.{digits}f}" if pd.notna(v) else "—"),
-        "median Δ": summary["median_delta"].map(lambda v: f"{v:+.{digits}f}" if pd.notna(v) else "—"),
+        "mean Δ": [_signed(mean, units) for mean, _median, units in pairs],
+        "median Δ": [_signed(median, units) for _mean, median, units in pairs],
         "W/L/T": [f"{w}/{lo}/{t}" for w, lo, t in zip(summary["wins"], summary["losses"], summary["ties"],
                                                        strict=True)],
         "coverage": [f"{p}/{t}" for p, t in zip(summary["paired"], summary["total"], strict=True)],
+        # Named per row: a perplexity Δ is in perplexity, never in pp.
+        "Δ units": summary["units"],
     })
+
+
+def _regressions(summary: pd.DataFrame, gate: float, scale: int) -> pd.DataFrame:
+    """Rows whose mean Δ is below −`gate` pp. The gate is in percentage points, so only 0–1 metrics are
+    judged; an own-units metric (perplexity) is skipped with a notice rather than compared with pp."""
+    fraction = summary["units"].map(is_fraction_units).astype(bool)
+    for row in summary[~fraction].itertuples():
+        print(f"note: --fail-on-regression skips {row.candidate} on {row.dataset}: its Δ is in {row.units}, "
+              "not percentage points", file=sys.stderr)
+    judged = summary[fraction]
+    mean_pp = judged["mean_delta"] * (100 / scale)
+    return judged[mean_pp < -gate]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -133,14 +156,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
             sys.stdout.write("\r\n" + to_csv_text(result.ranking))
     else:
         markdown = args.format == "markdown"
-        sys.stdout.write(_text_table(_display_summary(result.summary, args.scale), markdown))
+        sys.stdout.write(_text_table(_display_summary(result.summary), markdown))
         if args.ranking:
             ranking = result.ranking[["dataset", "category", "candidate", "baseline_score", "candidate_score",
-                                      "delta"]].round(4)
+                                      "delta", "units"]].round(4)
             sys.stdout.write("\n" + _text_table(ranking, markdown))
     if args.fail_on_regression is not None and len(result.summary):
-        mean_pp = result.summary["mean_delta"] * (100 / args.scale)
-        failing = result.summary[mean_pp < -args.fail_on_regression]
+        failing = _regressions(result.summary, args.fail_on_regression, args.scale)
         for row in failing.itertuples():
             print(f"regression: {row.candidate} on {row.dataset}: mean Δ {row.mean_delta * 100 / args.scale:+.2f} pp "
                   f"< -{args.fail_on_regression} pp", file=sys.stderr)
@@ -173,14 +195,17 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--candidates", nargs="+", metavar="LABEL", help="default: every other source")
     comp.add_argument("--dataset", metavar="D", help="default: every dataset of the baseline")
     comp.add_argument("--metric", metavar="M", help="default: each file's primary metric (e.g. acc_norm,none)")
-    comp.add_argument("--scale", type=int, choices=(1, 100), default=100, help="display scale (default 100: Δ in pp)")
-    comp.add_argument("--eps", type=_positive, default=0.0, help="tie tolerance in the display scale (default 0)")
+    comp.add_argument("--scale", type=int, choices=(1, 100), default=100,
+                      help="display scale of 0–1 metrics (default 100: Δ in pp); metrics with their own units "
+                           "(perplexity, BLEU) are never scaled")
+    comp.add_argument("--eps", type=_positive, default=0.0, help="tie tolerance in the units of Δ (default 0)")
     comp.add_argument("--min-delta", type=_positive, default=0.0, help="hide ranking rows with |Δ| below this")
     comp.add_argument("--sort", choices=DELTA_SORTS, default="abs_desc", help="ranking order")
     comp.add_argument("--ranking", action="store_true", help="also print the per-category Δ table")
     comp.add_argument("--format", choices=("table", "csv", "json", "markdown"), default="table")
     comp.add_argument("--fail-on-regression", type=_positive, metavar="PP",
-                      help="exit 3 when a candidate's mean Δ is below −PP percentage points")
+                      help="exit 3 when a candidate's mean Δ is below −PP percentage points; applies to 0–1 "
+                           "metrics only (own-units metrics such as perplexity are skipped with a note on stderr)")
     comp.add_argument("--station", metavar="DIR", help="also read every entry of this station")
     _add_limits(comp)
     comp.set_defaults(func=cmd_compare)

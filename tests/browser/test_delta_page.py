@@ -68,7 +68,7 @@ def test_summary_equals_core(page, expected):
 def test_ranking_csv_and_min_delta(page, expected):
     deltas, _summary = expected
     name, rows = download(page, ".ea-csv-ranking")
-    assert rows[0] == ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
+    assert rows[0] == ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "units"]
     assert len(rows) - 1 == len(deltas)
     assert " " not in name and "@" not in name
     box = page.locator(".ea-w-dmin input")
@@ -93,7 +93,8 @@ def test_summary_and_topbottom_csv(page, expected):
     assert [row[0] for row in rows[1:]] == [RUN1, ALT]
     assert float(rows[1][2]) == pytest.approx(summary["mean_delta"].iloc[0])
     _name, rows = download(page, ".ea-csv-topbottom")
-    assert rows[0] == ["list", "category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
+    assert rows[0] == ["list", "category", "candidate", "baseline", "baseline_score", "candidate_score", "delta",
+                       "units"]
     tops = [row for row in rows[1:] if row[0] == "top"]
     bottoms = [row for row in rows[1:] if row[0] == "bottom"]
     assert len(tops) == len(bottoms) == 20  # N = 10 per candidate, two candidates

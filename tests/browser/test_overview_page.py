@@ -165,7 +165,8 @@ def test_csv_downloads(page, files):
     order = expected_order(files, "mmlu", "mean_desc")
     name, rows = download_csv(page, ".ea-csv-page")
     assert name.endswith(".csv") and " " not in name and "@" not in name
-    assert rows[0][0] == "category" and len(rows[0]) == 5
+    assert rows[0][0] == "category" and len(rows[0]) == 6 and rows[0][-1] == "units"
+    assert len({row[-1] for row in rows[1:]}) == 1 and rows[1][-1] in ("0–1", "0–100")  # every score is 0–1
     assert [row[0] for row in rows[1:]] == order[:20]
     name, rows = download_csv(page, ".ea-csv-all")
     assert [row[0] for row in rows[1:]] == order

@@ -1,7 +1,8 @@
 """The headless Δ comparison behind `eval-analyzer compare` (and the dashboard's Δ tab uses the same parts).
 
 `compare` resolves names, picks datasets and candidates, and returns the per-candidate summary and the ranking
-for every dataset, as frames with a `dataset` column.
+for every dataset, as frames with a `dataset` column. Both carry `units` ("pp", "fraction" or
+"<metric> (own units)"): the scale applies to 0–1 metrics only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,15 @@ import pandas as pd
 
 from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.errors import UsageError
-from eval_analyzer.core.scores import check_scale, dataset_rows, higher_is_better, sources_of, wide_scores
+from eval_analyzer.core.scores import (
+    check_scale,
+    dataset_rows,
+    higher_is_better,
+    sources_of,
+    units_summary,
+    wide_scores,
+    wide_units,
+)
 from eval_analyzer.core.table import LoadedData
 
 
@@ -69,9 +78,10 @@ def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = No
             continue
         wide = wide.reindex(columns=list(dict.fromkeys([base, *cands])))
         std = wide_scores(rows, list(wide.columns), value="std")
-        deltas = delta_math.delta_table(wide, base, cands, scale, higher_is_better(rows), std=std)
+        units = wide_units(rows, list(wide.columns))
+        deltas = delta_math.delta_table(wide, base, cands, scale, higher_is_better(rows), std=std, units=units)
         total = len(wide.index)
-        summary = delta_math.delta_summary(deltas, cands, total, eps, base)
+        summary = delta_math.delta_summary(deltas, cands, total, eps, base, units_summary(units, scale))
         for cand in summary.loc[summary["paired"] == 0, "candidate"]:
             notes.append(f"{name}: '{cand}' shares no category with the baseline.")
         summary.insert(0, "dataset", name)

@@ -1,7 +1,9 @@
 """Baseline Δ analysis (SPEC §4.3): the Δ table, its sorts, minimum |Δ|, summary, top/bottom-N, Δ heatmap.
 
-Δ = candidate − baseline per category where both have a score, in the display scale (percentage points at 100).
-For a metric where lower is better (perplexity) the sign is flipped, so a positive Δ always means "better".
+Δ = candidate − baseline per category where both have a score, in the display scale (percentage points at 100)
+for 0–1 metrics and in the metric's own units for the others (`scores.display_factor`); every row says which in
+`units`. For a metric where lower is better (perplexity) the sign is flipped, so a positive Δ always means
+"better".
 """
 
 from __future__ import annotations
@@ -9,13 +11,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.scores import check_scale, to_display
+from eval_analyzer.core.scores import (
+    FRACTION,
+    check_scale,
+    delta_units,
+    display_factor,
+    to_display,
+    units_aligned,
+)
 
 DELTA_SORTS = ("abs_desc", "delta_desc", "delta_asc", "name")
 DELTA_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "noise",
-                 "within_noise"]
+                 "within_noise", "units"]
 SUMMARY_COLUMNS = ["candidate", "baseline", "mean_delta", "median_delta", "wins", "losses", "ties", "paired",
-                   "total", "coverage"]
+                   "total", "coverage", "units"]
+_TEXT_COLUMNS = ("category", "candidate", "baseline", "within_noise", "units")
 DEFAULT_TOP_N = 10
 
 
@@ -33,40 +43,54 @@ def delta_status(wide: pd.DataFrame, baseline: str, candidates: list[str]) -> st
 
 
 def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale: int = 1,
-                higher_is_better: bool = True, std: pd.DataFrame | None = None) -> pd.DataFrame:
+                higher_is_better: bool = True, std: pd.DataFrame | None = None,
+                units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Long frame of Δ for every (candidate, category) pair with both scores.
 
     `std` (same shape as `wide`, run-to-run std on the unit scale) adds `noise` = √(σ_b² + σ_c²) and flags a
     Δ no larger than it as `within_noise`: the difference may be run-to-run noise (SPEC §4.4).
+    `units` (unit keys, `scores.wide_units`; None: all 0–1) keeps own-units metrics unscaled, and pairs a
+    category only where both sides have the same units: a fraction minus a perplexity means nothing.
     """
     check_scale(scale)
     candidates = [name for name in candidates if name != baseline and name in wide.columns]
     if baseline not in wide.columns or not candidates:
-        return pd.DataFrame({name: pd.Series(dtype="float64" if name not in ("category", "candidate", "baseline",
-                             "within_noise") else object) for name in DELTA_COLUMNS})
+        return pd.DataFrame({name: pd.Series(dtype="float64" if name not in _TEXT_COLUMNS else object)
+                             for name in DELTA_COLUMNS})
     base = wide[baseline].to_numpy(dtype="float64")
     cand = wide[candidates].to_numpy(dtype="float64")
+    keys = units_aligned(wide, units)
+    if keys is None:
+        keys = np.full(wide.shape, FRACTION, dtype=object)
+    base_keys = keys[:, list(wide.columns).index(baseline)]
+    cand_keys = keys[:, [list(wide.columns).index(name) for name in candidates]]
+    base_factor = display_factor(base_keys, scale)
+    factor = display_factor(cand_keys, scale)
     sign = 1.0 if higher_is_better else -1.0
-    delta = to_display(cand - base[:, None], scale * sign)
+    # Missing keys (no score) never match, and those cells have no Δ anyway.
+    delta = np.where(cand_keys == base_keys[:, None], to_display(cand - base[:, None], factor * sign), np.nan)
+    flat_keys = pd.Series(cand_keys.T.reshape(-1), dtype=object).fillna(FRACTION)
+    labels = flat_keys.map({key: delta_units(key, scale) for key in flat_keys.unique()}).to_numpy(dtype=object)
     n_cat, n_cand = cand.shape
     frame = pd.DataFrame({
         "category": np.tile(wide.index.to_numpy(dtype=object), n_cand),
         "candidate": np.repeat(np.array(candidates, dtype=object), n_cat),
         "baseline": baseline,
-        "baseline_score": np.tile(to_display(base, scale), n_cand),
-        "candidate_score": to_display(cand, scale).T.reshape(-1),
+        "baseline_score": np.tile(to_display(base, base_factor), n_cand),
+        "candidate_score": to_display(cand, factor).T.reshape(-1),
         "delta": delta.T.reshape(-1),
     })
     if std is not None and baseline in std.columns:
         std_base = std[baseline].reindex(wide.index).to_numpy(dtype="float64")
         std_cand = std.reindex(index=wide.index, columns=candidates).to_numpy(dtype="float64")
-        noise = to_display(np.sqrt(std_base[:, None] ** 2 + std_cand ** 2), scale)
+        noise = to_display(np.sqrt(std_base[:, None] ** 2 + std_cand ** 2), factor)
         frame["noise"] = noise.T.reshape(-1)
     else:
         frame["noise"] = np.nan
+    frame["units"] = labels
     frame = frame[frame["delta"].notna()].reset_index(drop=True)
     frame["within_noise"] = (frame["delta"].abs() <= frame["noise"]).astype(bool)
-    return frame
+    return frame[DELTA_COLUMNS]
 
 
 def sort_delta(delta: pd.DataFrame, mode: str = "abs_desc") -> pd.DataFrame:
@@ -97,8 +121,9 @@ def filter_min_delta(delta: pd.DataFrame, min_abs: float = 0.0) -> pd.DataFrame:
 
 
 def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: float = 0.0,
-                  baseline: str = "") -> pd.DataFrame:
-    """Per candidate over ALL paired categories: mean, median, wins/losses/ties (tie when |Δ| ≤ ε), coverage.
+                  baseline: str = "", units: str = "") -> pd.DataFrame:
+    """Per candidate over ALL paired categories: mean, median, wins/losses/ties (tie when |Δ| ≤ ε), coverage,
+    and the units of its Δ (the `units` of its rows, "; "-joined if they mix; `units` where none are paired).
 
     `total` is the number of categories of the dataset, so coverage = paired / total.
     """
@@ -120,6 +145,9 @@ def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: f
         summary[name] = summary[name].fillna(0).astype("int64")
     summary["total"] = int(total)
     summary["coverage"] = summary["paired"] / total if total else 0.0
+    names = delta.drop_duplicates(["candidate", "units"]).groupby("candidate", sort=False)["units"].agg(
+        lambda labels: "; ".join(sorted(map(str, labels))))
+    summary["units"] = names.reindex(summary.index).fillna(units).astype(object)
     summary.index.name = "candidate"
     summary = summary.reset_index()
     summary.insert(1, "baseline", baseline)

@@ -1,7 +1,8 @@
 """Overview computations (SPEC §4.1, §4.2): threshold filter, sorting, pagination, pivot.
 
 Every function takes the wide frame (category × source, unit scale) and plain settings, and returns a new frame.
-Thresholds are in the display scale, the one the user sees.
+Thresholds are in the display scale, the one the user sees: 0–1 or 0–100 for fractions, the metric's own units
+for the others (`units`, the unit keys of `scores.wide_units`; None means every score is a fraction).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from eval_analyzer.core.scores import check_scale, to_display
+from eval_analyzer.core.scores import check_scale, score_units, shows_fractions, to_display, units_aligned
 
 SORT_MODES = ("mean_desc", "mean_asc", "alpha")
 PAGE_SIZES = (10, 20, 30, 50, 100)
@@ -25,22 +26,34 @@ _TOLERANCE = 1e-9
 
 
 def threshold_mask(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: str = "any",
-                   model: str | None = None, scale: int = 1) -> pd.Series:
+                   model: str | None = None, scale: int = 1, units: pd.DataFrame | None = None) -> pd.Series:
     """Which categories meet `score op threshold` (inclusive) for any shown model, or for `model`."""
     check_scale(scale)
     if op not in OPERATORS:
         raise ValueError(f"op must be one of {OPERATORS}")
     values = wide if mode == "any" else wide[[model]] if model in wide.columns else wide.iloc[:, :0]
-    shown = to_display(values.to_numpy(dtype="float64"), scale)
+    shown = to_display(values.to_numpy(dtype="float64"), scale, units_aligned(values, units))
     with np.errstate(invalid="ignore"):
         meets = shown >= threshold - _TOLERANCE if op == "ge" else shown <= threshold + _TOLERANCE
     return pd.Series(meets.any(axis=1), index=wide.index, name="meets")
 
 
 def apply_threshold(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: str = "any",
-                    model: str | None = None, scale: int = 1) -> pd.DataFrame:
+                    model: str | None = None, scale: int = 1, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """Keep the categories that meet the condition; every model's column stays (SPEC §4.2)."""
-    return wide[threshold_mask(wide, threshold, op, mode, model, scale)]
+    return wide[threshold_mask(wide, threshold, op, mode, model, scale, units)]
+
+
+def threshold_end(wide: pd.DataFrame, scale: int = 1, units: pd.DataFrame | None = None) -> float:
+    """The largest threshold worth offering: the scale for fractions; for own-units metrics (a perplexity of
+    2.6, a BLEU of 31) the largest shown value rounded up, whatever the scale (and never below the scale when
+    fractions are shown too)."""
+    check_scale(scale)
+    if units is None or not len(wide):
+        return float(scale)
+    shown = to_display(wide.to_numpy(dtype="float64"), scale, units_aligned(wide, units))
+    top = float(math.ceil(np.nanmax(shown))) if np.isfinite(shown).any() else 0.0
+    return float(max(scale, top)) if shows_fractions(units.reindex(columns=wide.columns)) else max(1.0, top)
 
 
 def sort_categories(wide: pd.DataFrame, mode: str = "mean_desc") -> pd.DataFrame:
@@ -89,15 +102,32 @@ def paginate(wide: pd.DataFrame, page_size: int = DEFAULT_PAGE_SIZE, page: int =
     return rows, Page(page=page, pages=pages, first=start + 1 if total else 0, last=start + len(rows), total=total)
 
 
-def pivot_table(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
-    """Rows = categories in display order, columns = models, values in the display scale."""
+def pivot_table(wide: pd.DataFrame, scale: int = 1, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows = categories in display order, columns = models, values in the display scale.
+
+    With `units`, a last column `units` says per category what its numbers are ("0–100",
+    "word_perplexity (own units)", "; "-joined where models differ), so an export is never ambiguous.
+    """
     check_scale(scale)
-    table = to_display(wide, scale)
+    table = to_display(wide, scale, units_aligned(wide, units))
     table.index.name = "category"
+    if units is not None:
+        table["units"] = category_units(wide, units, scale)
     return table.reset_index()
 
 
-def heatmap_matrix(wide: pd.DataFrame, scale: int = 1) -> pd.DataFrame:
+def category_units(wide: pd.DataFrame, units: pd.DataFrame, scale: int) -> pd.Series:
+    """Per category of `wide`, the units of its shown scores ("; "-joined when models differ)."""
+    keys = units.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=object)
+    scored = wide.notna().to_numpy(dtype=bool) & pd.notna(keys).astype(bool)
+    rows = np.repeat(np.arange(len(wide)), wide.shape[1]).reshape(wide.shape)
+    long = pd.DataFrame({"category": rows[scored], "key": keys[scored]}).drop_duplicates()
+    long["label"] = long["key"].map({key: score_units(key, scale) for key in long["key"].unique()})
+    joined = long.sort_values("label").groupby("category", sort=False)["label"].agg("; ".join)
+    return pd.Series(joined.reindex(range(len(wide))).fillna("").to_numpy(dtype=object), index=wide.index)
+
+
+def heatmap_matrix(wide: pd.DataFrame, scale: int = 1, units: pd.DataFrame | None = None) -> pd.DataFrame:
     """source × category matrix in the display scale, categories in the order given."""
     check_scale(scale)
-    return to_display(wide, scale).T
+    return to_display(wide, scale, units_aligned(wide, units)).T

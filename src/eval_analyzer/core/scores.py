@@ -6,6 +6,7 @@ scale (NaN where a source has no score). Every other computation starts from it.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 #: Display scales: 1 shows scores as 0–1, 100 as 0–100 (percentage points for Δ).
@@ -18,9 +19,102 @@ SCALES = (1, 100)
 DISPLAY_DECIMALS = 12
 
 
-def to_display(values, scale: int):
-    """Unit-scale values (array, Series or frame) in the display scale, without floating-point residue."""
-    return (values * scale).round(DISPLAY_DECIMALS)
+#: The unit key of a score on the 0–1 scale. Any other key is the name of a metric that keeps its own units
+#: (perplexity 5.68, BLEU 31.2, a judge's 1–10 rating): the 0–100 switch must not multiply those.
+FRACTION = ""
+
+
+def to_display(values, scale: int, units=None):
+    """Values (array, Series or frame) in the display scale, without floating-point residue.
+
+    `units` (unit keys of the same shape, see `wide_units`) leaves own-units values as they are; without it
+    every value is taken to be a 0–1 fraction.
+    """
+    factor = scale if units is None else display_factor(units, scale)
+    return (values * factor).round(DISPLAY_DECIMALS)
+
+
+def is_own_units(units) -> np.ndarray:
+    """True where a unit key names an own-units metric (missing keys count as fractions: no score there)."""
+    keys = np.asarray(units, dtype=object)
+    return np.asarray(pd.notna(keys), dtype=bool) & np.asarray(keys != FRACTION, dtype=bool)
+
+
+def display_factor(units, scale: int) -> np.ndarray:
+    """The one rule of the display scale: 0–1 fractions are multiplied by `scale`, own-units metrics by 1."""
+    return np.where(is_own_units(units), 1.0, float(scale))
+
+
+def unit_keys(rows: pd.DataFrame) -> np.ndarray:
+    """Each score row's unit key: FRACTION where `unit_scale`, else the row's metric name."""
+    return np.where(rows["unit_scale"].to_numpy(dtype=bool), FRACTION, rows["metric"].to_numpy(dtype=object))
+
+
+def wide_units(rows: pd.DataFrame, sources: list[str] | None = None) -> pd.DataFrame:
+    """category × source frame of unit keys, aligned with `wide_scores(rows, sources)` (NaN where no score).
+
+    Per cell, not per dataset: sources of one dataset may use different primary metrics, and an lm-eval group
+    may mix perplexity and accuracy subtasks.
+    """
+    scored = rows[rows["score"].notna()]
+    return wide_scores(scored.assign(units=unit_keys(scored)), sources, value="units")
+
+
+def units_aligned(wide: pd.DataFrame, units: pd.DataFrame | None) -> np.ndarray | None:
+    """`units` as an array of `wide`'s shape (None stays None: all fractions)."""
+    if units is None:
+        return None
+    return units.reindex(index=wide.index, columns=wide.columns).to_numpy(dtype=object)
+
+
+def score_units(key, scale: int) -> str:
+    """How a score with this unit key is shown: "0–1", "0–100" or "<metric> (own units)"."""
+    if is_own_units([key])[0]:
+        return f"{key} (own units)"
+    return "0–100" if scale == 100 else "0–1"
+
+
+def delta_units(key, scale: int) -> str:
+    """How a Δ with this unit key is shown: "pp" (percentage points), "fraction" or "<metric> (own units)".
+
+    A Δ of an own-units metric is a difference in that metric's units: calling it "pp" would compare
+    perplexity points with percentage points.
+    """
+    if is_own_units([key])[0]:
+        return f"{key} (own units)"
+    return "pp" if scale == 100 else "fraction"
+
+
+def is_fraction_units(label: str) -> bool:
+    """Whether a `delta_units` label is one of the 0–1 scale's ("pp", "fraction")."""
+    return label in ("pp", "fraction")
+
+
+def units_summary(units: pd.DataFrame | None, scale: int, label=delta_units) -> str:
+    """The units of every shown value in one text ("; "-joined when they mix), by `label` (`delta_units` or
+    `score_units`)."""
+    keys = [FRACTION] if units is None else pd.unique(units.to_numpy(dtype=object).reshape(-1))
+    names = sorted({label(key, scale) for key in keys if pd.notna(key)})
+    return "; ".join(names) or label(FRACTION, scale)
+
+
+def shows_fractions(units: pd.DataFrame | None) -> bool:
+    """Whether any shown score is a 0–1 fraction: only then does the scale switch change what is shown (and
+    the numbers that go with it, thresholds and Δ limits). No scores at all counts as fractions."""
+    if units is None:
+        return True
+    keys = units.to_numpy(dtype=object).reshape(-1)
+    keys = keys[pd.notna(keys)]
+    return not len(keys) or bool((keys == FRACTION).any())
+
+
+def units_note(units: pd.DataFrame | None) -> list[str]:
+    """The own-units metrics among shown scores (sorted): what a view names so that nobody reads them as
+    percentages."""
+    if units is None:
+        return []
+    keys = units.to_numpy(dtype=object).reshape(-1)
+    return sorted({str(key) for key in keys[is_own_units(keys)]})
 
 
 def check_scale(scale: int) -> int:
@@ -73,19 +167,26 @@ def higher_is_better(rows: pd.DataFrame) -> bool:
 
 
 def overall_for(overall: pd.DataFrame, dataset: str, sources: list[str], metric: str | None = None,
-                wide: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Each source's overall average for a dataset: `source_label, score, reported` (unit scale).
+                wide: pd.DataFrame | None = None, units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each source's overall average for a dataset: `source_label, score, reported, units` (score as stored:
+    unit scale for fractions; `units` is its unit key, so `to_display(score, scale, units)` shows it).
 
     The score table only computes averages of primary metrics; for another `metric`, the mean of each source's
-    categories in `wide` (category × source, that metric) fills in where the file reports none, as computed.
+    categories in `wide` (category × source, that metric) fills in where the file reports none, as computed;
+    `units` (the unit keys of `wide`) then gives those averages' units.
     """
     rows = overall[(overall["dataset"] == dataset) & (overall["group"] == dataset)]
     if metric is not None:
         rows = rows[rows["metric"] == metric]
     rows = rows.drop_duplicates("source_label").set_index("source_label")
-    result = rows.reindex(sources)[["score", "reported"]].reset_index()
+    rows = rows.assign(units=unit_keys(rows) if len(rows) else pd.Series(dtype=object))
+    result = rows.reindex(sources)[["score", "reported", "units"]].reset_index()
     result["reported"] = result["reported"].fillna(False).astype(bool)
     if wide is not None:
         missing = result["score"].isna()
         result.loc[missing, "score"] = result.loc[missing, "source_label"].map(wide.mean()).astype("float64")
+        if units is not None:
+            first = units.apply(lambda column: column.dropna().iloc[0] if column.notna().any() else FRACTION)
+            result.loc[missing, "units"] = result.loc[missing, "source_label"].map(first)
+    result["units"] = result["units"].where(result["units"].notna(), FRACTION).astype(object)
     return result

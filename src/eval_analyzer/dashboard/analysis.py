@@ -20,8 +20,12 @@ from eval_analyzer.core.scores import (
     dataset_rows,
     higher_is_better,
     overall_for,
+    shows_fractions,
     sources_of,
+    units_note,
+    units_summary,
     wide_scores,
+    wide_units,
 )
 from eval_analyzer.dashboard.state import DataState, DeltaSettings, FilterSettings, OverviewSettings, UIState
 
@@ -50,6 +54,9 @@ class Analysis(param.Parameterized):
     wide_all = param.DataFrame(default=None, allow_None=True, doc="category × every source of the dataset (unit)")
     std_all = param.DataFrame(default=None, allow_None=True, doc="Run-to-run std, same shape as wide_all")
     files_all = param.DataFrame(default=None, allow_None=True, doc="category × source: the item's file name")
+    units_all = param.DataFrame(default=None, allow_None=True,
+                                doc="category × source unit keys (core.scores.wide_units): which scores keep "
+                                    "their own units instead of following the scale")
     sorted_wide = param.DataFrame(default=None, allow_None=True,
                                   doc="Shown models' scores after threshold filter and sort (unit scale)")
     page_wide = param.DataFrame(default=None, allow_None=True, doc="The rows of `sorted_wide` on the current page")
@@ -128,10 +135,13 @@ class Analysis(param.Parameterized):
         self.sources = sources
         self._hib = higher_is_better(rows)
         if len(rows):
+            # Units first: watchers of `wide_all` (the threshold slider's range) read them.
+            self.units_all = wide_units(rows, sources)
             self.wide_all = wide_scores(rows, sources)
             self.std_all = wide_scores(rows, sources, value="std")
             self.files_all = wide_scores(rows, sources, value="file")
         else:
+            self.units_all = _empty_wide()
             self.wide_all, self.std_all, self.files_all = _empty_wide(), _empty_wide(), _empty_wide()
         with self.hold():
             models = [name for name in self.overview.models if name in sources]
@@ -148,11 +158,25 @@ class Analysis(param.Parameterized):
             self.delta.candidates = candidates
             self.overview.page = 1
 
+    def threshold_end(self) -> float:
+        """The threshold slider's end: the scale, or the largest own-units value shown when it is larger."""
+        wide = self.wide_all if self.wide_all is not None else _empty_wide()
+        return ov.threshold_end(wide, self.overview.scale, self.units_all)
+
+    def own_units(self) -> list[str]:
+        """The own-units metrics of the dataset's shown scores, which the views name."""
+        units = self.units_all
+        if units is None:
+            return []
+        return units_note(units[[name for name in self.overview.models if name in units.columns]])
+
     # -- settings that move together --------------------------------------------------------------------------
 
     def _on_scale(self, event) -> None:
-        """SPEC §4.1: switching the scale converts every dependent number instead of resetting it."""
-        factor = event.new / event.old
+        """SPEC §4.1: switching the scale converts every dependent number instead of resetting it — when it
+        changes what is shown: a dataset whose metric keeps its own units (perplexity) looks the same at either
+        scale, and so do its threshold, min |Δ| and ε."""
+        factor = event.new / event.old if shows_fractions(self.units_all) else 1
         with self.hold():
             self.filter.threshold = round(self.filter.threshold * factor, 10)
             self.delta.min_delta = round(self.delta.min_delta * factor, 10)
@@ -184,12 +208,13 @@ class Analysis(param.Parameterized):
         wide = self.wide_all if self.wide_all is not None else _empty_wide()
         wide = wide[[name for name in settings.models if name in wide.columns]]
         if flt.on:
-            wide = ov.apply_threshold(wide, flt.threshold, flt.op, flt.mode, flt.model or None, settings.scale)
+            wide = ov.apply_threshold(wide, flt.threshold, flt.op, flt.mode, flt.model or None, settings.scale,
+                                      self.units_all)
         self.filter_empty = bool(flt.on and len(wide) == 0 and self.wide_all is not None and len(self.wide_all))
         self.sorted_wide = ov.sort_categories(wide, settings.sort)
         metric = settings.metric or None
         self.overall = overall_for(self.data.loaded.overall, settings.dataset, list(wide.columns), metric,
-                                   self.wide_all if metric else None)
+                                   self.wide_all if metric else None, self.units_all)
         self._compute_page()
 
     @param.depends("overview.page", watch=True)
@@ -220,14 +245,16 @@ class Analysis(param.Parameterized):
         candidates = [name for name in settings.candidates if name != settings.baseline]
         status = "no_data" if wide is None else delta_math.delta_status(wide, settings.baseline, candidates)
         if status == "ok":
-            deltas = delta_math.delta_table(wide, settings.baseline, candidates, scale, self._hib, std=std)
+            deltas = delta_math.delta_table(wide, settings.baseline, candidates, scale, self._hib, std=std,
+                                            units=self.units_all)
             if not len(deltas):
                 status = "no_paired"
         else:
             deltas = delta_math.delta_table(_empty_wide(), "", [], scale)
         total = len(wide.index) if wide is not None else 0
         self.delta_all = deltas
-        self.summary = delta_math.delta_summary(deltas, candidates, total, settings.eps, settings.baseline)
+        self.summary = delta_math.delta_summary(deltas, candidates, total, settings.eps, settings.baseline,
+                                                units_summary(self.units_all, scale))
         self.ranking = delta_math.sort_delta(delta_math.filter_min_delta(deltas, settings.min_delta), settings.sort)
         self.top, self.bottom = delta_math.top_bottom(deltas, settings.top_n)
         self.delta_status = status

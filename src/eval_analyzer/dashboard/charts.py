@@ -31,7 +31,10 @@ def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
     heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                    hv.Dimension("source_label", label=t("model", lang))],
                       vdims=[hv.Dimension("score", label=t("score", lang))])
-    return heat.opts(cmap=SCORE_CMAP, clim=(0, scale), colorbar=True, tools=[tip], xrotation=60,
+    # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the colour range grows to hold them.
+    values = long["score"].to_numpy(dtype="float64")
+    top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
+    return heat.opts(cmap=SCORE_CMAP, clim=(0, max(scale, top)), colorbar=True, tools=[tip], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
                      height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)

@@ -72,7 +72,8 @@ def facet_data(rows: pd.DataFrame) -> tuple[dict[str, np.ndarray], list[str]]:
 class DeltaFacet:
     """One facet's figure for a fixed frame (rows shown, scale, language); `show` swaps in a candidate's rows."""
 
-    def __init__(self, candidate: str, scale: int, lang: str = "en", n_rows: int = 1):
+    def __init__(self, candidate: str, scale: int, lang: str = "en", n_rows: int = 1, label: str | None = None):
+        """`label` names the Δ axis with its units (the view's `delta_label`); plain "Δ" when None."""
         self.source = ColumnDataSource(data={name: [] for name in COLUMNS})
         fmt = number_format(scale)
         tip = hover(lang, [("category", "@category"), ("delta", f"@delta{fmt}"),
@@ -86,7 +87,7 @@ class DeltaFacet:
         self.title = Title(text=candidate, text_font_size="13px")
         self.figure.add_layout(self.title, "above")
         self.figure.add_tools(SaveTool(), ResetTool(), tip)
-        x_axis = LinearAxis(axis_label=t("delta", lang))
+        x_axis = LinearAxis(axis_label=label or t("delta", lang))
         self.figure.add_layout(x_axis, "below")
         self.figure.add_layout(CategoricalAxis(), "left")
         self.figure.add_layout(Grid(dimension=0, ticker=x_axis.ticker), "center")

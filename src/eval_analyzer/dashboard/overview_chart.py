@@ -31,6 +31,7 @@ from bokeh.models import (
     VBar,
 )
 
+from eval_analyzer.core.scores import display_factor, units_aligned
 from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
@@ -51,9 +52,11 @@ CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
               "#dbdb8d", "#9edae5")
 
 
-def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
-              scale: int) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
+def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, scale: int,
+              units: pd.DataFrame | None = None) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
     """Data-source columns for one page (a bar per model and category with a score) and the axis factors.
+
+    `units` (unit keys, core.scores.wide_units) keeps own-units metrics unscaled; None: every score is 0–1.
 
     `files` and `std` are category × source frames (file name, run std on the unit scale); rows and columns
     missing from them show as an empty file and no std (and no error bar). The factors hold every (category, model) slot, so
@@ -64,11 +67,13 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
     n_sources = len(sources)
     category = np.repeat(np.array(categories, dtype=object), n_sources)
     source = np.tile(np.array(sources, dtype=object), len(categories))
-    score = page_wide.to_numpy(dtype="float64").reshape(-1) * scale
+    factor = display_factor(units_aligned(page_wide, units), scale) if units is not None else scale
+    score = (page_wide.to_numpy(dtype="float64") * factor).reshape(-1)
     file = files.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype=object).reshape(-1)
     spread = std.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype="float64").reshape(-1)
     keep = ~np.isnan(score)
-    spread = spread[keep] * scale
+    spread = spread[keep] * (np.broadcast_to(factor, page_wide.shape).reshape(-1)[keep] if units is not None
+                             else scale)
     file_text = np.array(["" if pd.isna(name) else str(name) for name in file[keep]], dtype=object)
     data = {
         "x": list(zip(category[keep].tolist(), source[keep].tolist(), strict=True)),
@@ -148,7 +153,14 @@ class OverviewBars:
                         location="top_left")
         self.figure.add_layout(legend, "above")
 
-    def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
-        data, factors = bars_data(page_wide, files, std, self.scale)
+    def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
+             units: pd.DataFrame | None = None) -> None:
+        data, factors = bars_data(page_wide, files, std, self.scale, units)
+        # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the axis grows to keep them in view.
+        tops = data["score"][np.isfinite(data["score"])]
+        top = float(tops.max()) if tops.size else 0.0
+        end = self.scale if top <= self.scale else top * 1.05
+        if self.figure.y_range.end != end:
+            self.figure.y_range.end = end
         self.figure.x_range.factors = factors
         self.source.data = data

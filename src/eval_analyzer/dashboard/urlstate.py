@@ -121,7 +121,7 @@ def apply_query(analysis: Analysis, query: dict[str, list[str]], tabs: tuple[str
         one("op", _choice(OPERATORS), lambda v: setattr(a.filter, "op", v))
         one("mode", _choice(FILTER_MODES), lambda v: setattr(a.filter, "mode", v))
         one("tmodel", source, lambda v: setattr(a.filter, "model", v))
-        one("thr", in_range(lambda: a.overview.scale), lambda v: setattr(a.filter, "threshold", v))
+        one("thr", in_range(a.threshold_end), lambda v: setattr(a.filter, "threshold", v))
         one("base", source, lambda v: setattr(a.delta, "baseline", v))
         many("cands", lambda v: setattr(a.delta, "candidates", [c for c in v if c != a.delta.baseline]))
         one("dsort", _choice(DELTA_SORTS), lambda v: setattr(a.delta, "sort", v))

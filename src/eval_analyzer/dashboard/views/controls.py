@@ -169,6 +169,8 @@ class FilterView(View):
                                        sizing_mode="stretch_width")
         bind(self.model, f, "model", from_widget=_text)
         a.overview.param.watch(lambda *_e: self._sync_threshold(), "scale")
+        # An own-units dataset (a BLEU up to 40) needs another slider range than a 0–1 one.
+        a.param.watch(lambda *_e: self._sync_threshold(), "wide_all")
         a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
         f.param.watch(lambda *_e: self._visibility(), ["on", "mode"])
         self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.model, collapsed=False,
@@ -179,10 +181,11 @@ class FilterView(View):
     def _new_slider(self):
         """A slider for the current scale. Rebuilt on a scale switch: changing a live slider's range makes the
         browser echo its old value back, which would undo the conversion."""
-        scale = self.analysis.overview.scale
-        value = min(max(0.0, float(self.analysis.filter.threshold)), float(scale))
+        scale, end = self.analysis.overview.scale, self.analysis.threshold_end()
+        value = min(max(0.0, float(self.analysis.filter.threshold)), end)
+        fine = scale == 1 or end != scale  # 0–1, or own units (a perplexity of 2.61)
         slider = pn.widgets.EditableFloatSlider(
-            start=0, end=scale, fixed_start=0, fixed_end=scale, step=0.01 if scale == 1 else 1, value=value,
+            start=0, end=end, fixed_start=0, fixed_end=end, step=0.01 if fine else 1, value=value,
             name=self.t("threshold"), disabled=not self.analysis.filter.on, css_classes=["ea-w-thr"],
             sizing_mode="stretch_width")
         # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
@@ -194,14 +197,14 @@ class FilterView(View):
             update(self.analysis.filter, threshold=float(event.new))
 
     def _sync_threshold(self) -> None:
-        scale = self.analysis.overview.scale
-        if self.threshold.fixed_end != scale:
+        end = self.analysis.threshold_end()
+        if self.threshold.fixed_end != end:
             old, self.threshold = self.threshold, self._new_slider()
             index = self.card.objects.index(old) if hasattr(self, "card") else -1
             if index >= 0:
                 self.card[index] = self.threshold
             return
-        value = min(max(0.0, float(self.analysis.filter.threshold)), float(scale))
+        value = min(max(0.0, float(self.analysis.filter.threshold)), end)
         if self.threshold.value != value:
             self.threshold.value = value
 

@@ -8,11 +8,13 @@ import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
+from eval_analyzer.core.scores import FRACTION, units_note
 from eval_analyzer.dashboard.delta_chart import MAX_DELTA_ROWS, DeltaFacet, cap_rows
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
 from eval_analyzer.dashboard.views.base import TabView
 
-RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta"]
+#: `units` last: "pp", "fraction" or "<metric> (own units)", so an exported Δ of a perplexity is not read as pp.
+RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "units"]
 
 
 class DeltaView(TabView):
@@ -80,6 +82,21 @@ class DeltaView(TabView):
 
     # -- rendering --------------------------------------------------------------------------------------------
 
+    def delta_label(self) -> str:
+        """What Δ is measured in: "Δ" (0–1), "Δ (pp)" (0–100), or the own-units metric's name, never "pp"
+        for a perplexity."""
+        a = self.analysis
+        names = [a.delta.baseline, *a.delta.candidates]
+        units = a.units_all[[n for n in names if n in a.units_all.columns]] if a.units_all is not None else None
+        own = units_note(units)
+        fraction = self.t("delta_pp") if a.overview.scale == 100 else self.t("delta")
+        if not own:
+            return fraction
+        metric = ", ".join(own)
+        if (units.to_numpy(dtype=object) == FRACTION).any():
+            return self.t("delta_mixed", fraction="pp" if a.overview.scale == 100 else "0–1", metric=metric)
+        return self.t("delta_own_units", metric=metric)
+
     def _status_message(self) -> str:
         a = self.analysis
         status = a.delta_status
@@ -101,8 +118,8 @@ class DeltaView(TabView):
                                                  "delta", "within_noise"]].itertuples(index=False):
             row = [cat, cand, number(b, digits), number(c, digits), number(d, digits, signed=True)]
             rows.append([*row, "≈" if within else ""] if noise else row)
-        keys = ["category", "candidate", "baseline_score", "candidate_score", "delta"]
-        headers = [self.t(k) for k in keys] + ([self.t("within_noise")] if noise else [])
+        keys = ["category", "candidate", "baseline_score", "candidate_score"]
+        headers = [self.t(k) for k in keys] + [self.delta_label()] + ([self.t("within_noise")] if noise else [])
         return table(headers, rows, css)
 
     def _refresh(self) -> None:
@@ -122,7 +139,8 @@ class DeltaView(TabView):
                 ].itertuples(index=False)]
         headers = [self.t(k) for k in ("candidate", "mean_delta", "median_delta", "wlt", "coverage")]
         paired = int(summary["paired"].max()) if len(summary) else 0
-        self.summary.object = (table(headers, rows, "ea-summary")
+        self.summary.object = (f'<p class="ea-delta-units">{esc(self.delta_label())}</p>'
+                               + table(headers, rows, "ea-summary")
                                + f'<p class="ea-summary-note">{esc(self.t("summary_note", n=paired))}</p>')
         capped = self._draw(list(summary["candidate"]), scale)
         notes = [self.t("capped", candidate=c, shown=s, total=n) for c, s, n in capped]
@@ -153,12 +171,13 @@ class DeltaView(TabView):
             if len(rows):
                 facets.append((candidate, cap_rows(rows)))
         slots = []
+        label = self.delta_label()
         for index, (candidate, rows) in enumerate(facets):
-            key = (len(rows), scale, self.lang)
+            key = (len(rows), scale, self.lang, label)
             if index < len(self._facets) and self._facets[index][0] == key:
                 _key, facet, pane = self._facets[index]
             else:
-                facet = DeltaFacet(candidate, scale, self.lang, len(rows))
+                facet = DeltaFacet(candidate, scale, self.lang, len(rows), label)
                 # On the figure itself: a Bokeh pane renders the figure as its own element.
                 facet.figure.css_classes = ["ea-delta-chart"]
                 pane = pn.pane.Bokeh(facet.figure)

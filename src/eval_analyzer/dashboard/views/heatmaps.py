@@ -42,7 +42,7 @@ class HeatmapView(TabView):
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
         wide = a.sorted_wide
         if wide is not None and wide.size:
-            self.scores.object = charts.score_heatmap(heatmap_matrix(wide, scale), scale, self.lang)
+            self.scores.object = charts.score_heatmap(heatmap_matrix(wide, scale, a.units_all), scale, self.lang)
             self.scores_box.visible = True
         else:
             self.scores_box.visible = False

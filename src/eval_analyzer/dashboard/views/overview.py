@@ -9,6 +9,7 @@ import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.core.overview import pivot_table
+from eval_analyzer.core.scores import FRACTION, display_factor
 from eval_analyzer.dashboard.htmltext import digits_for, esc, frame_table, message, number, table
 from eval_analyzer.dashboard.overview_chart import OverviewBars
 from eval_analyzer.dashboard.views.base import View, update
@@ -24,6 +25,7 @@ class OverviewView(View):
     def __init__(self, **params):
         super().__init__(**params)
         self.message = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-ov-message"])
+        self.units_note = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-units-note"])
         self.prev = pn.widgets.Button(css_classes=["ea-prev"], width=120)
         self.next = pn.widgets.Button(css_classes=["ea-next"], width=120)
         self.prev.on_click(lambda _e: self._step(-1))
@@ -42,6 +44,7 @@ class OverviewView(View):
                                                css_classes=["ea-csv-all"], button_type="primary", width=220)
         self._layout = pn.Column(
             self.message,
+            self.units_note,
             pn.Row(self.prev, self.next, self.range),
             self.chart_box,
             self.overall_title, self.overall,
@@ -61,7 +64,10 @@ class OverviewView(View):
         update(self.analysis.overview, page=min(max(1, info.page + step), info.pages))
 
     def _pivot(self, wide: pd.DataFrame) -> pd.DataFrame:
-        return pivot_table(wide, self.analysis.overview.scale)
+        """The pivot in display units, with a `units` column per category (own-units metrics unscaled)."""
+        a = self.analysis
+        units = a.units_all.reindex(columns=wide.columns) if a.units_all is not None else None
+        return pivot_table(wide, a.overview.scale, units)
 
     def _csv_page(self) -> io.BytesIO:
         return io.BytesIO(to_csv_bytes(self._pivot(self.analysis.page_wide)))
@@ -91,11 +97,26 @@ class OverviewView(View):
         return message(self.t("filter_active", who=who, op=op, threshold=value, n=a.page_info.total, total=total),
                        "info", "ea-msg-filter")
 
+    def _units_note(self) -> str:
+        """Names the metrics that keep their own units, so a perplexity of 5.68 is not read as 5.68 %."""
+        a = self.analysis
+        own = a.own_units()
+        if not own:
+            return ""
+        metric = ", ".join(own)
+        units = a.units_all.reindex(columns=[m for m in a.overview.models if m in a.units_all.columns])
+        if (units.to_numpy(dtype=object) == FRACTION).any():
+            text = self.t("units_note_mixed", metric=metric, scale=self.t(f"scale_{a.overview.scale}"))
+        else:
+            text = self.t("units_note", metric=metric)
+        return message(text, "info", "ea-msg-units")
+
     def _refresh(self) -> None:
         a = self.analysis
         scale, info = a.overview.scale, a.page_info
         digits = digits_for(scale)
         self.message.object = self._message()
+        self.units_note.object = self._units_note()
         self.prev.disabled = info.page <= 1
         self.next.disabled = info.page >= info.pages
         page = a.page_wide if a.page_wide is not None else pd.DataFrame()
@@ -106,14 +127,19 @@ class OverviewView(View):
             self.chart_box.visible = False
         rows = []
         if a.overall is not None:
-            for label, score, reported in a.overall[["source_label", "score", "reported"]].itertuples(index=False):
+            factors = display_factor(a.overall["units"], scale)
+            for (label, score, reported), factor in zip(
+                    a.overall[["source_label", "score", "reported"]].itertuples(index=False), factors, strict=True):
                 mark = self.t("reported") if reported else self.t("computed")
-                rows.append([label, number(score * scale if pd.notna(score) else score, digits), mark])
+                rows.append([label, number(score * factor if pd.notna(score) else score, digits), mark])
         self.overall.object = table([self.t("model"), self.t("score"), ""], rows, "ea-overall")
         pivot = self._pivot(page) if len(page) else pd.DataFrame(columns=["category"])
-        formats = {column: (lambda v, d=digits: number(v, d)) for column in pivot.columns if column != "category"}
-        self.pivot.object = frame_table(pivot, [self.t("category"), *map(str, pivot.columns[1:])], "ea-pivot",
-                                        formats)
+        if "units" in pivot and not a.own_units():
+            pivot = pivot.drop(columns="units")  # all fractions: the scale switch says it; the CSV keeps it
+        formats = {column: (lambda v, d=digits: number(v, d)) for column in pivot.columns
+                   if column not in ("category", "units")}
+        headers = [self.t("category"), *(self.t("units") if c == "units" else str(c) for c in pivot.columns[1:])]
+        self.pivot.object = frame_table(pivot, headers, "ea-pivot", formats)
         dataset = a.overview.dataset
         self.csv_page.filename = safe_filename("eval", dataset, f"page{info.page}", f"scale{scale}")
         self.csv_all.filename = safe_filename("eval", dataset, "all", f"scale{scale}")
@@ -131,10 +157,10 @@ class OverviewView(View):
         if key != self._chart_key:
             self._chart_key = key
             self._bars = OverviewBars(list(page.columns), scale, self.lang, a.overview.page_size, list(a.sources))
-            self._bars.show(page, a.files_all, a.std_all)
+            self._bars.show(page, a.files_all, a.std_all, a.units_all)
             self.chart.object = self._bars.figure
         else:
-            self._bars.show(page, a.files_all, a.std_all)
+            self._bars.show(page, a.files_all, a.std_all, a.units_all)
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")
