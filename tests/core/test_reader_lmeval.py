@@ -164,9 +164,16 @@ def test_colliding_labels_fall_back_to_task_names():
 
 
 def test_alias_labels_lose_the_tree_indent():
-    doc = {"results": {"g": {"alias": "g"}, "g_a": {"alias": "  - Part A", "acc,none": 0.5}},
-           "group_subtasks": {"g": ["g_a"]}, "versions": {}}
+    doc = {"results": {"g": {"alias": "g"}, "part_a": {"alias": "  - Part A", "acc,none": 0.5}},
+           "group_subtasks": {"g": ["part_a"]}, "versions": {}}
     assert load(doc).table["category"].tolist() == ["Part A"]
+
+
+def test_a_leaf_named_after_its_group_is_labelled_without_the_prefix():
+    doc = {"results": {"suite": {"alias": "suite"}, "suite_a": {"alias": "  - Part A", "acc,none": 0.5},
+                       "suite-b": {"acc,none": 0.4}, "other": {"acc,none": 0.3}},
+           "group_subtasks": {"suite": ["suite_a", "suite-b", "other"]}, "versions": {}}
+    assert sorted(load(doc).table["category"]) == ["a", "b", "other"]
 
 
 def test_cycles_and_odd_group_lists_do_not_hang_or_crash():

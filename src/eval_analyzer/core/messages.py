@@ -58,6 +58,11 @@ EN: dict[str, tuple[str, str]] = {
                         "'<unknown>'.", "Use the results file as lm-eval wrote it, or add a model_name field."),
     "lmeval.no_scores": ("an lm-evaluation-harness results file with no numeric score in 'results'; the file was "
                          "skipped.", "Check that the run finished; upload its results_*.json."),
+    "lmeval.value_skipped": ("'{metric}' is {kind}, not a finite number; the value was skipped.",
+                             "Re-run this task if the score should exist (an infinite perplexity means the model "
+                             "diverged)."),
+    "lmeval.task_skipped": ("has no finite score; the task was left out of the table.",
+                            "Re-run this task, or check its results in the file."),
     # OpenCompass summary CSV
     "oc_summary.empty": ("is an empty summary CSV.", "Upload the summary_*.csv of a finished run."),
     "oc_summary.no_scores": ("an OpenCompass summary CSV with no usable scores.{detail}",
@@ -144,6 +149,9 @@ ZH_TW: dict[str, tuple[str, str]] = {
                         "請使用 lm-eval 原樣寫出的結果檔，或加上 model_name 欄位。"),
     "lmeval.no_scores": ("lm-evaluation-harness 結果檔的 'results' 中沒有數值分數；已略過此檔。",
                          "請確認評測已完成，並上傳它的 results_*.json。"),
+    "lmeval.value_skipped": ("'{metric}' 是{kind}，不是有限數值；已略過此值。",
+                             "若這個分數應該存在，請重新評測此任務（困惑度為無限大表示模型發散）。"),
+    "lmeval.task_skipped": ("沒有任何有限數值的分數；此任務未列入表格。", "請重新評測此任務，或檢查檔案中它的結果。"),
     "oc_summary.empty": ("是空的 summary CSV。", "請上傳已完成評測的 summary_*.csv。"),
     "oc_summary.no_scores": ("OpenCompass summary CSV 中沒有可用的分數。{detail}",
                              "請上傳已完成評測、OpenCompass 原樣寫出的 summary_*.csv。"),
