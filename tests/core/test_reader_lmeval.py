@@ -165,16 +165,20 @@ def test_colliding_labels_fall_back_to_task_names():
 
 
 def test_alias_labels_lose_the_tree_indent():
-    doc = {"results": {"g": {"alias": "g"}, "part_a": {"alias": "  - Part A", "acc,none": 0.5}},
-           "group_subtasks": {"g": ["part_a"]}, "versions": {}}
+    doc = {"results": {"g": {"alias": "g"}, "g_a": {"alias": "  - Part A", "acc,none": 0.5}},
+           "group_subtasks": {"g": ["g_a"]}, "versions": {}}
     assert load(doc).table["category"].tolist() == ["Part A"]
 
 
-def test_a_leaf_named_after_its_group_is_labelled_without_the_prefix():
-    doc = {"results": {"suite": {"alias": "suite"}, "suite_a": {"alias": "  - Part A", "acc,none": 0.5},
-                       "suite-b": {"acc,none": 0.4}, "other": {"acc,none": 0.3}},
-           "group_subtasks": {"suite": ["suite_a", "suite-b", "other"]}, "versions": {}}
-    assert sorted(load(doc).table["category"]) == ["a", "b", "other"]
+def test_a_grouped_leaf_of_a_known_family_is_labelled_by_its_family():
+    doc = {"results": {"lambada": {"alias": "lambada"}, "lambada_openai": {"acc,none": 0.7, "alias": " - x"},
+                       "lambada_standard": {"acc,none": 0.6}, "agieval_nous": {"alias": "agieval_nous"},
+                       "agieval_lsat_ar": {"acc,none": 0.2}},
+           "group_subtasks": {"lambada": ["lambada_openai", "lambada_standard"], "agieval_nous": ["agieval_lsat_ar"]},
+           "configs": {"lambada_openai": {"dataset_name": "default"}}, "versions": {}}
+    table = load(doc).table
+    assert sorted(zip(table["dataset"], table["category"], strict=True)) == [
+        ("agieval_nous", "lsat_ar"), ("lambada", "openai"), ("lambada", "standard")]
 
 
 def test_cycles_and_odd_group_lists_do_not_hang_or_crash():

@@ -2,7 +2,7 @@
 
 lm-eval reports every task (leaf) and every group (an aggregate over tasks) side by side in `results`; the tree
 is in `group_subtasks`. The dashboard's dataset is a root group (`mmlu`), its categories are the leaf tasks below
-it (`mmlu_philosophy`, shown without the group prefix, `philosophy`), and the groups' own numbers are reported
+it (`mmlu_philosophy`, shown by its `dataset_name`, `philosophy`), and the groups' own numbers are reported
 overall averages, never categories, or they would be counted twice in every mean. Tasks no group claims (all of
 an lm-eval 0.3 file) join datasets through the family table in `lmeval_tasks.py`, so `hendrycksTest-philosophy`
 lands where 0.4's `mmlu_philosophy` does. Metric keys are kept as lm-eval writes them (`acc,none`): the filter
@@ -163,17 +163,13 @@ def _stated_direction(obj: dict, task: str, metric: str) -> Any:
     return per_task.get(metric.split(",", 1)[0]) if isinstance(per_task, dict) else None
 
 
-def _label(obj: dict, task: str, root: str) -> str:
-    """A grouped leaf's category label: its family's category (`mmlu_anatomy` → `anatomy`, as a 0.3
-    `hendrycksTest-anatomy` is labelled), else its name without the root group's prefix, else
-    `configs[task].dataset_name`, else its alias without lm-eval's tree indent."""
+def _label(obj: dict, task: str) -> str:
+    """A grouped leaf's category label: its family's category (`mmlu_anatomy` → `anatomy`, exactly as a 0.3
+    `hendrycksTest-anatomy` is labelled, so the two pair), else `configs[task].dataset_name`, else its alias
+    without lm-eval's tree indent."""
     family = family_of(task)
     if family:
         return family[1]
-    for separator in ("_", "-"):
-        prefix = root + separator
-        if task.startswith(prefix) and len(task) > len(prefix):
-            return task[len(prefix):]
     configs = obj.get("configs")
     config = configs.get(task) if isinstance(configs, dict) else None
     name = config.get("dataset_name") if isinstance(config, dict) else None
@@ -221,7 +217,7 @@ def parse_lmeval(obj: dict, file_name: str, where: str = "") -> SourceDocument:
     for root in (name for name in tree if name not in children and tree[name]):
         groups, leaves = _walk(root, tree)
         covered.update(groups, leaves)
-        assigned.extend((leaf, root, _label(obj, leaf, root)) for leaf in leaves if leaf in results)
+        assigned.extend((leaf, root, _label(obj, leaf)) for leaf in leaves if leaf in results)
         grouped.extend((group, root) for group in groups)
     for task in results:
         if isinstance(task, str) and task not in covered:
