@@ -38,6 +38,17 @@ def test_table_json_lists_rows_with_the_documented_columns():
     assert rows[0]["run_scores"] and rows[0]["stderr"] is None
 
 
+def test_table_says_where_the_unit_scale_is_only_assumed(tmp_path):
+    path = tmp_path / "results.json"
+    path.write_bytes(as_bytes({"results": {"judge": {"judge_score": 0.62}, "arc_easy": {"acc": 0.7}},
+                               "versions": {}, "config": {"model_args": "pretrained=m"}}))
+    rows = {row["metric"]: row for row in json.loads(run("table", path, "--format", "json").stdout)}
+    assert rows["judge_score"]["scale_assumed"] is True and rows["judge_score"]["unit_scale"] is True
+    assert rows["acc"]["scale_assumed"] is False
+    csv_rows = {row["metric"]: row for row in csv.DictReader(io.StringIO(run("table", path).stdout))}
+    assert csv_rows["judge_score"]["scale_assumed"] == "True" and csv_rows["acc"]["scale_assumed"] == "False"
+
+
 def test_table_csv_and_problems_on_stderr_with_exit_1(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{oops")

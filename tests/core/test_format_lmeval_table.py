@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from eval_analyzer.core.formats.lmeval_table import looks_like_table, timestamp_from_name
+from eval_analyzer.core.formats.lmeval_tasks import family_of
 from eval_analyzer.core.loader import load_files, load_paths
 
 DATA = Path(__file__).parent.parent / "data" / "lmeval"
@@ -141,7 +142,8 @@ def expected_leaves(result: dict, filtered: bool = True) -> dict[tuple[str, str,
                 continue
             metric, _comma, flt = key.partition(",")
             stderr = entry.get(f"{metric}_stderr,{flt}" if filtered else f"{metric}_stderr")
-            found[(task, task, key)] = (value, stderr if isinstance(stderr, float) else math.nan)
+            dataset, category = family_of(task) or (task, task)  # the family table has its own tests
+            found[(dataset, category, key)] = (value, stderr if isinstance(stderr, float) else math.nan)
     return found
 
 
@@ -175,12 +177,13 @@ def test_the_table_of_a_real_run_gives_the_scores_of_its_json(path, layout):
     # The headline: lm-eval's usual one (acc, strict-match) as the JSON reader picks it; else the first metric
     # printed, since 0.4.3 sorts the metrics and the JSON's own order is not in the table.
     for task in result["results"]:
-        metrics = [key[2] for key in expected if key[0] == task]
+        leaf = family_of(task) or (task, task)
+        metrics = [key[2] for key in expected if key[:2] == leaf]
         printed = metrics if layout in ("0.3", "0.4.0") else sorted(metrics)
         headline = next((name for name in HEADLINES if name in metrics), printed[0])
-        assert [key[2] for key in expected if key[0] == task and table[key]["primary"]] == [headline]
+        assert [key[2] for key in expected if key[:2] == leaf and table[key]["primary"]] == [headline]
         if headline in HEADLINES:
-            assert json_table[(task, task, headline)]["primary"]
+            assert json_table[(*leaf, headline)]["primary"]
     assert from_table.sources["model"].tolist() == from_json.sources["model"].tolist()
     assert from_table.datasets == from_json.datasets
     assert set(from_table.table["format"]) == {"lm-eval-table"}
@@ -323,10 +326,10 @@ def test_a_groups_table_alone_is_one_clear_problem():
 def test_arrows_give_the_direction_and_no_arrow_falls_back_to_the_metric_rule():
     text = (DATA / f"lambada_openai{PRINTED}").read_text(encoding="utf-8")
     rows = by_key(load_text(text, "lambada.txt").table)
-    assert rows[("lambada_openai", "lambada_openai", "perplexity,none")]["higher_is_better"] is False
-    assert rows[("lambada_openai", "lambada_openai", "perplexity,none")]["score"] == 605.3866
-    assert rows[("lambada_openai", "lambada_openai", "perplexity,none")]["unit_scale"] is False
-    assert rows[("lambada_openai", "lambada_openai", "acc,none")]["higher_is_better"] is True
+    assert rows[("lambada", "openai", "perplexity,none")]["higher_is_better"] is False
+    assert rows[("lambada", "openai", "perplexity,none")]["score"] == 605.3866
+    assert rows[("lambada", "openai", "perplexity,none")]["unit_scale"] is False
+    assert rows[("lambada", "openai", "acc,none")]["higher_is_better"] is True
     # A metric of its own with ↓: the arrow wins over the name rule; no arrow column: the name rule decides.
     custom = ("|Tasks|Version|Filter|n-shot|Metric| |Value| |Stderr|\n|---|--:|---|--:|---|---|--:|---|--:|\n"
               "|mytask|1|none|0|edit_distance|↓|3.5000|±|0.1000|\n")
@@ -438,7 +441,7 @@ def test_a_zip_reads_its_tables_and_passes_over_its_notes():
     table = (DATA / f"lambada_openai{PRINTED}").read_bytes()
     loaded = load_files([("bundle.zip", _zip({"run/README.md": b"# notes", "run/table.txt": table}))])
     assert loaded.problems[0].code == "lmeval_table.model_from_name"  # the only one: the README said nothing
-    assert len(loaded.problems) == 1 and loaded.datasets == ["lambada_openai"]
+    assert len(loaded.problems) == 1 and loaded.datasets == ["lambada"]
     notes_only = load_files([("notes.zip", _zip({"README.md": b"# notes", "todo.txt": b"- run mmlu"}))])
     [only] = notes_only.problems
     assert only.code == "zip.no_results"

@@ -109,6 +109,16 @@ def test_same_label_different_documents_are_renamed_with_a_notice():
     assert sum("same label" in p.what for p in loaded.problems) == 2
 
 
+def test_documents_of_one_label_with_other_datasets_join_one_source():
+    one = make_twinkle("m", "t", {"mmlu": {"x": 0.1}, "tmmluplus": {"y": 0.2}})
+    two = make_twinkle("m", "t", {"tw-legal": {"z": 0.3}})
+    later = make_twinkle("m", "t2", {"mmlu": {"x": 0.4}})
+    loaded = load_files([("1.json", as_bytes(one)), ("2.json", as_bytes(two)), ("3.json", as_bytes(later))])
+    sources = loaded.sources.set_index("source_label")
+    assert sorted(sources.index) == ["m @ t", "m @ t2"] and loaded.problems == []
+    assert sources.loc["m @ t", "datasets"] == ["mmlu", "tmmluplus", "tw-legal"]
+
+
 def test_byte_identical_duplicates_load_once_with_a_notice():
     data = as_bytes(make_twinkle())
     loaded = load_files([("1.json", data), ("copy.json", data)])

@@ -25,7 +25,8 @@ def compress_json(text: str) -> bytes:
 
 
 class ScoreRow(NamedTuple):
-    """One score of one category. `score` is on the unit scale (0–1) unless `unit_scale` is False.
+    """One score of one category. `score` is on the unit scale (0–1) unless `unit_scale` is False;
+    `scale_assumed` says the unit scale was inferred from the values alone (a metric name no rule knows).
 
     A NamedTuple, not a dataclass: tens of thousands are made per upload and pandas builds the score table
     from tuples in C.
@@ -42,6 +43,7 @@ class ScoreRow(NamedTuple):
     higher_is_better: bool = True
     unit_scale: bool = True
     stderr: float = math.nan
+    scale_assumed: bool = False
 
 
 @dataclass
@@ -74,8 +76,9 @@ class SourceDocument:
     #: The document's JSON text, zlib-compressed: what publishing needs to write the station entries. Keeping
     #: the parsed JSON instead cost each session ~10x the file's size (OpenCompass predictions included).
     original: bytes = b""
-    #: OpenCompass station files carry one dataset each: files of one model join one source instead of being
-    #: renamed ` (2)`, unless they repeat a (dataset, category) already loaded.
+    #: Whether the reader expects this document to be one part of a run split over files (a station file, a
+    #: one-dataset Twinkle document). Informational only: the same-label rule (`core/table.py` `_can_merge`) now
+    #: joins ANY documents of one label whose (dataset, category) pairs do not overlap.
     merge_same_label: bool = False
     #: Hash of the bytes the document came from: byte-identical duplicates are loaded once.
     fingerprint: str = ""

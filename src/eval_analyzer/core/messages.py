@@ -62,6 +62,11 @@ EN: dict[str, tuple[str, str]] = {
                         "'<unknown>'.", "Use the results file as lm-eval wrote it, or add a model_name field."),
     "lmeval.no_scores": ("an lm-evaluation-harness results file with no numeric score in 'results'; the file was "
                          "skipped.", "Check that the run finished; upload its results_*.json."),
+    "lmeval.value_skipped": ("'{metric}' is {kind}, not a finite number; the value was skipped.",
+                             "Re-run this task if the score should exist (an infinite perplexity means the model "
+                             "diverged)."),
+    "lmeval.task_skipped": ("has no finite score; the task was left out of the table.",
+                            "Re-run this task, or check its results in the file."),
     # lm-evaluation-harness printed table (.md / .txt)
     "lmeval_table.row_width": ("has {count} cells where the table's header has {width}; the row was skipped.",
                                "Check the row for a missing or extra '|'."),
@@ -196,6 +201,9 @@ ZH_TW: dict[str, tuple[str, str]] = {
                         "請使用 lm-eval 原樣寫出的結果檔，或加上 model_name 欄位。"),
     "lmeval.no_scores": ("lm-evaluation-harness 結果檔的 'results' 中沒有數值分數；已略過此檔。",
                          "請確認評測已完成，並上傳它的 results_*.json。"),
+    "lmeval.value_skipped": ("'{metric}' 是{kind}，不是有限數值；已略過此值。",
+                             "若這個分數應該存在，請重新評測此任務（困惑度為無限大表示模型發散）。"),
+    "lmeval.task_skipped": ("沒有任何有限數值的分數；此任務未列入表格。", "請重新評測此任務，或檢查檔案中它的結果。"),
     "lmeval_table.row_width": ("有 {count} 格，但表格標題列有 {width} 格；已略過這一列。", "請檢查這一列是否少了或多了 '|'。"),
     "lmeval_table.no_task": ("表格第一列沒有任務名稱；已略過這一列。", "請依 lm-eval 印出的樣子，在任務第一列的第一欄填上名稱。"),
     "lmeval_table.no_metric": ("'{task}' 的一列沒有指標名稱；已略過這一列。", "請填寫 Metric 欄。"),

@@ -2,8 +2,9 @@
 
 `table` has one row per (source, dataset, category, metric):
 `source_label, model, timestamp, dataset, category, file, score, std, n_runs, run_scores, stderr, metric,
-primary, higher_is_better, unit_scale, format, source_file`. Scores are on the unit scale (0–1) where
-`unit_scale` is True; metrics with no known scale keep theirs and say so.
+primary, higher_is_better, unit_scale, scale_assumed, format, source_file`. Scores are on the unit scale (0–1)
+where `unit_scale` is True (`scale_assumed`: inferred from the values alone, the metric's name being unknown);
+metrics with no known scale keep theirs and say so.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from eval_analyzer.core.errors import Problem, problem
 
 TABLE_COLUMNS = [
     "source_label", "model", "timestamp", "dataset", "category", "file", "score", "std", "n_runs", "run_scores",
-    "stderr", "metric", "primary", "higher_is_better", "unit_scale", "format", "source_file",
+    "stderr", "metric", "primary", "higher_is_better", "unit_scale", "scale_assumed",
+    "format", "source_file",
 ]
 OVERALL_COLUMNS = ["source_label", "model", "dataset", "group", "metric", "score", "reported", "unit_scale"]
 SOURCE_COLUMNS = ["source_label", "model", "timestamp", "format", "source_file", "datasets", "n_scores"]
@@ -57,7 +59,8 @@ class LoadedData:
 
 
 def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> list[SourceDocument]:
-    """SPEC §3.2: identical bytes load once; a different document with a taken label gets ` (2)`, ` (3)`…"""
+    """SPEC §3.2: identical bytes load once; a different document with a taken label joins that source when it
+    adds only new (dataset, category) pairs (a suite of one model split over files), else gets ` (2)`, ` (3)`…"""
     kept: list[SourceDocument] = []
     by_fingerprint: dict[str, SourceDocument] = {}
     by_label: dict[str, list[SourceDocument]] = {}
@@ -85,8 +88,10 @@ def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> 
 
 
 def _can_merge(doc: SourceDocument, taken: list[SourceDocument]) -> bool:
-    if not doc.merge_same_label or not all(other.merge_same_label for other in taken):
-        return False
+    """Documents of one label (same model, same run date or both undated) are one run split over files (an
+    OpenCompass station file per dataset, one lm-eval file per task, a one-dataset Twinkle document) when no
+    (dataset, category) appears twice; a repeated one means two measurements of the same thing, which must stay
+    two sources to be compared."""
     mine = {(row.dataset, row.category) for row in doc.rows}
     return not any(mine & {(row.dataset, row.category) for row in other.rows} for other in taken)
 
@@ -103,7 +108,7 @@ def _table(documents: list[SourceDocument]) -> pd.DataFrame:
     for name in ("score", "std", "stderr"):
         frame[name] = frame[name].astype("float64")
     frame["n_runs"] = frame["n_runs"].astype("int64")
-    for name in ("primary", "higher_is_better", "unit_scale"):
+    for name in ("primary", "higher_is_better", "unit_scale", "scale_assumed"):
         frame[name] = frame[name].astype(bool)
     for name in ("source_label", "model", "timestamp", "format", "source_file", "dataset", "category", "file",
                  "metric"):

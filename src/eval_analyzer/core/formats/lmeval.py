@@ -3,9 +3,11 @@
 lm-eval reports every task (leaf) and every group (an aggregate over tasks) side by side in `results`; the tree
 is in `group_subtasks`. The dashboard's dataset is a root group (`mmlu`), its categories are the leaf tasks below
 it (`mmlu_philosophy`, shown by its `dataset_name`, `philosophy`), and the groups' own numbers are reported
-overall averages, never categories, or they would be counted twice in every mean. Metric keys are kept as lm-eval
-writes them (`acc,none`): the filter after the comma tells `exact_match,strict-match` from
-`exact_match,flexible-extract`, which are different measurements.
+overall averages, never categories, or they would be counted twice in every mean. Tasks no group claims (all of
+an lm-eval 0.3 file) join datasets through the family table in `lmeval_tasks.py`, so `hendrycksTest-philosophy`
+lands where 0.4's `mmlu_philosophy` does. Metric keys are kept as lm-eval writes them (`acc,none`): the filter
+after the comma tells `exact_match,strict-match` from `exact_match,flexible-extract`, which are different
+measurements. Scale and direction come from `core/metrics.py`, the file's `higher_is_better` winning.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from eval_analyzer.core.document import (
 )
 from eval_analyzer.core.errors import ReadError, problem
 from eval_analyzer.core.formats.base import Format
+from eval_analyzer.core.formats.lmeval_tasks import family_of
+from eval_analyzer.core.messages import kind_of
+from eval_analyzer.core.metrics import UNIT, Scale, base_name, higher_is_better, scale_of
 
 NAME = "lm-eval"
 
@@ -35,14 +40,6 @@ _MARKER_KEYS = ("versions", "configs", "group_subtasks", "n-shot", "config")
 PREFERRED_METRICS = ("acc,none", "exact_match,strict-match", "acc", "exact_match")
 #: Numbers in a task's results that are not scores.
 _NOT_METRICS = frozenset({"alias", "sample_len", "samples", "sample_count", "num_samples"})
-#: Metrics lm-eval reports as fractions (0–1); others (perplexity, BLEU 0–100…) keep their own scale, flagged.
-UNIT_METRICS = frozenset({
-    "acc", "acc_norm", "acc_mutual_info", "exact_match", "f1", "mcc", "em", "contains", "pass@1", "pass_at_1",
-    "prompt_level_strict_acc", "inst_level_strict_acc", "prompt_level_loose_acc", "inst_level_loose_acc",
-})
-#: Metrics where a smaller value is better, used when the file has no `higher_is_better` entry for them.
-LOWER_IS_BETTER = frozenset({"perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte", "brier_score",
-                             "ter"})
 #: lm-eval names its output `results_<isoformat with ':' replaced by '-'>.json`.
 _FILE_DATE = re.compile(r"results_(.+?)\.jsonl?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})")
@@ -118,20 +115,40 @@ def _walk(root: str, tree: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     return groups, leaves
 
 
-def _base(metric: str) -> str:
-    return metric.split(",", 1)[0]
+def _is_metric_key(key: Any, filtered: bool) -> bool:
+    return (isinstance(key, str) and bool(key.strip()) and key not in _NOT_METRICS and "_stderr" not in key
+            and (not filtered or "," in key))
 
 
-def _metrics(entry: dict) -> list[tuple[str, float]]:
-    """Score metrics of one task, headline first. When lm-eval 0.4's `metric,filter` keys are present, bare
-    numeric keys are bookkeeping (`sample_len`) and left out."""
+def _metrics(entry: dict) -> tuple[list[tuple[str, float]], list[tuple[str, Any]]]:
+    """(scores, skipped) of one task, headline score first. Skipped are metric keys whose value is not a finite
+    number (`Infinity`, NaN, "N/A", null…), kept so the reader can say what it left out. When lm-eval 0.4's
+    `metric,filter` keys are present, bare keys are bookkeeping (`sample_len`) and left out."""
     filtered = any("," in str(key) for key in entry)
-    found = [(key, number) for key, value in entry.items()
-             if isinstance(key, str) and key not in _NOT_METRICS and "_stderr" not in key
-             and (not filtered or "," in key) and (number := as_finite_float(value)) is not None]
+    found: list[tuple[str, float]] = []
+    skipped: list[tuple[str, Any]] = []
+    for key, value in entry.items():
+        if _is_metric_key(key, filtered):
+            number = as_finite_float(value)
+            if number is None:
+                skipped.append((key, value))
+            else:
+                found.append((key, number))
     names = [key for key, _value in found]
     first = next((name for name in PREFERRED_METRICS if name in names), None)
-    return sorted(found, key=lambda item: item[0] != first) if first else found
+    return (sorted(found, key=lambda item: item[0] != first) if first else found), skipped
+
+
+def _scales(obj: dict) -> dict[str, Scale]:
+    """The scale of every metric of the file, by base name, decided over all its values in `results` and
+    `groups` together, so one file's `exact_match` is all fractions or all percentages."""
+    values: dict[str, list[float]] = {}
+    for table in (obj.get("results"), obj.get("groups")):
+        for entry in table.values() if isinstance(table, dict) else ():
+            if isinstance(entry, dict):
+                for metric, value in _metrics(entry)[0]:
+                    values.setdefault(base_name(metric), []).append(value)
+    return {name: scale_of(name, numbers) for name, numbers in values.items()}
 
 
 def _stderr(entry: dict, metric: str) -> float:
@@ -140,20 +157,19 @@ def _stderr(entry: dict, metric: str) -> float:
     return math.nan if value is None else value
 
 
-def _higher_is_better(obj: dict, task: str, metric: str) -> bool:
+def _stated_direction(obj: dict, task: str, metric: str) -> Any:
     table = obj.get("higher_is_better")
     per_task = table.get(task) if isinstance(table, dict) else None
-    stated = per_task.get(_base(metric)) if isinstance(per_task, dict) else None
-    return stated if isinstance(stated, bool) else _base(metric) not in LOWER_IS_BETTER
-
-
-def _is_unit(metric: str) -> bool:
-    base = _base(metric)
-    return base in UNIT_METRICS or base.endswith("_acc")
+    return per_task.get(metric.split(",", 1)[0]) if isinstance(per_task, dict) else None
 
 
 def _label(obj: dict, task: str) -> str:
-    """A leaf's category label: `configs[task].dataset_name`, else its alias without lm-eval's tree indent."""
+    """A grouped leaf's category label: its family's category (`mmlu_anatomy` → `anatomy`, exactly as a 0.3
+    `hendrycksTest-anatomy` is labelled, so the two pair), else `configs[task].dataset_name`, else its alias
+    without lm-eval's tree indent."""
+    family = family_of(task)
+    if family:
+        return family[1]
     configs = obj.get("configs")
     config = configs.get(task) if isinstance(configs, dict) else None
     name = config.get("dataset_name") if isinstance(config, dict) else None
@@ -167,14 +183,20 @@ def _label(obj: dict, task: str) -> str:
     return task
 
 
-def _labels(obj: dict, leaves: list[str]) -> dict[str, str]:
-    """Labels of one dataset's leaves; where two leaves share one (gsm8k and gsm8k_cot are both 'main'),
-    both fall back to their task names so neither hides the other."""
-    labels = {leaf: _label(obj, leaf) for leaf in leaves}
-    counts: dict[str, int] = {}
-    for label in labels.values():
-        counts[label] = counts.get(label, 0) + 1
-    return {leaf: leaf if counts[label] > 1 else label for leaf, label in labels.items()}
+def _unique_labels(assigned: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(task, dataset, label) with no label used twice in a dataset: where two leaves would share one (gsm8k
+    and gsm8k_cot are both 'main'), both fall back to their task names so neither hides the other."""
+    labels = {task: label for task, _dataset, label in assigned}
+    datasets = {task: dataset for task, dataset, _label in assigned}
+    while True:
+        counts: dict[tuple[str, str], int] = {}
+        for task, label in labels.items():
+            counts[(datasets[task], label)] = counts.get((datasets[task], label), 0) + 1
+        clashing = [task for task, label in labels.items() if counts[(datasets[task], label)] > 1 and label != task]
+        if not clashing:
+            return [(task, datasets[task], labels[task]) for task, _dataset, _label in assigned]
+        for task in clashing:
+            labels[task] = task
 
 
 def parse_lmeval(obj: dict, file_name: str, where: str = "") -> SourceDocument:
@@ -186,46 +208,71 @@ def parse_lmeval(obj: dict, file_name: str, where: str = "") -> SourceDocument:
                          source_file=file_name)
     if doc.model == UNKNOWN_MODEL:
         doc.problems.append(problem(file_name, "lmeval.no_model", where, "warning"))
+    reader = _Reader(obj, doc, where)
     tree = _tree(obj)
     children = {child for kids in tree.values() for child in kids}
     covered: set[str] = set()
+    assigned: list[tuple[str, str, str]] = []
+    grouped: list[tuple[str, str]] = []
     for root in (name for name in tree if name not in children and tree[name]):
         groups, leaves = _walk(root, tree)
         covered.update(groups, leaves)
-        labels = _labels(obj, [leaf for leaf in leaves if leaf in results])
-        for leaf, label in labels.items():
-            _add_task(doc, obj, leaf, root, label)
-        for group in groups:
-            _add_group(doc, obj, group, root)
+        assigned.extend((leaf, root, _label(obj, leaf)) for leaf in leaves if leaf in results)
+        grouped.extend((group, root) for group in groups)
     for task in results:
         if isinstance(task, str) and task not in covered:
-            _add_task(doc, obj, task, task, task)
+            assigned.append((task, *(family_of(task) or (task, task))))
+    for task, dataset, label in _unique_labels(assigned):
+        reader.add_task(task, dataset, label)
+    for group, root in grouped:
+        reader.add_group(group, root)
     if not doc.rows:
         raise ReadError(problem(file_name, "lmeval.no_scores", where))
     return doc
 
 
-def _add_task(doc: SourceDocument, obj: dict, task: str, dataset: str, category: str) -> None:
-    entry = obj["results"].get(task)  # parse_lmeval checked it is a dict
-    if not isinstance(entry, dict):
-        return
-    for index, (metric, value) in enumerate(_metrics(entry)):
-        doc.rows.append(ScoreRow(dataset=dataset, category=category, score=value, metric=metric, file=task,
-                                 primary=index == 0, higher_is_better=_higher_is_better(obj, task, metric),
-                                 unit_scale=_is_unit(metric), stderr=_stderr(entry, metric)))
+class _Reader:
+    """What every task of one file shares: the file, its metric scales, where problems are filed."""
 
+    def __init__(self, obj: dict, doc: SourceDocument, where: str):
+        self.obj, self.doc, self.where = obj, doc, where
+        self.results: dict = obj["results"]  # parse_lmeval checked it is a dict
+        self.scales = _scales(obj)
 
-def _add_group(doc: SourceDocument, obj: dict, group: str, dataset: str) -> None:
-    """A group's own number (lm-eval 0.4 puts it in `results`, 0.4.0–0.4.2 also in `groups`)."""
-    entry = obj["results"].get(group)  # parse_lmeval checked it is a dict
-    if not isinstance(entry, dict) or not _metrics(entry):
-        groups = obj.get("groups")
-        entry = groups.get(group) if isinstance(groups, dict) else None
-    metrics = _metrics(entry) if isinstance(entry, dict) else []
-    if metrics:
-        metric, value = metrics[0]
-        doc.overall.append(OverallRow(dataset=dataset, group=group, score=value, metric=metric, reported=True,
-                                      unit_scale=_is_unit(metric)))
+    def _where(self, task: str) -> str:
+        return f"{self.where}, task '{task}'" if self.where else f"task '{task}'"
+
+    def add_task(self, task: str, dataset: str, category: str) -> None:
+        entry = self.results.get(task)
+        if not isinstance(entry, dict):
+            return
+        found, skipped = _metrics(entry)
+        for metric, value in skipped:
+            self.doc.problems.append(problem(self.doc.source_file, "lmeval.value_skipped", self._where(task),
+                                             "notice", metric=metric, kind=kind_of(value)))
+        if skipped and not found:
+            self.doc.problems.append(problem(self.doc.source_file, "lmeval.task_skipped", self._where(task),
+                                             "notice"))
+        for index, (metric, value) in enumerate(found):
+            scale = self.scales.get(base_name(metric), UNIT)
+            direction = higher_is_better(metric, _stated_direction(self.obj, task, metric))
+            self.doc.rows.append(ScoreRow(
+                dataset=dataset, category=category, score=value * scale.factor, metric=metric, file=task,
+                primary=index == 0, higher_is_better=direction, unit_scale=scale.unit_scale,
+                stderr=_stderr(entry, metric) * scale.factor, scale_assumed=scale.assumed))
+
+    def add_group(self, group: str, dataset: str) -> None:
+        """A group's own number (lm-eval 0.4 puts it in `results`, 0.4.0–0.4.2 also in `groups`)."""
+        entry = self.results.get(group)
+        if not isinstance(entry, dict) or not _metrics(entry)[0]:
+            groups = self.obj.get("groups")
+            entry = groups.get(group) if isinstance(groups, dict) else None
+        metrics = _metrics(entry)[0] if isinstance(entry, dict) else []
+        if metrics:
+            metric, value = metrics[0]
+            scale = self.scales.get(base_name(metric), UNIT)
+            self.doc.overall.append(OverallRow(dataset=dataset, group=group, score=value * scale.factor,
+                                               metric=metric, reported=True, unit_scale=scale.unit_scale))
 
 
 class LmEval(Format):

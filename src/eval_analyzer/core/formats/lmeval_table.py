@@ -24,6 +24,8 @@ from eval_analyzer.core.document import NO_TIMESTAMP, OverallRow, ScoreRow, Sour
 from eval_analyzer.core.errors import Problem, ReadError, problem
 from eval_analyzer.core.formats import lmeval
 from eval_analyzer.core.formats.base import Format
+from eval_analyzer.core.formats.lmeval_tasks import family_of
+from eval_analyzer.core.metrics import higher_is_better, scale_of
 
 NAME = "lm-eval-table"
 _NAME_HEADERS = {"tasks": "tasks", "task": "tasks", "groups": "groups"}
@@ -42,18 +44,27 @@ _FILE_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]
 _MAX_LINE_PROBLEMS = 20
 
 
-def _metric_rules(metric: str) -> tuple[bool, bool]:
-    """(unit_scale, higher_is_better when the row has no arrow) of a metric key such as `acc,none`.
-
-    The one place this reader borrows the JSON reader's scale and direction rules, so a table and its JSON agree;
-    point it at the shared metric rules when they move out of `lmeval.py`.
-    """
-    return lmeval._is_unit(metric), lmeval._higher_is_better({}, "", metric)
-
-
 def _score_metrics(entry: dict[str, float]) -> list[tuple[str, float]]:
     """The JSON reader's choice of score metrics (no `sample_len`…), headline first."""
-    return lmeval._metrics(entry)
+    return lmeval._metrics(entry)[0]
+
+
+def _apply_scales(doc: SourceDocument) -> None:
+    """Scale every metric as the JSON reader does (`core/metrics.py`): decided per metric over all of the
+    document's values of it, groups included, so a table and its JSON agree."""
+    values: dict[str, list[float]] = {}
+    for row in doc.rows:
+        values.setdefault(row.metric, []).append(row.score)
+    for row in doc.overall:
+        values.setdefault(row.metric, []).append(row.score)
+    scales = {metric: scale_of(metric, numbers) for metric, numbers in values.items()}
+    doc.rows = [row._replace(score=row.score * scales[row.metric].factor,
+                             stderr=row.stderr * scales[row.metric].factor,
+                             unit_scale=scales[row.metric].unit_scale,
+                             scale_assumed=scales[row.metric].assumed) for row in doc.rows]
+    for row in doc.overall:
+        row.score *= scales[row.metric].factor
+        row.unit_scale = scales[row.metric].unit_scale
 
 
 # -- finding the tables ----------------------------------------------------------------------------------------
@@ -295,7 +306,8 @@ def _document(file_name: str, run: _Run, timestamp: str, problems: list[Problem]
             _add_overall(overall, entry.root.label, entry)
             continue
         if entry.parent is None:
-            dataset, category = entry.label, entry.label
+            # A task no group claims joins its family's dataset, as in the JSON reader (0.3's xnli_en → xnli).
+            dataset, category = family_of(entry.label) or (entry.label, entry.label)
         else:
             dataset, category = entry.root.label, entry.label
             if category in categories.get(dataset, set()):
@@ -310,6 +322,7 @@ def _document(file_name: str, run: _Run, timestamp: str, problems: list[Problem]
         if entry.metrics:
             _add_overall(overall, entry.root.label, entry)
     doc.overall = list(overall.values())
+    _apply_scales(doc)
     if not doc.rows:
         code = "lmeval_table.only_groups" if doc.overall and not run.has_tasks else "lmeval_table.no_rows"
         problems.append(problem(file_name, code, f"line {run.line}", "warning", detail=""))
@@ -322,10 +335,10 @@ def _document(file_name: str, run: _Run, timestamp: str, problems: list[Problem]
 
 def _add_rows(doc: SourceDocument, entry: _Entry, dataset: str, category: str) -> None:
     for index, (metric, value) in enumerate(_score_metrics(entry.metrics)):
-        unit_scale, higher = _metric_rules(metric)
         doc.rows.append(ScoreRow(dataset=dataset, category=category, score=value, metric=metric, file=entry.label,
-                                 primary=index == 0, higher_is_better=entry.arrows.get(metric, higher),
-                                 unit_scale=unit_scale, stderr=entry.stderr[metric]))
+                                 primary=index == 0,
+                                 higher_is_better=entry.arrows.get(metric, higher_is_better(metric)),
+                                 stderr=entry.stderr[metric]))
 
 
 def _add_overall(overall: dict[tuple[str, str], OverallRow], dataset: str, entry: _Entry) -> None:
@@ -334,7 +347,7 @@ def _add_overall(overall: dict[tuple[str, str], OverallRow], dataset: str, entry
     if metrics and (dataset, entry.label) not in overall:
         metric, value = metrics[0]
         overall[(dataset, entry.label)] = OverallRow(dataset=dataset, group=entry.label, score=value, metric=metric,
-                                                     reported=True, unit_scale=_metric_rules(metric)[0])
+                                                     reported=True)
 
 
 def parse_table_text(text: str, file_name: str) -> list[SourceDocument]:

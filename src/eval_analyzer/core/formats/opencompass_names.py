@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from eval_analyzer.core.metrics import lower_is_better
+
 #: Known dataset prefixes of leaf abbrs → the dataset name shown. Keys are matched case-insensitively and
 #: longest first, so `mmlu_pro_math` is MMLU-Pro and `ceval-test-law` is the C-Eval test split.
 #: `ceval-test` stays its own dataset: its questions differ from the validation split's (`ceval-*`), and
@@ -53,13 +55,15 @@ def metric_scale(metric: str, value: float) -> tuple[float, bool, bool]:
     """(score, unit_scale, higher_is_better) for an OpenCompass metric value as written in its files.
 
     Known percentages become fractions so they compare with Twinkle and lm-eval scores; anything unknown
-    keeps its own scale and is flagged (unit_scale False) rather than guessed.
+    keeps its own scale and is flagged (unit_scale False) rather than guessed: OpenCompass writes percentages,
+    so a value in [0, 1] is no evidence of a fraction here, unlike in lm-eval (`core/metrics.py`). The direction
+    of an unknown metric comes from the same lower-is-better table as every other format's.
     """
     if metric in PERCENT_METRICS or _PASS_AT_K.match(metric):
         return value / 100.0, True, True
     if metric in LOWER_IS_BETTER_UNIT_METRICS:
         return value, True, False
-    return value, False, True
+    return value, False, not lower_is_better(metric)
 
 
 def _alias(dataset: str) -> str:
