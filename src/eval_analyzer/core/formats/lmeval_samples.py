@@ -86,9 +86,11 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
         task, date = match.group(1), match.group(2)
     else:
         task, date = re.sub(r"^samples_|\.jsonl?$", "", base) or base, NO_TIMESTAMP
-    columns = SampleColumns()
+    columns = SampleColumns(question=[], gold=[], output=[])
+    # Appended directly (not `columns.add`): this loop runs once per line of a log that can be 1 GB.
+    qids, metrics, values_column = columns.question_id, columns.metric, columns.value
+    questions, golds, outputs = columns.question, columns.gold, columns.output
     skipped = 0
-    add = columns.add
     for obj in records:
         if not isinstance(obj, dict) or "doc_id" not in obj:
             skipped += 1
@@ -104,8 +106,16 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
             continue
         question, gold, output = _question(obj.get("doc")), clip_text(obj.get("target")), _output(
             obj.get("filtered_resps"))
+        qid = str(obj["doc_id"])
         for metric, value in values:
-            add(task, task, obj["doc_id"], 0, metric, value, question, gold, output)
+            qids.append(qid)
+            metrics.append(metric)
+            values_column.append(value)
+            questions.append(question)
+            golds.append(gold)
+            outputs.append(output)
+    columns.dataset = columns.category = [task] * len(values_column)
+    columns.run = [0] * len(values_column)
     if not len(columns):
         raise ReadError(problem(file_name, "lmeval_samples.no_records"))
     doc = SourceDocument(format=NAME, model=UNKNOWN_MODEL, timestamp=date, source_file=file_name,
