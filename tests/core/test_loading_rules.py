@@ -48,14 +48,15 @@ def test_jsonl_loads_every_valid_record_and_names_bad_lines():
     assert len(bad) == 1 and bad[0].file == "runs.jsonl" and bad[0].where == "line 4"
 
 
-def test_per_question_jsonl_is_explained():
-    records = [{"question_id": i, "is_correct": True, "llm_output": "A", "correct_answer": "A"} for i in range(3)]
+def test_per_question_jsonl_without_its_results_file_is_a_source_of_its_own():
+    records = [{"question_id": i, "is_correct": i != 1, "llm_output": "A", "correct_answer": "A"} for i in range(3)]
     data = "\n".join(json.dumps(r) for r in records).encode()
     loaded = load_files([("eval_results_20250806_1543_run0.jsonl", data), ("r.json", as_bytes(make_twinkle()))])
-    assert len(loaded.sources) == 1
-    problem = loaded.problems[0]
-    assert problem.file == "eval_results_20250806_1543_run0.jsonl"
-    assert "per-question" in problem.what and "results_*.json" in problem.fix
+    assert sorted(loaded.sources["source_label"]) == ["<unknown> @ 20250806_1543", "model-a @ 20250101_0000"]
+    own = loaded.table[loaded.table["source_label"] == "<unknown> @ 20250806_1543"]
+    assert own["score"].tolist() == [pytest.approx(2 / 3)]
+    notice = next(p for p in loaded.problems if p.code == "samples.scores_computed")
+    assert notice.file == "eval_results_20250806_1543_run0.jsonl" and "results_20250806_1543.json" in notice.fix
 
 
 def test_a_bad_file_never_stops_the_others():

@@ -61,13 +61,17 @@ def test_objective_file_gives_one_unit_scale_category():
 def test_correct_flags_of_details_are_kept_in_question_order():
     results = {"accuracy": 50.0, "details": {str(i): {"correct": i % 3 == 0} for i in (10, 2, 0, 1, 3)}}
     loaded = load(("s/ceval-law/m.json", station("ceval-law", "law", results)))
-    assert loaded.details == {("internlm-chat-7b-hf", "ceval", "law"): [True, False, False, True, False]}
+    samples = loaded.samples
+    assert set(zip(samples["source_label"], samples["dataset"], samples["category"], samples["metric"],
+                   strict=True)) == {("internlm-chat-7b-hf", "ceval", "law", "accuracy")}
+    assert list(samples["question_id"].astype(str)) == ["0", "1", "2", "3", "10"]
+    assert samples["value"].tolist() == [1.0, 0.0, 0.0, 1.0, 0.0]
 
 
 def test_details_as_a_list_and_is_correct_flags():
     results = {"accuracy": 50.0, "details": [{"is_correct": True}, {"is_correct": False}]}
     loaded = load(("s/ceval-law/m.json", station("ceval-law", "law", results)))
-    assert list(loaded.details.values()) == [[True, False]]
+    assert loaded.samples["value"].tolist() == [1.0, 0.0]
 
 
 @pytest.mark.parametrize("details", [
@@ -78,7 +82,7 @@ def test_details_as_a_list_and_is_correct_flags():
 ])
 def test_partial_or_odd_details_are_not_kept_but_the_score_is(details):
     loaded = load(("s/ceval-law/m.json", station("ceval-law", "law", {"accuracy": 40.0, "details": details})))
-    assert loaded.details == {}
+    assert loaded.samples.empty
     assert loaded.table["score"].tolist() == [pytest.approx(0.4)]
 
 

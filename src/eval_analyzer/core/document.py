@@ -69,10 +69,14 @@ class SourceDocument:
     rows: list[ScoreRow] = field(default_factory=list)
     overall: list[OverallRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    #: Per-question correctness by (dataset, category), kept for the paired tests of SPEC §5.2.
-    details: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
     #: Per-question values (`core/samples.py`: KEY_COLUMNS, value, optional texts), or None.
     samples: Any = None
+    #: Set on a per-question document (an `eval_results_*.jsonl`, an lm-eval `samples_*.jsonl`): the key of the
+    #: results document its data belongs to, `(format name, folder, stamp)`. `core/link.py` merges the data into
+    #: that document once every file is read, or makes a source of its own when no such document was loaded.
+    attach_to: tuple | None = None
+    #: A per-question reader's records until they are linked (format-private; None afterwards).
+    pending: Any = None
     #: The document's JSON text, zlib-compressed: what publishing needs to write the station entries. Keeping
     #: the parsed JSON instead cost each session ~10x the file's size (OpenCompass predictions included).
     original: bytes = b""

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import zipfile
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,10 @@ class Limits:
 
     max_file_bytes: int = 50 * MB
     max_total_bytes: int = 500 * MB
+    #: Per-question logs on disk (`eval_results_*.jsonl`, lm-eval `samples_*.jsonl`) are read line by line,
+    #: keeping only ids, values and clipped texts, so they get a limit of their own and do not count towards
+    #: `max_total_bytes`. Uploads are bytes in memory and keep `max_file_bytes`.
+    max_log_bytes: int = 1024 * MB
     #: A zip may hold a whole station; more members than this is not a results bundle.
     max_zip_members: int = 20_000
 
@@ -103,12 +108,16 @@ def _read_into(result: FileResult, name: str, data: bytes, limits: Limits, in_fo
                 return
             raise ReadError(problem(name, "text.no_results_table"))
         if "\n" in text.strip() or text.rstrip().endswith(","):
-            _read_jsonl(result, name, text, fingerprint)
+            _read_jsonl(result, name, _text_lines(text),
+                        next((line.strip() for line in _text_lines(text) if line.strip()), ""))
+            for doc in result.documents:
+                doc.fingerprint = doc.fingerprint or fingerprint
             return
         raise ReadError(_not_a_known_text(name, text))
     for doc in _dispatch(obj, name):
         doc.fingerprint = fingerprint
-        doc.original = compress_json(text)
+        if doc.attach_to is None:  # a per-question document's data is in its samples; its JSON is not kept
+            doc.original = compress_json(text)
         result.documents.append(doc)
 
 
@@ -140,64 +149,118 @@ def _dispatch(obj: object, name: str, where: str = "") -> list[SourceDocument]:
     return fmt.read(obj, name, where)
 
 
-def _read_jsonl(result: FileResult, name: str, text: str, fingerprint: str) -> None:
-    bad_lines: list[int] = []
-    commas: list[int] = []
+#: Line numbers a message names; the counts go on (a 1 GB log must not keep a list of every bad line).
+_SHOWN_LINES = 10
+
+
+class _Lines:
+    """The bookkeeping of one JSON Lines file while its records are parsed one at a time."""
+
+    def __init__(self) -> None:
+        self.bad: list[int] = []
+        self.bad_count = 0
+        self.commas: list[int] = []
+        self.comma_count = 0
+
+    def records(self, lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes, object]]:
+        """(line number, JSON text, value) of every line that parses; lines may be str or bytes (a file on disk,
+        which `json.loads` decodes itself)."""
+        for number, line in enumerate(lines, start=1):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if stripped.endswith(b"," if isinstance(stripped, bytes) else ","):
+                stripped = stripped[:-1].rstrip()
+                self.comma_count += 1
+                if len(self.commas) < _SHOWN_LINES:
+                    self.commas.append(number)
+            try:
+                value = json.loads(stripped)
+            except ValueError:  # UnicodeDecodeError included
+                self.bad_count += 1
+                if len(self.bad) < _SHOWN_LINES:
+                    self.bad.append(number)
+                continue
+            yield number, stripped, value
+
+
+def _text_lines(text: str) -> Iterator[str]:
+    """The lines of `text`, one at a time: `splitlines()` would hold a second copy of a big log as a list."""
+    start = 0
+    length = len(text)
+    while start < length:
+        end = text.find("\n", start)
+        if end < 0:
+            end = length
+        yield text[start:end]
+        start = end + 1
+
+
+def _read_jsonl(result: FileResult, name: str, lines: Iterable[str | bytes], first_line: str = "") -> None:
+    """Records of a JSON Lines file. When the first record is a per-question format, the whole file is that
+    format's (`read_records`, one document); otherwise every record is dispatched on its own."""
+    stats = _Lines()
+    records = stats.records(lines)
+    first = next(records, None)
     unknown: list[int] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.endswith(","):
-            stripped = stripped[:-1].rstrip()
-            commas.append(number)
-        try:
-            record = json.loads(stripped)
-        except ValueError:
-            bad_lines.append(number)
-            continue
+    fmt = formats.format_of_json(first[2]) if first is not None else None
+    if fmt is not None and fmt.per_question:
+        values = (value for _number, _text, value in itertools.chain([first], records))
+        result.documents.extend(fmt.read_records(values, name))
+    elif first is not None:
+        _dispatch_records(result, name, itertools.chain([first], records), unknown)
+    if stats.bad_count and not result.documents and not result.problems and not unknown:
+        raise ReadError(_not_a_known_line(name, first_line))
+    if unknown:
+        where = f"line {unknown[0]}" if len(unknown) == 1 else f"lines {_line_list(unknown, len(unknown))}"
+        result.problems.append(problem(name, "json.unknown_format", where, formats=formats.titles()))
+    if stats.bad_count == 1:
+        result.problems.append(problem(name, "jsonl.bad_line", f"line {stats.bad[0]}"))
+    elif stats.bad_count:
+        result.problems.append(problem(name, "jsonl.bad_lines", count=stats.bad_count,
+                                       lines=_line_list(stats.bad, stats.bad_count)))
+    if stats.comma_count and result.documents:
+        result.problems.append(problem(name, "jsonl.trailing_comma", severity="notice", count=stats.comma_count,
+                                       lines=_line_list(stats.commas, stats.comma_count)))
+    if not result.documents and not result.problems:
+        raise ReadError(problem(name, "jsonl.no_records"))
+
+
+def _dispatch_records(result: FileResult, name: str, records: Iterable[tuple[int, str | bytes, object]],
+                      unknown: list[int]) -> None:
+    """JSON Lines of results documents: each record is a document of its own."""
+    for number, stripped, record in records:
         try:
             docs = _dispatch(record, name, where=f"line {number}")
         except ReadError as error:
-            if error.problem.code == "twinkle.per_question" and not result.documents:
-                raise  # a per-question file: one message for the file, not one per line
             if error.problem.code == "json.unknown_format":
                 unknown.append(number)
             else:
                 result.problems.append(error.problem)
             continue
+        text = stripped.decode("utf-8", "replace") if isinstance(stripped, bytes) else stripped
         for doc in docs:
-            doc.fingerprint = _fingerprint(stripped.encode())
-            doc.original = compress_json(stripped)
+            doc.fingerprint = _fingerprint(text.encode())
+            if doc.attach_to is None:
+                doc.original = compress_json(text)
             result.documents.append(doc)
-    if bad_lines and not result.documents and not result.problems and not unknown:
-        raise ReadError(_not_a_known_text(name, text))
-    if unknown:
-        where = f"line {unknown[0]}" if len(unknown) == 1 else f"lines {_line_list(unknown)}"
-        result.problems.append(problem(name, "json.unknown_format", where, formats=formats.titles()))
-    if len(bad_lines) == 1:
-        result.problems.append(problem(name, "jsonl.bad_line", f"line {bad_lines[0]}"))
-    elif bad_lines:
-        result.problems.append(problem(name, "jsonl.bad_lines", count=len(bad_lines), lines=_line_list(bad_lines)))
-    if commas and result.documents:
-        result.problems.append(problem(name, "jsonl.trailing_comma", severity="notice", count=len(commas),
-                                       lines=_line_list(commas)))
-    if not result.documents and not result.problems:
-        raise ReadError(problem(name, "jsonl.no_records"))
 
 
 def _not_a_known_text(name: str, text: str) -> Problem:
     """One problem for a whole text file that no format reads: a CSV is told it is not a summary."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return _not_a_known_line(name, next((line.strip() for line in _text_lines(text) if line.strip()), ""))
+
+
+def _not_a_known_line(name: str, first: str) -> Problem:
     if name.lower().endswith((".csv", ".tsv")) or first.count(",") >= 2:
         return problem(name, "csv.not_summary", header=first[:120])
     return problem(name, "text.unknown_format")
 
 
-def _line_list(numbers: list[int], shown: int = 10) -> str:
+def _line_list(numbers: list[int], count: int, shown: int = _SHOWN_LINES) -> str:
     """"3, 5, 8" or "3, 5, 8, … (+12 more)": a message names lines without growing with the file."""
     head = ", ".join(map(str, numbers[:shown]))
-    return head if len(numbers) <= shown else f"{head}, … (+{len(numbers) - shown})"
+    return head if count <= shown else f"{head}, … (+{count - shown})"
 
 
 def _read_zip(result: FileResult, name: str, data: bytes, limits: Limits) -> None:
@@ -278,23 +341,85 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[P
 
 
 def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) -> LoadedData:
-    """`load_files` over files and folders on disk (CLI, `serve PATH...`)."""
+    """`load_files` over files and folders on disk (CLI, `serve PATH...`); per-question logs are streamed."""
     found, problems = expand_paths(paths)
     given = {Path(raw) for raw in paths}
-    pairs = []
+    results: list[FileResult] = []
+    total = 0
     for path in found:
+        name = str(path)
         try:
             size = path.stat().st_size
-            if size > limits.max_file_bytes:
-                problems.append(problem(str(path), "file.too_big", size=f"{size / MB:.1f}",
-                                        limit=f"{limits.max_file_bytes / MB:.0f}"))
+            fmt = _sniff_per_question(path) if (path.suffix.lower() == ".jsonl"
+                                                 or size > limits.max_file_bytes) else None
+            limit = limits.max_log_bytes if fmt is not None else limits.max_file_bytes
+            if size > limit:
+                problems.append(problem(name, "file.too_big", size=f"{size / MB:.1f}", limit=f"{limit / MB:.0f}"))
                 continue
-            pairs.append((str(path), path.read_bytes()))
+            if fmt is not None:
+                results.append(_stream_file(path, size))
+                continue
+            data = path.read_bytes()
         except OSError as error:
-            problems.append(problem(str(path), "file.unreadable", error=str(error.strerror or error)))
-    loaded = load_files(pairs, limits, in_folder={str(path) for path in found if path not in given})
+            problems.append(problem(name, "file.unreadable", error=str(error.strerror or error)))
+            continue
+        total += len(data)
+        if total > limits.max_total_bytes:
+            result = FileResult(name=name, size=len(data))
+            result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
+            results.append(result)
+            continue
+        result = read_file(name, data, limits, in_folder=path not in given)
+        del data
+        if not result.passed_over:
+            results.append(result)
+    loaded = build_loaded_data(results)
     loaded.problems[:0] = problems
     return loaded
+
+
+#: How much of a file's first line the per-question sniff reads; a longer first record is read the usual way.
+_SNIFF_BYTES = 16 * MB
+
+
+def _sniff_per_question(path: Path) -> formats.Format | None:
+    """The per-question format of a file whose first record is one, else None (read the file the usual way)."""
+    try:
+        with open(path, "rb") as handle:
+            for _attempt in range(20):
+                line = handle.readline(_SNIFF_BYTES).strip()
+                if line:
+                    break
+            else:
+                return None
+        line = line.removeprefix(b"\xef\xbb\xbf").removesuffix(b",")
+        fmt = formats.format_of_json(json.loads(line))
+    except (OSError, ValueError, RecursionError):
+        return None
+    return fmt if fmt is not None and fmt.per_question else None
+
+
+def _stream_file(path: Path, size: int) -> FileResult:
+    """Read a per-question log line by line: only the reader's columnar values stay in memory."""
+    name = str(path)
+    result = FileResult(name=name, size=size)
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            def lines() -> Iterator[bytes]:
+                for line in handle:
+                    digest.update(line)
+                    yield line
+            _read_jsonl(result, name, lines())
+    except ReadError as error:
+        result.problems.append(error.problem)
+    except OSError as error:
+        result.problems.append(problem(name, "file.unreadable", error=str(error.strerror or error)))
+    except Exception as error:  # noqa: BLE001 - the same safety net as read_file
+        result.problems.append(problem(name, "file.crashed", kind=type(error).__name__, error=str(error)))
+    for doc in result.documents:
+        doc.fingerprint = doc.fingerprint or digest.hexdigest()
+    return result
 
 
 __all__ = ["EvalAnalyzerError", "FileResult", "Limits", "LoadedData", "load_files", "load_paths", "read_file"]

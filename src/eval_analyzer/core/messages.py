@@ -119,9 +119,6 @@ EN: dict[str, tuple[str, str]] = {
                                   "Upload the run's summary/summary_*.csv instead: it holds the scores of every "
                                   "model and dataset of the run."),
     # Twinkle Eval
-    "twinkle.per_question": ("this is a per-question eval_results_*.jsonl file (one answer per line), not a "
-                             "results file.", "Upload the results_*.json file from the same Twinkle Eval run "
-                             "instead."),
     "twinkle.missing_required": ("looks like a Twinkle Eval results file but is missing the required field(s): "
                                  "{fields}.", "Upload the unmodified results_*.json written by Twinkle Eval."),
     "twinkle.missing_fields": ("missing field(s) {fields}; loaded with model '{model}' and timestamp '{timestamp}'.",
@@ -155,6 +152,34 @@ EN: dict[str, tuple[str, str]] = {
                            "<log> --to json --output-dir <dir>'."),
     "inspect.samples_unreadable": ("{count} entries of the .eval log could not be read (first: {first}); they were "
                                    "left out.", "Upload the .eval log as Inspect wrote it."),
+    # per-question logs
+    "samples.skipped_records": ("{count} record(s) have no usable id or score; they were skipped.",
+                                "Check that the file is the unmodified log the evaluation wrote."),
+    "samples.scores_computed": ("its results file ({results}) is not loaded, so this source's scores were "
+                                "computed from the per-question data.",
+                                "Load {results} from the same run to see the scores the evaluation reported."),
+    "twinkle_samples.no_records": ("is a Twinkle Eval per-question file without any record that has a question_id "
+                                   "and an is_correct flag.", "Upload the eval_results_*.jsonl as Twinkle Eval "
+                                   "wrote it."),
+    "twinkle_samples.no_fit": ("its {count} per-question records (run {run}) could not be matched to the {files} "
+                               "dataset files of {results}: no split into one block per file (question_id "
+                               "from 0, in the results' order) gives every file the accuracy {results} reports "
+                               "for that run. The records were not attached; the scores of {results} are shown.",
+                               "Load the eval_results file of the same run as {results}, unmodified (not merged "
+                               "or re-sorted), or a version of Twinkle Eval that writes each record's 'file'."),
+    "twinkle_samples.ambiguous": ("its {count} per-question records (run {run}) fit the {files} dataset files of "
+                                  "{results} in more than one way (files with the same number of questions and "
+                                  "the same accuracy); the records were not attached, the scores of {results} "
+                                  "are shown.", "Use a version of Twinkle Eval that writes each record's 'file'."),
+    "twinkle_samples.unknown_files": ("{count} record(s) name dataset files that {results} does not list ({files}); "
+                                      "they were skipped.", "Load the results file of the same run."),
+    "twinkle_samples.unplaced": ("its records name no dataset file and {results} is not loaded, so they are shown "
+                                 "as one category 'all' of dataset 'eval_results' (not paired across runs).",
+                                 "Load {results} from the same run to see each file's questions."),
+    "lmeval_samples.no_records": ("is an lm-evaluation-harness per-sample file without any record that has a "
+                                  "doc_id and a numeric metric.", "Upload the samples_*.jsonl as lm-eval wrote it."),
+    "lmeval_samples.task_not_in_results": ("task '{task}' is not in {results}; its scores were computed from the "
+                                           "per-sample data.", "Load the results file of the same run."),
     # the static page's src= links (dashboard)
     "src.failed": ("could not be fetched ({error}).",
                    "Check the address and that the server allows cross-origin requests (CORS)."),
@@ -240,8 +265,6 @@ ZH_TW: dict[str, tuple[str, str]] = {
                              "請確認這個資料集的評測已完成；若 'results' 是空的，請重新評測。"),
     "oc_predictions.not_scores": ("是 OpenCompass 的預測檔（模型的 {count} 個作答，尚未評分），不是結果檔。",
                                   "請改為上傳該次評測的 summary/summary_*.csv：其中有每個模型與資料集的分數。"),
-    "twinkle.per_question": ("這是逐題的 eval_results_*.jsonl 檔（每行一個作答），不是結果檔。",
-                             "請改為上傳同一次 Twinkle Eval 評測的 results_*.json。"),
     "twinkle.missing_required": ("看起來是 Twinkle Eval 結果檔，但缺少必要欄位：{fields}。",
                                  "請上傳 Twinkle Eval 寫出、未經修改的 results_*.json。"),
     "twinkle.missing_fields": ("缺少欄位 {fields}；以模型 '{model}' 與時間戳記 '{timestamp}' 載入。",
@@ -266,6 +289,27 @@ ZH_TW: dict[str, tuple[str, str]] = {
                            "--output-dir <dir>' 轉換。"),
     "inspect.samples_unreadable": (".eval 記錄檔中有 {count} 個項目無法讀取（第一個：{first}）；已略過。",
                                    "請上傳 Inspect 寫出、未經修改的 .eval 記錄檔。"),
+    "samples.skipped_records": ("有 {count} 筆記錄沒有可用的編號或分數；已略過。", "請確認這是評測寫出、未經修改的記錄檔。"),
+    "samples.scores_computed": ("未載入它的結果檔（{results}），這個來源的分數是由逐題資料計算而得。",
+                                "請載入同一次評測的 {results}，以查看評測回報的分數。"),
+    "twinkle_samples.no_records": ("是 Twinkle Eval 逐題檔，但沒有任何含 question_id 與 is_correct 的記錄。",
+                                   "請上傳 Twinkle Eval 原樣寫出的 eval_results_*.jsonl。"),
+    "twinkle_samples.no_fit": ("它的 {count} 筆逐題記錄（第 {run} 次執行）無法對應到 {results} 的 {files} 個資料集檔案："
+                               "沒有任何依結果順序、每個檔案一段（question_id 從 0 起）的切分方式，能讓每個檔案的正確率"
+                               "都等於 {results} 所報告的該次正確率。這些記錄未併入；顯示的是 {results} 的分數。",
+                               "請載入與 {results} 同一次執行、未經修改（未合併或重新排序）的 eval_results 檔，"
+                               "或使用會在每筆記錄寫出 'file' 的 Twinkle Eval 版本。"),
+    "twinkle_samples.ambiguous": ("它的 {count} 筆逐題記錄（第 {run} 次執行）能以不只一種方式對應到 {results} 的 "
+                                  "{files} 個資料集檔案（題數與正確率相同的檔案）；這些記錄未併入，顯示的是 {results} "
+                                  "的分數。", "請使用會在每筆記錄寫出 'file' 的 Twinkle Eval 版本。"),
+    "twinkle_samples.unknown_files": ("有 {count} 筆記錄所指的資料集檔案不在 {results} 中（{files}）；已略過。",
+                                      "請載入同一次執行的結果檔。"),
+    "twinkle_samples.unplaced": ("它的記錄沒有指出資料集檔案，且未載入 {results}，因此顯示為資料集 'eval_results' 的單一類別 "
+                                 "'all'（不跨執行配對）。", "請載入同一次執行的 {results}，以查看各檔案的題目。"),
+    "lmeval_samples.no_records": ("是 lm-evaluation-harness 逐樣本檔，但沒有任何含 doc_id 與數值指標的記錄。",
+                                  "請上傳 lm-eval 原樣寫出的 samples_*.jsonl。"),
+    "lmeval_samples.task_not_in_results": ("任務 '{task}' 不在 {results} 中；它的分數由逐樣本資料計算而得。",
+                                           "請載入同一次執行的結果檔。"),
     "src.failed": ("無法下載（{error}）。", "請確認網址正確，且伺服器允許跨來源請求（CORS）。"),
     "src.ignored": ("src= 在伺服器上會被忽略：只有靜態網頁會載入這些檔案。", ""),
 }

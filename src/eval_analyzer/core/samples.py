@@ -90,3 +90,59 @@ def empty_samples() -> pd.DataFrame:
     for name in TEXT_COLUMNS:
         frame[name] = pd.Series([], dtype=object)
     return frame
+
+
+def with_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text column (empty strings where it had none), so frames of any reader concatenate."""
+    missing = [name for name in TEXT_COLUMNS if name not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.copy()
+    for name in missing:
+        frame[name] = pd.Categorical([""] * len(frame)) if len(frame) else pd.Series([], dtype=object)
+    return frame
+
+
+def concat_samples(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one layout as one, string columns categorical again (pandas makes mixed categories object)."""
+    frames = [frame for frame in frames if frame is not None and len(frame)]
+    if not frames:
+        return SampleColumns().frame()
+    if len(frames) == 1:
+        return frames[0]
+    frames = [with_texts(frame) for frame in frames] if any(
+        set(TEXT_COLUMNS) & set(frame.columns) for frame in frames) else frames
+    combined = pd.concat(frames, ignore_index=True)
+    for name in ("source_label", *KEY_COLUMNS):
+        if name in combined.columns and name != "run" and combined[name].dtype != "category":
+            combined[name] = combined[name].astype("category")
+    return combined
+
+
+@dataclass(frozen=True)
+class ComputedScore:
+    """A category score computed from per-question values: the mean of each run's mean, as Twinkle reports."""
+
+    dataset: str
+    category: str
+    metric: str
+    score: float
+    run_scores: tuple[float, ...]
+    std: float
+    n_questions: int
+
+
+def scores_of(frame: pd.DataFrame) -> list[ComputedScore]:
+    """Per (dataset, category, metric), in first-seen order: used when no results file reports the scores."""
+    if not len(frame):
+        return []
+    keys = ["dataset", "category", "metric"]
+    per_run = frame.groupby([*keys, "run"], sort=False, observed=True)["value"].mean().reset_index()
+    counts = frame.groupby(keys, sort=False, observed=True)["question_id"].nunique()
+    found = []
+    for (dataset, category, metric), group in per_run.groupby(keys, sort=False, observed=True):
+        runs = tuple(float(value) for value in group.sort_values("run")["value"])
+        found.append(ComputedScore(str(dataset), str(category), str(metric), float(np.mean(runs)),
+                                   runs if len(runs) > 1 else (), float(np.std(runs)) if len(runs) > 1 else np.nan,
+                                   int(counts[(dataset, category, metric)])))
+    return found

@@ -16,6 +16,8 @@ import pandas as pd
 
 from eval_analyzer.core.document import ScoreRow, SourceDocument
 from eval_analyzer.core.errors import Problem, problem
+from eval_analyzer.core.link import link_documents
+from eval_analyzer.core.samples import SAMPLE_COLUMNS, concat_samples, empty_samples, with_texts
 
 TABLE_COLUMNS = [
     "source_label", "model", "timestamp", "dataset", "category", "file", "score", "std", "n_runs", "run_scores",
@@ -47,15 +49,12 @@ class LoadedData:
     problems: list[Problem] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
     documents: list[SourceDocument] = field(default_factory=list)
+    #: The per-question table of every source (`core/samples.py`), per-question logs merged into their source.
+    samples: pd.DataFrame = field(default_factory=empty_samples)
 
     @property
     def datasets(self) -> list[str]:
         return sorted(self.table["dataset"].unique().tolist()) if len(self.table) else []
-
-    @property
-    def details(self) -> dict[tuple[str, str, str], list[bool]]:
-        """Per-question correctness by (source_label, dataset, category), for the paired tests of SPEC §5.2."""
-        return {(doc.source_label, *key): flags for doc in self.documents for key, flags in doc.details.items()}
 
 
 def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> list[SourceDocument]:
@@ -165,21 +164,36 @@ def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
 def build_loaded_data(results: list) -> LoadedData:
     """Combine per-file results (see `loader.read_file`) into the tables every view works from."""
     problems = [problem for result in results for problem in result.problems]
-    documents = _assign_labels([doc for result in results for doc in result.documents], problems)
+    linked, owner = link_documents([doc for result in results for doc in result.documents], problems)
+    documents = _assign_labels(linked, problems)
     problems.extend(problem for doc in documents for problem in doc.problems)
     table = _table(documents)
     kept = {id(doc) for doc in documents}
     reports = []
     for result in results:
-        docs = [doc for doc in result.documents if id(doc) in kept]
+        own = [doc for doc in result.documents if id(doc) in kept]
+        docs = [holder for doc in result.documents if id(holder := owner.get(id(doc), doc)) in kept]
         names = {result.name}
         reports.append(FileReport(
             name=result.name, size=result.size, sources=list(dict.fromkeys(doc.source_label for doc in docs)),
-            n_scores=sum(sum(row.primary for row in doc.rows) for doc in docs),
+            n_scores=sum(sum(row.primary for row in doc.rows) for doc in own),
             problems=[p for p in problems if p.file in names or p.file.startswith(f"{result.name}/")],
         ))
     return LoadedData(table=table, overall=_overall(documents, table), sources=_sources(documents),
-                      problems=problems, files=reports, documents=documents)
+                      problems=problems, files=reports, documents=documents, samples=_samples(documents))
+
+
+def _samples(documents: list[SourceDocument]) -> pd.DataFrame:
+    frames = []
+    for doc in documents:
+        if doc.samples is not None and len(doc.samples):
+            frame = doc.samples.copy(deep=False)
+            frame.insert(0, "source_label", pd.Categorical([doc.source_label] * len(frame)))
+            frames.append(frame)
+    if not frames:
+        return empty_samples()
+    combined = with_texts(concat_samples(frames))
+    return combined[SAMPLE_COLUMNS]
 
 
 def empty_loaded_data() -> LoadedData:

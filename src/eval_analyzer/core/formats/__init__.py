@@ -2,7 +2,8 @@
 
 The loader (`core/loader.py`) and the station (`station/store.py`) both detect formats only through `FORMATS`, so a
 file is the same format wherever it is read. Order matters where detections overlap: more specific first
-(a Twinkle per-question record before a Twinkle results document).
+(a Twinkle per-question record before a Twinkle results document). Per-question formats (`per_question`, or
+documents with `attach_to`) are linked to their results documents by `core/link.py`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from typing import Any
 from eval_analyzer.core.formats.base import Format, Payload
 from eval_analyzer.core.formats.inspect import Inspect
 from eval_analyzer.core.formats.lmeval import LmEval
+from eval_analyzer.core.formats.lmeval_samples import LmEvalSamples, LmEvalWriteOut
 from eval_analyzer.core.formats.lmeval_table import LmEvalTable
 from eval_analyzer.core.formats.opencompass_predictions import OpenCompassPredictions
 from eval_analyzer.core.formats.opencompass_station import OpenCompassStation
 from eval_analyzer.core.formats.opencompass_summary import OpenCompassSummary
-from eval_analyzer.core.formats.twinkle import Twinkle, TwinklePerQuestion
+from eval_analyzer.core.formats.twinkle import Twinkle
+from eval_analyzer.core.formats.twinkle_samples import TwinklePerQuestion
 
 FORMATS: tuple[Format, ...] = (
     TwinklePerQuestion(),
@@ -25,6 +28,8 @@ FORMATS: tuple[Format, ...] = (
     # Before lm-eval: an Inspect log also has a `results` object; only the `eval` object (task, model) tells.
     Inspect(),
     LmEval(),
+    LmEvalSamples(),
+    LmEvalWriteOut(),
     OpenCompassPredictions(),
     LmEvalTable(),
     OpenCompassSummary(),

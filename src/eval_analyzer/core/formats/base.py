@@ -8,10 +8,12 @@ keys, so adding a format is one module plus one line in the registry (see docs/a
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from eval_analyzer.core.document import SourceDocument
+from eval_analyzer.core.errors import Problem
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,29 @@ class Format:
     def read_zip(self, archive: zipfile.ZipFile, file_name: str, max_member_bytes: int,
                  max_total_bytes: int) -> list[SourceDocument]:
         """The documents of a detected archive; `max_*_bytes` are the loader's limits on unpacked sizes."""
+        raise NotImplementedError
+
+    # -- per-question logs ---------------------------------------------------------------------------------------
+    #: A per-question format reads a whole JSON Lines file (`read_records`), streamed from disk when it is big,
+    #: and its documents set `attach_to`; the linker (`core/link.py`) then calls `companion_keys`, `attach` and
+    #: `standalone`.
+    per_question: bool = False
+
+    def read_records(self, records: Iterable[Any], file_name: str) -> list[SourceDocument]:
+        """The documents of a JSON Lines file whose first record `detect` recognised. `records` yields each
+        parsed line once (the loader reports unparsable lines), so the reader keeps only what it needs."""
+        raise NotImplementedError
+
+    def companion_keys(self, doc: SourceDocument) -> list[tuple]:
+        """The `attach_to` keys under which a (results) document of any format takes this format's data."""
+        return []
+
+    def attach(self, docs: list[SourceDocument], target: SourceDocument) -> list[Problem]:
+        """Merge the per-question data of `docs` (all with one key) into `target`; the problems found."""
+        raise NotImplementedError
+
+    def standalone(self, docs: list[SourceDocument]) -> SourceDocument:
+        """One source made of `docs` (all with one key) when no results document was loaded for them."""
         raise NotImplementedError
 
     # -- the station -------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from eval_analyzer.core.document import NO_TIMESTAMP, ScoreRow, SourceDocument, 
 from eval_analyzer.core.errors import ReadError, problem
 from eval_analyzer.core.formats.base import Format, Payload
 from eval_analyzer.core.formats.opencompass_names import metric_scale, split_abbr
+from eval_analyzer.core.samples import SampleColumns
 
 NAME = "opencompass-station"
 
@@ -112,8 +113,8 @@ def _ordered(metrics: list[tuple[str, float]]) -> list[tuple[str, float]]:
     return sorted(metrics, key=lambda item: rank.get(item[0], len(rank)))  # stable: file order breaks ties
 
 
-def _correct_flags(details: Any) -> list[bool] | None:
-    """Per-question correctness in question order, only when every question has a boolean flag.
+def _correct_flags(details: Any) -> tuple[list[str], list[bool]] | None:
+    """(question ids, correctness) in question order, only when every question has a boolean flag.
 
     A partial list would shift questions against another model's list and pair the wrong answers (§5.2).
     """
@@ -122,8 +123,10 @@ def _correct_flags(details: Any) -> list[bool] | None:
         if all(isinstance(key, str) and key.isdigit() for key in keys):
             keys.sort(key=int)
         entries = [details[key] for key in keys]
+        ids = [str(key) for key in keys]
     elif isinstance(details, list):
         entries = details
+        ids = [str(index) for index in range(len(details))]
     else:
         return None
     flags: list[bool] = []
@@ -133,7 +136,27 @@ def _correct_flags(details: Any) -> list[bool] | None:
             flags.append(bool(flag))
         else:
             return None
-    return flags or None
+    return (ids, flags) if flags else None
+
+
+def _samples(doc: SourceDocument, dataset: str, category: str, results: dict, predictions: Any) -> None:
+    """`results.details` flags as the per-question table, with `predictions` (`origin_prompt`, `prediction`,
+    `gold`, in the same order: OpenCompass writes both from the one dataset) as texts when they line up."""
+    found = _correct_flags(results.get("details"))
+    if found is None:
+        return
+    ids, flags = found
+    texts = predictions if isinstance(predictions, list) and len(predictions) == len(flags) else None
+    metric = doc.rows[0].metric
+    columns = SampleColumns()
+    for index, (qid, flag) in enumerate(zip(ids, flags, strict=True)):
+        entry = texts[index] if texts is not None and isinstance(texts[index], dict) else None
+        if entry is None:
+            columns.add(dataset, category, qid, 0, metric, 1.0 if flag else 0.0)
+        else:
+            columns.add(dataset, category, qid, 0, metric, 1.0 if flag else 0.0, entry.get("origin_prompt", ""),
+                        entry.get("gold", ""), entry.get("prediction", ""))
+    doc.samples = columns.frame()
 
 
 def parse_station(obj: dict, file_name: str, where: str = "") -> SourceDocument:
@@ -178,9 +201,7 @@ def parse_station(obj: dict, file_name: str, where: str = "") -> SourceDocument:
             score, unit_scale, higher = metric_scale(metric, value)
         doc.rows.append(ScoreRow(dataset=dataset, category=category, score=score, metric=metric, file=abbr,
                                  primary=index == 0, higher_is_better=higher, unit_scale=unit_scale))
-    flags = _correct_flags(results.get("details"))
-    if flags is not None:
-        doc.details[(dataset, category)] = flags
+    _samples(doc, dataset, category, results, obj.get("predictions"))
     return doc
 
 

@@ -39,11 +39,8 @@ def looks_like_twinkle(obj: Any) -> bool:
 
 
 def looks_like_per_question(obj: Any) -> bool:
-    return isinstance(obj, dict) and "file" not in obj and sum(key in obj for key in _PER_QUESTION_KEYS) >= 2
-
-
-def per_question_problem(file_name: str):
-    return problem(file_name, "twinkle.per_question")
+    """An `eval_results_*.jsonl` record (read by `twinkle_samples`); older versions also name their `file`."""
+    return isinstance(obj, dict) and sum(key in obj for key in _PER_QUESTION_KEYS) >= 2
 
 
 def dataset_name(key: str) -> str:
@@ -254,17 +251,3 @@ class Twinkle(Format):
     def station_names(self, doc: SourceDocument, path: str) -> tuple[str, str] | None:
         datasets = list(dict.fromkeys(row.dataset for row in doc.rows))
         return (datasets[0] if datasets else "", doc.model)
-
-
-class TwinklePerQuestion(Format):
-    """`eval_results_<ts>_run<N>.jsonl` records: recognised, and (until they are attached to their results
-    file) refused with one message that says which file to upload."""
-
-    name = "twinkle-per-question"
-    title = ""
-
-    def detect(self, obj: Any) -> bool:
-        return looks_like_per_question(obj)
-
-    def read(self, obj: Any, file_name: str, where: str = "") -> list[SourceDocument]:
-        raise ReadError(per_question_problem(file_name))
