@@ -53,22 +53,23 @@ def test_upload_several_files_with_a_bad_one(browser, server):
     try:
         other = datagen.renamed(datagen.fixture_document(), "other-model", "20250202_0000")
         files = [datagen.standard_files()[3], ("results_other.json", datagen.dump(other))]
-        bad = ("eval_results_20250806_1543_run0.jsonl",
-               b'{"question_id": 1, "is_correct": true, "llm_output": "A"}\n')
+        # A per-question log without its results file is a source of its own, with a warning that says so.
+        alone = ("eval_results_20990101_0000_run0.jsonl",
+                 b'{"question_id": 0, "is_correct": true, "llm_output": "A"}\n')
         broken = ("notes.json", b"{not json")
-        upload(page, [*files, bad, broken])
-        page.locator(".ea-loaded", has_text="8 file(s), 6 source(s)").wait_for()
+        upload(page, [*files, alone, broken])
+        page.locator(".ea-loaded", has_text="8 file(s), 7 source(s)").wait_for()
         page.locator(".ea-problems-summary", has_text="2 problem(s)").wait_for()
         open_tab(page, "Files & problems")
-        problem = page.locator(".ea-file", has_text="eval_results_20250806_1543_run0.jsonl")
-        expect(problem).to_contain_text("per-question")
-        expect(problem).to_contain_text("Upload the results_*.json file")
+        problem = page.locator(".ea-file", has_text="eval_results_20990101_0000_run0.jsonl")
+        expect(problem).to_contain_text("computed from the per-question data")
+        expect(problem).to_contain_text("Load results_20990101_0000.json")
         expect(page.locator(".ea-file", has_text="notes.json")).to_contain_text("not valid JSON")
         expect(page.locator(".ea-file", has_text="results_other.json")).to_contain_text("125")
         # remove a file: its source disappears
         row = page.locator(".ea-file-row", has=page.locator(".ea-file", has_text="notes.json"))
         row.locator(".ea-remove button").click()
-        page.locator(".ea-loaded", has_text="7 file(s), 6 source(s)").wait_for()
+        page.locator(".ea-loaded", has_text="7 file(s), 7 source(s)").wait_for()
         expect(page.locator(".ea-file", has_text="notes.json")).to_have_count(0)
     finally:
         page.context.close()
