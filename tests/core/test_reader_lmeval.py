@@ -233,7 +233,7 @@ def test_model_name(doc, expected):
     ({"date": 1714564800.0}, "results_2023-01-01T00-00-00.json", "20240501_120000"),
     ({}, "out/results_2024-05-01T12-00-00.123456.json", "20240501_120000"),
     ({"date": "yesterday"}, "results_2024-05-01T12-00-00.json", "20240501_120000"),
-    ({"date": 1e300}, "results_custom.json", "custom"),
+    ({"date": 1e300}, "results_custom.json", "<no-ts>"),
     ({}, "r.json", "<no-ts>"),
 ])
 def test_timestamp(doc, name, expected):
@@ -473,3 +473,13 @@ def test_runs_of_one_model_on_different_dates_stay_different_sources():
     two = dict(lmeval03("org/m", {"arc_easy": {"acc": 0.7}}), date=1714651200.0)
     loaded = load_files([("a.json", as_bytes(one)), ("b.json", as_bytes(two))])
     assert len(loaded.sources) == 2 and loaded.problems == []
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("results_2024-09-30T13-37-24.988855.json", "20240930_133724"),
+    ("results_20240930_1337.json", "20240930_1337"),
+    ("results_bloom-1b1_xnli_0-shot.json", "<no-ts>"),
+    ("results_final.json", "<no-ts>"),
+])
+def test_only_a_date_in_the_file_name_becomes_the_timestamp(name, expected):
+    assert timestamp_of({}, f"runs/{name}") == expected

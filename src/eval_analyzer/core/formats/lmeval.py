@@ -43,6 +43,7 @@ _NOT_METRICS = frozenset({"alias", "sample_len", "samples", "sample_count", "num
 #: lm-eval names its output `results_<isoformat with ':' replaced by '-'>.json`.
 _FILE_DATE = re.compile(r"results_(.+?)\.jsonl?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})")
+_COMPACT_DATE = re.compile(r"(19|20)\d{6}([_T-]?\d{4,6})?")
 _PRETRAINED = re.compile(r"(?:^|,)\s*pretrained\s*=\s*([^,]+)")
 _MODEL_ARG = re.compile(r"(?:^|,)\s*model\s*=\s*([^,]+)")
 
@@ -83,7 +84,10 @@ def timestamp_of(obj: dict, file_name: str) -> str:
     if not match:
         return NO_TIMESTAMP
     iso = _ISO_DATE.match(match.group(1))
-    return "{}{}{}_{}{}{}".format(*iso.groups()) if iso else match.group(1)
+    if iso:
+        return "{}{}{}_{}{}{}".format(*iso.groups())
+    # `results_<something>.json` that is not a date (`results_bloom-1b1_xnli.json`) names no run time.
+    return match.group(1) if _COMPACT_DATE.fullmatch(match.group(1)) else NO_TIMESTAMP
 
 
 def _tree(obj: dict) -> dict[str, list[str]]:
