@@ -275,3 +275,13 @@ def test_a_per_question_log_over_the_file_limit_is_read_from_disk(tmp_path):
     assert loaded.table["score"].tolist() == [1.0]
     refused = load_paths([path], Limits(max_file_bytes=10_000, max_log_bytes=20_000))
     assert [p.code for p in refused.problems] == ["file.too_big"]
+
+
+def test_the_file_list_counts_each_logs_answers_and_names_the_source_they_joined():
+    lines = (LMEVAL_RUN / "samples_asdiv_2024-08-21T03-44-09.494230.jsonl").read_text(encoding="utf-8").splitlines()
+    loaded = load_paths([LMEVAL_RUN])
+    by_name = {Path(report.name).name: report for report in loaded.files}
+    log = by_name["samples_asdiv_2024-08-21T03-44-09.494230.jsonl"]
+    results = by_name["results_2024-08-21T03-44-09.494230.json"]
+    assert log.n_questions == sum(1 for line in lines if line.strip()) and log.n_scores == 0
+    assert results.n_questions == 0 and log.sources == results.sources

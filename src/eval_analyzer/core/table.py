@@ -37,6 +37,8 @@ class FileReport:
     sources: list[str]
     n_scores: int
     problems: list[Problem]
+    #: Per-question values the file gave (answers of a per-question log, or details inside a results file).
+    n_questions: int = 0
 
 
 @dataclass
@@ -164,13 +166,15 @@ def _sources(documents: list[SourceDocument]) -> pd.DataFrame:
 def build_loaded_data(results: list) -> LoadedData:
     """Combine per-file results (see `loader.read_file`) into the tables every view works from."""
     problems = [problem for result in results for problem in result.problems]
+    # Counted before linking, which moves a log's answers into its results document.
+    questions = [sum(len(doc.samples) for doc in result.documents if doc.samples is not None) for result in results]
     linked, owner = link_documents([doc for result in results for doc in result.documents], problems)
     documents = _assign_labels(linked, problems)
     problems.extend(problem for doc in documents for problem in doc.problems)
     table = _table(documents)
     kept = {id(doc) for doc in documents}
     reports = []
-    for result in results:
+    for result, n_questions in zip(results, questions, strict=True):
         own = [doc for doc in result.documents if id(doc) in kept]
         docs = [holder for doc in result.documents if id(holder := owner.get(id(doc), doc)) in kept]
         names = {result.name}
@@ -178,6 +182,7 @@ def build_loaded_data(results: list) -> LoadedData:
             name=result.name, size=result.size, sources=list(dict.fromkeys(doc.source_label for doc in docs)),
             n_scores=sum(sum(row.primary for row in doc.rows) for doc in own),
             problems=[p for p in problems if p.file in names or p.file.startswith(f"{result.name}/")],
+            n_questions=n_questions,
         ))
     return LoadedData(table=table, overall=_overall(documents, table), sources=_sources(documents),
                       problems=problems, files=reports, documents=documents, samples=_samples(documents))

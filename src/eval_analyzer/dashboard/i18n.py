@@ -29,6 +29,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "remove": {"en": "Remove", "zh-TW": "移除"},
     "file_sources": {"en": "Sources", "zh-TW": "來源"},
     "file_scores": {"en": "Scores", "zh-TW": "分數數量"},
+    "file_questions": {"en": "Per-question values", "zh-TW": "逐題數值"},
     "file_name": {"en": "File", "zh-TW": "檔案"},
     "file_size": {"en": "Size", "zh-TW": "大小"},
     "no_files": {"en": "No files loaded.", "zh-TW": "沒有已載入的檔案。"},

@@ -47,6 +47,8 @@ class FilesView(View):
                     f'{esc(report.name)}</b> <small>({size_text(report.size)})</small><br>'
                     f'{esc(self.t("file_sources"))}: <span class="ea-file-sources">{esc(sources)}</span> · '
                     f'{esc(self.t("file_scores"))}: <span class="ea-file-scores">{report.n_scores}</span>'
+                    + (f' · {esc(self.t("file_questions"))}: <span class="ea-file-questions">{report.n_questions:,}'
+                       '</span>' if report.n_questions else "")
                     + (f'<ul class="ea-file-problems">{problems}</ul>' if problems else "") + "</div>")
             button = pn.widgets.Button(name=self.t("remove"), button_type="light", width=90,
                                        css_classes=["ea-remove"])
