@@ -1,0 +1,276 @@
+"""Is a Δ real? Paired, per-question significance for every (candidate, category), and its summary per candidate.
+
+Pairing on the same questions removes most of the variance of a comparison (two models agree on most
+questions), so a paired test sees differences an unpaired one cannot. Everything here is on the display scale
+(`factor`: 100 for percentage points of a 0–1 metric, 1 for own units) with the sign that makes a positive Δ
+better (`sign` = −1 for lower-is-better metrics), and vectorised: no Python loop over questions.
+
+Per (candidate, category), over the questions both sides answered (repeated runs / epochs first averaged per
+question): d = candidate − baseline; Δ = mean(d); SE = sd(d, ddof=1)/√n; CI = Δ ± t(1 − (1−level)/2, n−1)·SE;
+MDE = (z(1 − α/2) + z(0.8))·sd(d)/√n, the smallest Δ this category could detect with 80 % power.
+
+- `mcnemar-exact` for right/wrong scores with one run on each side: p = min(1, 2·P(X ≤ min(b, c))),
+  X ~ Binomial(b + c, ½), b and c the discordant counts (p = 1 when b + c = 0);
+- `paired-t` otherwise: t = Δ/SE with n − 1 degrees of freedom (p = 1 when every d is 0);
+- `paired-bootstrap` on request: percentile CI and p from seeded resamples of the questions.
+
+Without per-question data, `fallback_stats` uses what the score table has: run-level scores on both sides →
+Welch's t on the runs (`welch-runs`); a standard error on both sides (lm-eval) → unpaired z (`unpaired-z`,
+which overstates the uncertainty of a paired design); nothing → no CI and no p (`none`).
+
+Multiplicity across the categories of one candidate: Holm (default), Benjamini–Hochberg or none.
+scipy gives the distributions; it is imported when a computation first needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CORRECTIONS = ("holm", "bh", "none")
+TESTS = ("auto", "bootstrap")
+#: Power the minimum detectable effect is computed for.
+POWER = 0.8
+
+STAT_COLUMNS = ["candidate", "category", "n", "delta", "sd", "se", "ci_low", "ci_high", "p_value", "test", "mde",
+                "b", "c"]
+ADJUSTED_COLUMNS = [*STAT_COLUMNS, "p_adjusted", "significant"]
+SUMMARY_COLUMNS = ["candidate", "mean_delta", "se", "ci_low", "ci_high", "p_value", "test", "sig_wins",
+                   "sig_losses", "indistinguishable", "n_samples", "categories"]
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    """The settings of a significance computation."""
+
+    alpha: float = 0.05
+    ci: float = 0.95
+    correction: str = "holm"
+    test: str = "auto"
+    resamples: int = 2000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.alpha < 1 or not 0 < self.ci < 1:
+            raise ValueError("alpha and ci must lie strictly between 0 and 1")
+        if self.correction not in CORRECTIONS or self.test not in TESTS:
+            raise ValueError(f"correction must be one of {CORRECTIONS}, test one of {TESTS}")
+        if self.resamples < 2000:
+            raise ValueError("a bootstrap needs at least 2,000 resamples")
+
+
+def _dists():
+    from scipy import stats  # noqa: PLC0415 - the slowest import of the page; only statistics need it
+
+    return stats
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="float64") for name in columns}).astype(
+        {"candidate": object, "category": object, **({"test": object} if "test" in columns else {})})
+
+
+def per_question_differences(samples: pd.DataFrame, baseline: str, candidates: list[str], factor: float = 100.0,
+                             sign: float = 1.0) -> pd.DataFrame:
+    """One row per (candidate, category, question) both sides answered: `d`, the two sides' per-question means,
+    and whether both sides are a single right/wrong answer (`binary`).
+
+    `samples` holds the per-question rows of one dataset and one metric (`source_label, category, question_id,
+    run, value`)."""
+    wanted = samples[samples["source_label"].isin([baseline, *candidates])]
+    keys = ["source_label", "category", "question_id"]
+    grouped = wanted.groupby(keys, observed=True, sort=False)["value"]
+    per_question = grouped.agg(["mean", "size"]).reset_index()
+    per_question["binary"] = (per_question["size"] == 1) & per_question["mean"].isin((0.0, 1.0))
+    for name in ("source_label", "category", "question_id"):
+        per_question[name] = per_question[name].astype(object)
+    base = per_question[per_question["source_label"] == baseline].drop(columns="source_label")
+    cand = per_question[per_question["source_label"].isin(candidates) & (per_question["source_label"] != baseline)]
+    paired = cand.merge(base, on=["category", "question_id"], suffixes=("", "_base"), how="inner")
+    return pd.DataFrame({
+        "candidate": paired["source_label"].to_numpy(),
+        "category": paired["category"].to_numpy(),
+        "question_id": paired["question_id"].to_numpy(),
+        "candidate_value": paired["mean"].to_numpy(),
+        "baseline_value": paired["mean_base"].to_numpy(),
+        "d": (paired["mean"] - paired["mean_base"]).to_numpy() * factor * sign,
+        "binary": (paired["binary"] & paired["binary_base"]).to_numpy(),
+    })
+
+
+def paired_stats(samples: pd.DataFrame, baseline: str, candidates: list[str], factor: float = 100.0,
+                 sign: float = 1.0, query: StatsQuery = StatsQuery()) -> pd.DataFrame:
+    """Per (candidate, category): n, Δ, sd, SE, CI, p, the test used, MDE and the discordant counts b, c
+    (b: baseline right, candidate wrong; c: the reverse; counted on right/wrong data only)."""
+    diffs = per_question_differences(samples, baseline, candidates, factor, sign)
+    if not len(diffs):
+        return _empty(STAT_COLUMNS)
+    lost = diffs["binary"] & (diffs["baseline_value"] == 1) & (diffs["candidate_value"] == 0)
+    gained = diffs["binary"] & (diffs["baseline_value"] == 0) & (diffs["candidate_value"] == 1)
+    frame = diffs.assign(lost=lost, gained=gained)
+    groups = frame.groupby(["candidate", "category"], sort=False)
+    result = groups.agg(n=("d", "size"), delta=("d", "mean"), sd=("d", "std"), binary=("binary", "all"),
+                        b=("lost", "sum"), c=("gained", "sum")).reset_index()
+    return _tests(result, groups, query)
+
+
+def _tests(result: pd.DataFrame, groups, query: StatsQuery) -> pd.DataFrame:
+    dist = _dists()
+    n = result["n"].to_numpy(dtype="float64")
+    delta = result["delta"].to_numpy(dtype="float64")
+    sd = np.nan_to_num(result["sd"].to_numpy(dtype="float64"), nan=0.0)
+    enough = n >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.where(enough, sd / np.sqrt(n), np.nan)
+        t_crit = dist.t.ppf(1 - (1 - query.ci) / 2, np.maximum(n - 1, 1))
+        ci_low, ci_high = delta - t_crit * se, delta + t_crit * se
+        t_value = np.where(se > 0, delta / se, np.where(delta == 0, 0.0, np.inf))
+        p_t = np.where(enough, 2 * dist.t.sf(np.abs(t_value), np.maximum(n - 1, 1)), np.nan)
+        mde = (dist.norm.ppf(1 - query.alpha / 2) + dist.norm.ppf(POWER)) * sd / np.sqrt(n)
+    p_t = np.where(enough & (sd == 0) & (delta == 0), 1.0, p_t)
+    b = result["b"].to_numpy(dtype="int64")
+    c = result["c"].to_numpy(dtype="int64")
+    discordant = b + c
+    p_mcnemar = np.where(discordant > 0, np.minimum(1.0, 2 * dist.binom.cdf(np.minimum(b, c), discordant, 0.5)),
+                         1.0)
+    binary = result["binary"].to_numpy(dtype=bool)
+    test = np.where(binary, "mcnemar-exact", "paired-t").astype(object)
+    p_value = np.where(binary, p_mcnemar, p_t)
+    if query.test == "bootstrap":
+        ci_low, ci_high, p_value = _bootstrap(groups, query, ci_low, ci_high, p_value)
+        test = np.full(len(result), "paired-bootstrap", dtype=object)
+    out = result.assign(se=se, ci_low=np.where(enough, ci_low, np.nan), ci_high=np.where(enough, ci_high, np.nan),
+                        p_value=p_value, test=test, mde=np.where(enough, mde, np.nan))
+    out[["b", "c"]] = out[["b", "c"]].astype("int64")
+    return out[STAT_COLUMNS]
+
+
+def _bootstrap(groups, query: StatsQuery, ci_low, ci_high, p_value):
+    """Percentile CI and two-sided p of the mean of d, from `resamples` seeded resamples per category."""
+    rng = np.random.default_rng(query.seed)
+    low, high, p = ci_low.copy(), ci_high.copy(), p_value.copy()
+    tail = (1 - query.ci) / 2
+    for index, (_key, group) in enumerate(groups):  # one vectorised resampling per category, not per question
+        d = group["d"].to_numpy()
+        if len(d) < 2:
+            continue
+        means = d[rng.integers(0, len(d), size=(query.resamples, len(d)))].mean(axis=1)
+        low[index], high[index] = np.quantile(means, [tail, 1 - tail])
+        p[index] = 1.0 if np.all(d == 0) else min(1.0, 2 * min((means <= 0).mean(), (means >= 0).mean()))
+    return low, high, p
+
+
+def fallback_stats(base_runs: pd.Series, cand_runs: pd.DataFrame, base_stderr: pd.Series,
+                   cand_stderr: pd.DataFrame, delta: pd.DataFrame, factor: float = 100.0,
+                   query: StatsQuery = StatsQuery()) -> pd.DataFrame:
+    """Per (candidate, category) without per-question data, from the score table's run scores or stderrs.
+
+    `base_runs` (category → tuple of run scores) and `cand_runs` (category × candidate of tuples); the stderrs
+    likewise, as floats (NaN: none); `delta` (category × candidate) is the display-scale Δ to test. All values
+    but `delta` are on the unit scale; `factor` converts them."""
+    dist = _dists()
+    rows = []
+    for candidate in delta.columns:
+        for category, value in delta[candidate].dropna().items():
+            runs_b, runs_c = base_runs.get(category, ()), cand_runs[candidate].get(category, ())
+            se_b, se_c = base_stderr.get(category, np.nan), cand_stderr[candidate].get(category, np.nan)
+            rows.append((candidate, category, value, *_fallback_one(runs_b, runs_c, se_b, se_c, value, factor,
+                                                                    query.ci, dist)))
+    if not rows:
+        return _empty(STAT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=["candidate", "category", "delta", "n", "se", "ci_low", "ci_high",
+                                        "p_value", "test"])
+    frame["sd"] = np.nan
+    frame["mde"] = np.nan
+    frame["b"] = 0
+    frame["c"] = 0
+    return frame[STAT_COLUMNS]
+
+
+def _fallback_one(runs_b, runs_c, se_b, se_c, delta, factor, level, dist):
+    """(n, se, ci_low, ci_high, p, test) of one category without per-question data."""
+    upper = 1 - (1 - level) / 2
+    runs_b = np.asarray(runs_b, dtype="float64") * factor
+    runs_c = np.asarray(runs_c, dtype="float64") * factor
+    if len(runs_b) >= 2 and len(runs_c) >= 2:
+        var_b, var_c = runs_b.var(ddof=1) / len(runs_b), runs_c.var(ddof=1) / len(runs_c)
+        se = float(np.sqrt(var_b + var_c))
+        if se == 0:
+            return len(runs_b) + len(runs_c), 0.0, delta, delta, 1.0 if delta == 0 else 0.0, "welch-runs"
+        df = (var_b + var_c) ** 2 / (var_b ** 2 / (len(runs_b) - 1) + var_c ** 2 / (len(runs_c) - 1))
+        t_crit = dist.t.ppf(upper, df)
+        p = float(2 * dist.t.sf(abs(delta) / se, df))
+        return len(runs_b) + len(runs_c), se, delta - t_crit * se, delta + t_crit * se, p, "welch-runs"
+    if np.isfinite(se_b) and np.isfinite(se_c):
+        se = float(np.hypot(se_b, se_c) * factor)
+        p = float(2 * dist.norm.sf(abs(delta) / se)) if se > 0 else (1.0 if delta == 0 else 0.0)
+        z_ci = dist.norm.ppf(upper)
+        return np.nan, se, delta - z_ci * se, delta + z_ci * se, p, "unpaired-z"
+    return np.nan, np.nan, np.nan, np.nan, np.nan, "none"
+
+
+def adjust(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
+    """p-values adjusted for testing them together (NaN stays NaN and does not count as a test)."""
+    p = np.asarray(p_values, dtype="float64")
+    out = np.full(p.shape, np.nan)
+    valid = ~np.isnan(p)
+    m = int(valid.sum())
+    if m == 0:
+        return out
+    if method == "none":
+        out[valid] = p[valid]
+        return out
+    order = np.argsort(p[valid], kind="stable")
+    sorted_p = p[valid][order]
+    ranks = np.arange(1, m + 1)
+    if method == "holm":
+        adjusted = np.maximum.accumulate(np.minimum(1.0, (m - ranks + 1) * sorted_p))
+    elif method == "bh":
+        adjusted = np.minimum.accumulate(np.minimum(1.0, m / ranks * sorted_p)[::-1])[::-1]
+    else:
+        raise ValueError(f"correction must be one of {CORRECTIONS}, not {method!r}")
+    result = np.empty(m)
+    result[order] = adjusted
+    out[valid] = result
+    return out
+
+
+def with_adjusted(stats: pd.DataFrame, query: StatsQuery = StatsQuery()) -> pd.DataFrame:
+    """`stats` with `p_adjusted` (across the categories of each candidate) and `significant` (p_adjusted < α)."""
+    out = stats.copy()
+    out["p_adjusted"] = np.nan
+    for _candidate, index in out.groupby("candidate", sort=False).groups.items():
+        out.loc[index, "p_adjusted"] = adjust(out.loc[index, "p_value"].to_numpy(), query.correction)
+    out["significant"] = (out["p_adjusted"] < query.alpha).to_numpy(dtype=bool)
+    return out[ADJUSTED_COLUMNS]
+
+
+def summary_stats(stats: pd.DataFrame, eps: float = 0.0, query: StatsQuery = StatsQuery()) -> pd.DataFrame:
+    """Per candidate: mean Δ over categories, SE = √(Σ SE_c²)/C (categories are independent strata),
+    CI = mean ± z·SE, p = 2·(1 − Φ(|mean/SE|)), significant wins / losses (beyond ε) and the rest."""
+    if not len(stats):
+        return _empty(SUMMARY_COLUMNS)
+    dist = _dists()
+    adjusted = stats if "significant" in stats.columns else with_adjusted(stats, query)
+    rows = []
+    z_ci = dist.norm.ppf(1 - (1 - query.ci) / 2)
+    for candidate, group in adjusted.groupby("candidate", sort=False):
+        count = len(group)
+        mean = float(group["delta"].mean())
+        se_values = group["se"].to_numpy(dtype="float64")
+        if np.isnan(se_values).any():
+            se = low = high = p = np.nan
+        else:
+            se = float(np.sqrt(np.square(se_values).sum()) / count)
+            low, high = mean - z_ci * se, mean + z_ci * se
+            p = float(2 * dist.norm.sf(abs(mean) / se)) if se > 0 else (1.0 if mean == 0 else 0.0)
+        tests = list(dict.fromkeys(group["test"]))
+        sig = group["significant"].to_numpy(dtype=bool)
+        wins = int((sig & (group["delta"] > eps)).sum())
+        losses = int((sig & (group["delta"] < -eps)).sum())
+        n_samples = group["n"].sum(min_count=1)
+        rows.append((candidate, mean, se, low, high, p, "+".join(tests), wins, losses, count - wins - losses,
+                     n_samples, count))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
