@@ -72,31 +72,75 @@ def _empty(columns: list[str]) -> pd.DataFrame:
         {"candidate": object, "category": object, **({"test": object} if "test" in columns else {})})
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(integer codes, the values they stand for) of a column, categorical or not."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(dtype="int64"), np.asarray(column.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(column, sort=False)
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+#: Above this many (source, question) cells the per-question means are found by sorting, not in a dense array.
+_DENSE_CELLS = 30_000_000
+
+
 def per_question_differences(samples: pd.DataFrame, baseline: str, candidates: list[str], factor: float = 100.0,
                              sign: float = 1.0) -> pd.DataFrame:
     """One row per (candidate, category, question) both sides answered: `d`, the two sides' per-question means,
     and whether both sides are a single right/wrong answer (`binary`).
 
     `samples` holds the per-question rows of one dataset and one metric (`source_label, category, question_id,
-    run, value`)."""
-    wanted = samples[samples["source_label"].isin([baseline, *candidates])]
-    keys = ["source_label", "category", "question_id"]
-    grouped = wanted.groupby(keys, observed=True, sort=False)["value"]
-    per_question = grouped.agg(["mean", "size"]).reset_index()
-    per_question["binary"] = (per_question["size"] == 1) & per_question["mean"].isin((0.0, 1.0))
-    for name in ("source_label", "category", "question_id"):
-        per_question[name] = per_question[name].astype(object)
-    base = per_question[per_question["source_label"] == baseline].drop(columns="source_label")
-    cand = per_question[per_question["source_label"].isin(candidates) & (per_question["source_label"] != baseline)]
-    paired = cand.merge(base, on=["category", "question_id"], suffixes=("", "_base"), how="inner")
+    run, value`). Repeated runs of a question are averaged first. Integer codes and `bincount` do the grouping:
+    a pandas group-by and merge over 2 million answers took a second."""
+    sources = [baseline, *[name for name in dict.fromkeys(candidates) if name != baseline]]
+    wanted = samples[samples["source_label"].isin(sources)]
+    empty = pd.DataFrame({"candidate": pd.Series(dtype=object), "category": pd.Series(dtype=object),
+                          "question_id": pd.Series(dtype=object), "candidate_value": pd.Series(dtype="float64"),
+                          "baseline_value": pd.Series(dtype="float64"), "d": pd.Series(dtype="float64"),
+                          "binary": pd.Series(dtype=bool)})
+    if not len(wanted) or baseline not in set(wanted["source_label"]):
+        return empty
+    source_index = pd.Series(range(len(sources)), index=sources)
+    src = source_index.reindex(wanted["source_label"].astype(object)).to_numpy(dtype="int64")
+    cat, cat_values = _codes(wanted["category"])
+    qid, qid_values = _codes(wanted["question_id"])
+    pair, pairs = pd.factorize(cat * (len(qid_values) + 1) + qid, sort=False)
+    n_pairs = len(pairs)
+    value = wanted["value"].to_numpy(dtype="float64")
+    cell = src * n_pairs + pair
+    n_cells = len(sources) * n_pairs
+    if n_cells <= _DENSE_CELLS:
+        counts = np.bincount(cell, minlength=n_cells).reshape(len(sources), n_pairs)
+        sums = np.bincount(cell, weights=value, minlength=n_cells).reshape(len(sources), n_pairs)
+        odd = np.bincount(cell, weights=~np.isin(value, (0.0, 1.0)), minlength=n_cells).reshape(len(sources), n_pairs)
+    else:
+        cells, inverse = np.unique(cell, return_inverse=True)
+        counts = np.zeros((len(sources), n_pairs))
+        sums = np.zeros((len(sources), n_pairs))
+        odd = np.zeros((len(sources), n_pairs))
+        rows, columns = np.divmod(cells, n_pairs)
+        counts[rows, columns] = np.bincount(inverse)
+        sums[rows, columns] = np.bincount(inverse, weights=value)
+        odd[rows, columns] = np.bincount(inverse, weights=~np.isin(value, (0.0, 1.0)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / counts
+    single = (counts == 1) & (odd == 0)
+    answered = counts > 0
+    cand_rows, pair_columns = np.nonzero(answered[1:] & answered[0])
+    cand_rows = cand_rows + 1
+    base_value = means[0, pair_columns]
+    cand_value = means[cand_rows, pair_columns]
+    pair_cat = pairs[pair_columns] // (len(qid_values) + 1)
+    pair_qid = pairs[pair_columns] % (len(qid_values) + 1)
+    # Categorical columns: built from codes, without an object array of a million strings.
     return pd.DataFrame({
-        "candidate": paired["source_label"].to_numpy(),
-        "category": paired["category"].to_numpy(),
-        "question_id": paired["question_id"].to_numpy(),
-        "candidate_value": paired["mean"].to_numpy(),
-        "baseline_value": paired["mean_base"].to_numpy(),
-        "d": (paired["mean"] - paired["mean_base"]).to_numpy() * factor * sign,
-        "binary": (paired["binary"] & paired["binary_base"]).to_numpy(),
+        "candidate": pd.Categorical.from_codes(cand_rows, categories=pd.Index(sources, dtype=object)),
+        "category": pd.Categorical.from_codes(pair_cat, categories=pd.Index(cat_values, dtype=object)),
+        "question_id": pd.Categorical.from_codes(pair_qid, categories=pd.Index(qid_values, dtype=object)),
+        "candidate_value": cand_value,
+        "baseline_value": base_value,
+        "d": (cand_value - base_value) * factor * sign,
+        "binary": single[cand_rows, pair_columns] & single[0, pair_columns],
     })
 
 
@@ -107,16 +151,35 @@ def paired_stats(samples: pd.DataFrame, baseline: str, candidates: list[str], fa
     diffs = per_question_differences(samples, baseline, candidates, factor, sign)
     if not len(diffs):
         return _empty(STAT_COLUMNS)
-    lost = diffs["binary"] & (diffs["baseline_value"] == 1) & (diffs["candidate_value"] == 0)
-    gained = diffs["binary"] & (diffs["baseline_value"] == 0) & (diffs["candidate_value"] == 1)
-    frame = diffs.assign(lost=lost, gained=gained)
-    groups = frame.groupby(["candidate", "category"], sort=False)
-    result = groups.agg(n=("d", "size"), delta=("d", "mean"), sd=("d", "std"), binary=("binary", "all"),
-                        b=("lost", "sum"), c=("gained", "sum")).reset_index()
-    return _tests(result, groups, query)
+    cand_codes = diffs["candidate"].cat.codes.to_numpy(dtype="int64")
+    cat_codes = diffs["category"].cat.codes.to_numpy(dtype="int64")
+    n_cats = len(diffs["category"].cat.categories)
+    keys = cand_codes * n_cats + cat_codes
+    present = np.bincount(keys, minlength=len(diffs["candidate"].cat.categories) * n_cats) > 0
+    groups_present = np.flatnonzero(present)
+    group_codes = (np.cumsum(present) - 1)[keys]  # groups in (candidate, category) order, found in O(n)
+    groups = len(groups_present)
+    d = diffs["d"].to_numpy()
+    binary = diffs["binary"].to_numpy()
+    base, cand = diffs["baseline_value"].to_numpy(), diffs["candidate_value"].to_numpy()
+    n = np.bincount(group_codes, minlength=groups)
+    mean = np.bincount(group_codes, weights=d, minlength=groups) / n
+    squares = np.bincount(group_codes, weights=(d - mean[group_codes]) ** 2, minlength=groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(squares / (n - 1))
+    result = pd.DataFrame({
+        "candidate": np.asarray(diffs["candidate"].cat.categories, dtype=object)[groups_present // n_cats],
+        "category": np.asarray(diffs["category"].cat.categories, dtype=object)[groups_present % n_cats],
+        "n": n, "delta": mean, "sd": np.where(n > 1, sd, np.nan),
+        "binary": np.bincount(group_codes, weights=~binary, minlength=groups) == 0,
+        "b": np.bincount(group_codes, weights=binary & (base == 1) & (cand == 0), minlength=groups),
+        "c": np.bincount(group_codes, weights=binary & (base == 0) & (cand == 1), minlength=groups),
+    })
+    resampled = diffs.assign(group=group_codes) if query.test == "bootstrap" else None
+    return _tests(result, resampled, query)
 
 
-def _tests(result: pd.DataFrame, groups, query: StatsQuery) -> pd.DataFrame:
+def _tests(result: pd.DataFrame, diffs: pd.DataFrame | None, query: StatsQuery) -> pd.DataFrame:
     dist = _dists()
     n = result["n"].to_numpy(dtype="float64")
     delta = result["delta"].to_numpy(dtype="float64")
@@ -139,7 +202,7 @@ def _tests(result: pd.DataFrame, groups, query: StatsQuery) -> pd.DataFrame:
     test = np.where(binary, "mcnemar-exact", "paired-t").astype(object)
     p_value = np.where(binary, p_mcnemar, p_t)
     if query.test == "bootstrap":
-        ci_low, ci_high, p_value = _bootstrap(groups, query, ci_low, ci_high, p_value)
+        ci_low, ci_high, p_value = _bootstrap(diffs, query, ci_low, ci_high, p_value)
         test = np.full(len(result), "paired-bootstrap", dtype=object)
     out = result.assign(se=se, ci_low=np.where(enough, ci_low, np.nan), ci_high=np.where(enough, ci_high, np.nan),
                         p_value=p_value, test=test, mde=np.where(enough, mde, np.nan))
@@ -147,12 +210,12 @@ def _tests(result: pd.DataFrame, groups, query: StatsQuery) -> pd.DataFrame:
     return out[STAT_COLUMNS]
 
 
-def _bootstrap(groups, query: StatsQuery, ci_low, ci_high, p_value):
+def _bootstrap(diffs: pd.DataFrame, query: StatsQuery, ci_low, ci_high, p_value):
     """Percentile CI and two-sided p of the mean of d, from `resamples` seeded resamples per category."""
     rng = np.random.default_rng(query.seed)
     low, high, p = ci_low.copy(), ci_high.copy(), p_value.copy()
     tail = (1 - query.ci) / 2
-    for index, (_key, group) in enumerate(groups):  # one vectorised resampling per category, not per question
+    for index, group in diffs.groupby("group", sort=True):  # one vectorised resampling per category
         d = group["d"].to_numpy()
         if len(d) < 2:
             continue
