@@ -50,7 +50,7 @@ new MutationObserver(() => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    build_site(out, offline_dist=ensure_pyodide_dist())
+    build_site(out, offline=ensure_pyodide_dist())
     alt = datagen.renamed(datagen.fixture_document(), "alt-model", "20250901_0000", drop_every=5)
     (out / "data").mkdir()
     (out / SRC_FILE).write_bytes(datagen.dump(alt))
