@@ -1,5 +1,5 @@
 """The offline static site in headless Chromium: goes live with zero requests leaving 127.0.0.1, reacts to
-controls, restores settings from the URL, loads `src=` files, downloads CSV (SPEC §1, §6, §8, §9).
+controls, restores settings from the URL, loads `src=` files, downloads CSV (README "Static site", "Deep links").
 
 One live page is shared by the checks of the main flow (a fresh page takes ~25 s to go live); the deep link and
 the `src=` link each need their own page load.
