@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     dist = ensure_pyodide_dist()
     with tempfile.TemporaryDirectory(prefix="static-tti-") as tmp:
         sites = {"app": Path(tmp) / "app", "minimal": Path(tmp) / "minimal"}
-        build_site(sites["app"], offline_dist=dist)
-        build_site(sites["minimal"], offline_dist=dist, entry=MINIMAL_ENTRY, with_project=False)
+        build_site(sites["app"], offline=dist)
+        build_site(sites["minimal"], offline=dist, entry=MINIMAL_ENTRY, with_project=False)
         servers = {name: serve(root) for name, root in sites.items()}
         times: dict[str, list[float]] = {name: [] for name in sites}
         blocked: list[str] = []

@@ -219,3 +219,82 @@ def test_table_names_each_rows_units(perplexity_dir):
     assert units == {"acc,none": "0–1", "word_perplexity,none": "word_perplexity,none (own units)"}
     perplexity = next(row for row in rows if row["metric"] == "word_perplexity,none" and row["category"] == "wiki_c")
     assert float(perplexity["score"]) == pytest.approx(datagen.PERPLEXITY_SCORES[perplexity["model"]]["wiki_c"][1])
+
+
+# --- one exit-code policy (README "Command line"): 0 clean or notices only, 1 errors or warnings, 2 usage ------
+
+
+@pytest.fixture
+def policy_inputs(tmp_path):
+    """A clean file, a notice-only pair (the same bytes twice), a warning-only file and an unreadable file."""
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "results.json").write_bytes(FIXTURE.read_bytes())
+    notice = tmp_path / "notice"
+    notice.mkdir()
+    for name in ("a.json", "b.json"):
+        (notice / name).write_bytes(FIXTURE.read_bytes())
+    warning = tmp_path / "warning"
+    warning.mkdir()
+    # An OpenCompass summary with a model column left empty: the other model is read, with a warning.
+    lines = FIXTURE.with_name("summary_20240119_225509.csv").read_text(encoding="utf-8").splitlines()
+    (warning / "summary_20240119_225509.csv").write_text(
+        "\n".join([lines[0] + ",empty-model", *(line + "," for line in lines[1:])]) + "\n", encoding="utf-8")
+    error = tmp_path / "error"
+    error.mkdir()
+    (error / "results.json").write_bytes(FIXTURE.read_bytes())
+    (error / "bad.json").write_text("{oops")
+    return {"clean": clean, "notice": notice, "warning": warning, "error": error}
+
+
+def _stderr_levels(err: str) -> set[str]:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert all(line.startswith("eval-analyzer: ") for line in lines), err  # one prefix for every line
+    return {line.split(": ", 2)[1] for line in lines}
+
+
+#: The OpenCompass summary's model, the baseline of the warning case.
+OC_MODEL = "opencompass.models.huggingface.HuggingFace_model_repos_internlm-chat-7b @ 20240119_225509"
+
+
+@pytest.mark.parametrize("command", ["table", "compare", "publish"])
+@pytest.mark.parametrize(("case", "code", "level"), [("clean", 0, None), ("notice", 0, "notice"),
+                                                     ("warning", 1, "warning"), ("error", 1, "error")])
+def test_every_command_exits_by_the_worst_problem_severity(policy_inputs, tmp_path, capsys, command, case, code,
+                                                           level):
+    from eval_analyzer import cli
+
+    baseline = OC_MODEL if case == "warning" else "gpt-oss-120b"
+    extra = {"table": [], "compare": ["--baseline", baseline], "publish": ["--station", str(tmp_path / "st")]}
+    assert cli.main([command, str(policy_inputs[case]), *extra[command]]) == code
+    levels = _stderr_levels(capsys.readouterr().err)
+    assert (level in levels) if level else not levels - {"notice"}
+
+
+def _exit_code(argv: list[str]) -> int:
+    """`cli.main`'s return value, or argparse's exit code for what it rejects itself."""
+    from eval_analyzer import cli
+
+    try:
+        return cli.main(argv)
+    except SystemExit as exited:
+        return exited.code
+
+
+def test_usage_errors_exit_2_for_every_command(tmp_path, capsys):
+    (tmp_path / "file").write_text("x")
+    for argv in (["table"], ["compare", str(FIXTURE)], ["compare", str(FIXTURE), "--baseline", "nobody"],
+                 ["compare", str(FIXTURE), "--baseline", "gpt-oss-120b", "--metric", "f1"],
+                 ["publish", str(FIXTURE), "--station", str(tmp_path / "file")], ["serve", "--port", "x"],
+                 ["serve", "--station", str(tmp_path / "file")],
+                 ["build", "--out", str(tmp_path / "o"), "--wheels", str(tmp_path)], ["nonsense"],
+                 ["table", str(FIXTURE), "--max-file-mb", "-1"]):
+        assert _exit_code(argv) == 2, argv
+        assert "eval-analyzer: error: " in capsys.readouterr().err, argv
+
+
+def test_limits_are_built_from_the_arguments(capsys):
+    assert _exit_code(["table", str(FIXTURE), "--max-file-mb", "0.01"]) == 1
+    captured = capsys.readouterr()
+    assert f"eval-analyzer: error: {FIXTURE}: is " in captured.err and "over the 0 MB limit per file" in captured.err
+    assert captured.out.count("\n") == 1  # the CSV header only: the file was not read

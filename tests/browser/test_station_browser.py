@@ -1,4 +1,4 @@
-"""The station in the browser: two isolated sessions share results only by publishing them (SPEC §7).
+"""The station in the browser: two isolated sessions share results only by publishing them.
 
 Session A publishes its loaded run; session B sees the entries after Refresh and loads them; duplicates are skipped
 without overwrite and replaced with it; a read-only server offers no publishing at all.

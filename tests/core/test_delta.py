@@ -1,4 +1,4 @@
-"""SPEC §4.3: Δ table, sorts, minimum |Δ|, summary (mean, median, W/L/T with ε, coverage), top/bottom-N."""
+"""Baseline Δ: Δ table, sorts, minimum |Δ|, summary (mean, median, W/L/T with ε, coverage), top/bottom-N."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §4.5: CSV with BOM, safe names, formula-injection guard."""
+"""CSV exports (README "CSV exports"): BOM, safe names, formula-injection guard."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §3.1: decoding, JSON Lines, zip bundles, size limits, per-file problems that never stop other files."""
+"""Loading rules: decoding, JSON Lines, zip bundles, size limits, per-file problems that never stop other files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §4.1–4.2: threshold filter, sorting, pagination, pivot — checked against hand calculations."""
+"""Overview: threshold filter, sorting, pagination, pivot — checked against hand calculations."""
 
 from __future__ import annotations
 

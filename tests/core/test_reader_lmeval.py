@@ -1,4 +1,4 @@
-"""SPEC §3.5: lm-evaluation-harness results files, read through `load_files` as users load them."""
+"""lm-evaluation-harness results files, read through `load_files` as users load them."""
 
 from __future__ import annotations
 

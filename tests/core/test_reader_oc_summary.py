@@ -1,4 +1,4 @@
-"""SPEC §3.4: OpenCompass summary CSV, with the real C-Eval summary and its full-precision raw values."""
+"""OpenCompass summary CSV, with the real C-Eval summary and its full-precision raw values."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SPEC §3.3: OpenCompass data-station files, read through `load_files` as users load them."""
+"""OpenCompass data-station files, read through `load_files` as users load them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from conftest import as_bytes
 from eval_analyzer.core.errors import ReadError
-from eval_analyzer.core.formats.opencompass_names import dataset_of_group, metric_scale, split_abbr
+from eval_analyzer.core.formats.opencompass_names import metric_scale, split_abbr
 from eval_analyzer.core.formats.opencompass_station import looks_like_station, parse_station
 from eval_analyzer.core.loader import load_files
 
@@ -239,12 +239,6 @@ def test_parse_station_keeps_the_raw_document_and_merges_same_label():
 ])
 def test_split_abbr(abbr, name, expected):
     assert split_abbr(abbr, name) == expected
-
-
-@pytest.mark.parametrize("group, dataset", [("ceval", "ceval"), ("ceval-stem", "ceval"), ("mmlu", "mmlu"),
-                                            ("average", "average")])
-def test_dataset_of_group(group, dataset):
-    assert dataset_of_group(group) == dataset
 
 
 @pytest.mark.parametrize("metric, value, expected", [

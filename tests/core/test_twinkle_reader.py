@@ -1,4 +1,4 @@
-"""SPEC §3.2: the Twinkle Eval results format, on the real fixture and on generated variants."""
+"""The Twinkle Eval results format, on the real fixture and on generated variants."""
 
 from __future__ import annotations
 

@@ -2,54 +2,81 @@
 
 from __future__ import annotations
 
-import argparse
-
 import datagen
-from eval_analyzer.cli import build_parser
-from eval_analyzer.core.loader import MB, Limits
-from eval_analyzer.dashboard.server import make_app_factory, read_preload, serve_kwargs
-
-
-def parse(*argv: str) -> argparse.Namespace:
-    return build_parser().parse_args(["serve", *argv])
+from eval_analyzer import cli
+from eval_analyzer.core.loader import MB, Limits, file_pairs
+from eval_analyzer.dashboard import server
+from eval_analyzer.dashboard.server import app_factory, serve_options
 
 
 def test_preload_reads_files_and_folders_once(tmp_path):
     datagen.write(datagen.standard_files()[:2], tmp_path)
-    (tmp_path / "notes.txt").write_text("ignored: not a result extension")
-    pairs, messages = read_preload([str(tmp_path), str(tmp_path / "missing.json")], Limits())
+    (tmp_path / "notes.txt").write_text("ignored: a folder's note without a results table")
+    pairs, problems = file_pairs([str(tmp_path), str(tmp_path / "missing.json")], Limits())
     assert sorted(name.rsplit("/", 1)[-1] for name, _data in pairs) == ["results_20250806_1543.json",
                                                                        "results_run1.json"]
-    assert any("missing.json" in message for message in messages)
+    assert [(p.file.rsplit("/", 1)[-1], p.code) for p in problems] == [("missing.json", "file.missing")]
+
+
+def test_preload_keeps_a_note_named_by_the_user_and_skips_files_over_the_limit(tmp_path):
+    note = tmp_path / "README.md"
+    note.write_text("# just notes")
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{" + b" " * (2 * MB) + b"}")
+    pairs, problems = file_pairs([note, big], Limits(max_file_bytes=MB))
+    assert [name for name, _data in pairs] == [str(note)]  # named: the dashboard explains it is not results
+    assert [p.code for p in problems] == ["file.too_big"]
 
 
 def test_factory_builds_a_fresh_app_per_session(tmp_path):
     datagen.write(datagen.standard_files()[:1], tmp_path)
-    factory, limits = make_app_factory(parse(str(tmp_path), "--max-file-mb", "5"))
+    pairs, _problems = file_pairs([tmp_path])
+    factory = app_factory(pairs, limits=Limits(max_file_bytes=5 * MB))
     first, second = factory(), factory()
     assert first.analysis is not second.analysis
-    assert first.analysis.data.files == second.analysis.data.files  # same preloaded bytes, separate state
-    assert limits.max_file_bytes == 5 * MB
+    assert first.analysis.data.files == second.analysis.data.files == pairs  # same bytes, separate state
+    assert first.analysis.data.limits.max_file_bytes == 5 * MB
 
 
 def test_auth_options_pass_through():
-    args = parse("--basic-auth", "secret.json", "--cookie-secret", "c", "--oauth-provider", "github",
-                 "--oauth-key", "k", "--oauth-secret", "s", "--oauth-redirect-uri", "https://x/cb",
-                 "--oauth-encryption-key", "e", "--allow-websocket-origin", "example.org:5006", "--port", "7000")
-    _factory, limits = make_app_factory(argparse.Namespace(**{**vars(args), "paths": []}))
-    kwargs = serve_kwargs(args, limits)
-    assert kwargs["basic_auth"] == "secret.json" and kwargs["cookie_secret"] == "c"
-    assert kwargs["oauth_provider"] == "github" and kwargs["oauth_key"] == "k" and kwargs["oauth_secret"] == "s"
-    assert kwargs["oauth_redirect_uri"] == "https://x/cb" and kwargs["oauth_encryption_key"] == "e"
+    auth = {"basic_auth": "secret.json", "cookie_secret": "c", "oauth_provider": "github", "oauth_key": "k",
+            "oauth_secret": "s", "oauth_redirect_uri": "https://x/cb", "oauth_encryption_key": "e"}
+    kwargs = serve_options(port=7000, allow_websocket_origin=["example.org:5006"], auth=auth, limits=Limits())
+    assert {name: kwargs[name] for name in auth} == auth
     assert kwargs["websocket_origin"] == ["example.org:5006"] and kwargs["port"] == 7000
-    assert kwargs["websocket_max_message_size"] > limits.max_total_bytes
+    assert kwargs["websocket_max_message_size"] > Limits().max_total_bytes
 
 
-def test_no_auth_options_by_default():
-    args = parse()
-    kwargs = serve_kwargs(args, make_app_factory(args)[1])
+def test_no_auth_options_by_default_and_a_public_address_allows_its_own_origin():
+    kwargs = serve_options()
     assert not {"basic_auth", "cookie_secret", "oauth_provider"} & set(kwargs)
-    assert kwargs["address"] == "127.0.0.1"
+    assert kwargs["address"] == "127.0.0.1" and "websocket_origin" not in kwargs
+    assert serve_options(address="10.0.0.5", port=8000)["websocket_origin"] == ["10.0.0.5:8000"]
+
+
+def test_the_cli_calls_serve_with_typed_arguments(tmp_path, monkeypatch):
+    """`serve(...)` takes Python values, not an argparse namespace: the CLI builds them, limits once."""
+    datagen.write(datagen.standard_files()[:1], tmp_path)
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda files, **kwargs: calls.append((files, kwargs)))
+    code = cli.main(["serve", str(tmp_path), "--port", "7001", "--address", "0.0.0.0", "--max-file-mb", "5",
+                     "--basic-auth", "pw", "--allow-websocket-origin", "a.org", "--station", str(tmp_path / "st")])
+    assert code == cli.EXIT_OK
+    [(files, kwargs)] = calls
+    assert [name.rsplit("/", 1)[-1] for name, _data in files] == ["results_20250806_1543.json"]
+    assert kwargs["port"] == 7001 and kwargs["address"] == "0.0.0.0" and kwargs["show"] is False
+    assert kwargs["limits"] == Limits(max_file_bytes=5 * MB) and kwargs["auth"] == {"basic_auth": "pw"}
+    assert kwargs["allow_websocket_origin"] == ["a.org"] and kwargs["read_only"] is False
+    assert kwargs["station"].root == tmp_path / "st"
+
+
+def test_serve_exit_codes_follow_the_policy(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(server, "serve", lambda files, **kwargs: None)
+    assert cli.main(["serve"]) == cli.EXIT_OK  # the demo data
+    assert cli.main(["serve", str(tmp_path / "missing.json")]) == cli.EXIT_PROBLEMS
+    assert "eval-analyzer: error: " in capsys.readouterr().err
+    (tmp_path / "file").write_text("x")
+    assert cli.main(["serve", "--station", str(tmp_path / "file")]) == cli.EXIT_USAGE
 
 
 def test_src_on_a_server_loads_only_station_entries(tmp_path):

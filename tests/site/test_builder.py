@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import argparse
 import io
 import zipfile
 
 import pytest
 
-from eval_analyzer.site.builder import DATA_FILE, build_from_args
+from eval_analyzer import cli
+from eval_analyzer.core.errors import UsageError
+from eval_analyzer.site import builder
+from eval_analyzer.site.builder import DATA_FILE, build_site
 
 
 @pytest.fixture(scope="module")
 def cdn_site(tmp_path_factory):
+    """One real build through the CLI, as a user runs it."""
     out = tmp_path_factory.mktemp("cdn-site")
     (out / "pyodide").mkdir()  # left over from an earlier offline build: a rebuild removes it
     (out / "pyodide" / "stale.txt").write_text("x")
     (out / "keep.txt").write_text("not ours")
-    code = build_from_args(argparse.Namespace(out=str(out), offline=None, wheels=None))
+    code = cli.main(["build", "--out", str(out)])
     assert code == 0
     return out
 
@@ -60,6 +63,33 @@ def test_page_reports_progress_and_failures(cdn_site):
 
 
 def test_wheels_without_offline_is_a_usage_error(tmp_path, capsys):
-    assert build_from_args(argparse.Namespace(out=str(tmp_path), offline=None, wheels=str(tmp_path))) == 2
-    assert "--wheels only applies with --offline" in capsys.readouterr().err
+    assert cli.main(["build", "--out", str(tmp_path), "--wheels", str(tmp_path)]) == cli.EXIT_USAGE
+    assert "eval-analyzer: error: --wheels only applies with --offline" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+    with pytest.raises(UsageError):
+        build_site(tmp_path, wheels=tmp_path)  # the same rule without the command line
+
+
+def test_the_cli_calls_build_site_with_typed_arguments(tmp_path, monkeypatch, capsys):
+    calls = []
+
+    def fake_build(out, offline=None, wheels=None):
+        calls.append((out, offline, wheels))
+        (out / "index.html").parent.mkdir(parents=True, exist_ok=True)
+        (out / "index.html").write_text("x")
+        return [out / "index.html"]
+
+    monkeypatch.setattr(builder, "build_site", fake_build)
+    out = tmp_path / "site"
+    assert cli.main(["build", "--out", str(out), "--offline", "dist", "--wheels", "w"]) == cli.EXIT_OK
+    assert calls == [(out, "dist", "w")]
+    assert f"wrote 1 files (0.0 MB) to {out}, offline" in capsys.readouterr().out
+
+
+def test_a_failed_build_exits_1_with_the_one_error_prefix(tmp_path, monkeypatch, capsys):
+    def failing(out, offline=None, wheels=None):
+        raise builder.BuildError("panel convert failed: boom")
+
+    monkeypatch.setattr(builder, "build_site", failing)
+    assert cli.main(["build", "--out", str(tmp_path)]) == cli.EXIT_PROBLEMS
+    assert capsys.readouterr().err == "eval-analyzer: error: panel convert failed: boom\n"

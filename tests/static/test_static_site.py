@@ -1,5 +1,5 @@
 """The offline static site in headless Chromium: goes live with zero requests leaving 127.0.0.1, reacts to
-controls, restores settings from the URL, loads `src=` files, downloads CSV (SPEC §1, §6, §8, §9).
+controls, restores settings from the URL, loads `src=` files, downloads CSV (README "Static site", "Deep links").
 
 One live page is shared by the checks of the main flow (a fresh page takes ~25 s to go live); the deep link and
 the `src=` link each need their own page load.
@@ -50,7 +50,7 @@ new MutationObserver(() => {
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    build_site(out, offline_dist=ensure_pyodide_dist())
+    build_site(out, offline=ensure_pyodide_dist())
     alt = datagen.renamed(datagen.fixture_document(), "alt-model", "20250901_0000", drop_every=5)
     (out / "data").mkdir()
     (out / SRC_FILE).write_bytes(datagen.dump(alt))

@@ -1,6 +1,6 @@
 """Bytes → text with the encodings our users' files really come in.
 
-Order (SPEC §3.1): a BOM wins; then UTF-16 when the NUL pattern says so (UTF-16 ASCII is valid UTF-8, so this
+Order: a BOM wins; then UTF-16 when the NUL pattern says so (UTF-16 ASCII is valid UTF-8, so this
 check must come before UTF-8); then strict UTF-8; then Big5/CP950, common for Traditional Chinese files saved
 on Windows. Every attempt is strict: bytes are never dropped or replaced silently.
 """

@@ -1,4 +1,4 @@
-"""Baseline Δ analysis (SPEC §4.3): the Δ table, its sorts, minimum |Δ|, summary, top/bottom-N, Δ heatmap.
+"""Baseline Δ analysis (README "compare" and "Dashboard"): the Δ table, its sorts, minimum |Δ|, summary, top/bottom-N, Δ heatmap.
 
 Δ = candidate − baseline per category where both have a score, in the display scale (percentage points at 100)
 for 0–1 metrics and in the metric's own units for the others (`scores.display_factor`); every row says which in
@@ -31,7 +31,7 @@ DEFAULT_TOP_N = 10
 
 def delta_status(wide: pd.DataFrame, baseline: str, candidates: list[str]) -> str:
     """Why a Δ comparison cannot run — "no_data", "no_baseline" (no scores in this dataset), "no_candidates" —
-    or "ok". The UI and the CLI turn these into their messages (SPEC §4.3); "no paired categories" shows only
+    or "ok". The UI and the CLI turn these into their messages; "no paired categories" shows only
     once the Δ table is built."""
     if not len(wide.columns):
         return "no_data"
@@ -48,7 +48,7 @@ def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale:
     """Long frame of Δ for every (candidate, category) pair with both scores.
 
     `std` (same shape as `wide`, run-to-run std on the unit scale) adds `noise` = √(σ_b² + σ_c²) and flags a
-    Δ no larger than it as `within_noise`: the difference may be run-to-run noise (SPEC §4.4).
+    Δ no larger than it as `within_noise`: the difference may be run-to-run noise.
     `units` (unit keys, `scores.wide_units`; None: all 0–1) keeps own-units metrics unscaled, and pairs a
     category only where both sides have the same units: a fraction minus a perplexity means nothing.
     """

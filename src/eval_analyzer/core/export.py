@@ -1,4 +1,4 @@
-"""CSV exports that open correctly in Excel and cannot run formulas (SPEC §4.5).
+"""CSV exports that open correctly in Excel and cannot run formulas (README "CSV exports").
 
 UTF-8 with BOM, so Excel shows Chinese text; text cells starting with `=`, `+`, `-`, `@`, tab or CR get a
 leading apostrophe, so a hostile model or category name cannot become a formula; numbers stay numbers.

@@ -340,13 +340,20 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[P
     return found, problems
 
 
-def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) -> LoadedData:
-    """`load_files` over files and folders on disk (CLI, `serve PATH...`); per-question logs are streamed."""
+def _walk(paths: Sequence[str | os.PathLike]) -> tuple[list[tuple[Path, bool]], list[Problem]]:
+    """(file, found below a folder) for every file `expand_paths` finds: a folder's README is passed over quietly,
+    a file the user named is explained (see `read_file`)."""
     found, problems = expand_paths(paths)
     given = {Path(raw) for raw in paths}
+    return [(path, path not in given) for path in found], problems
+
+
+def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) -> LoadedData:
+    """`load_files` over files and folders on disk (CLI, notebooks); per-question logs are streamed."""
+    found, problems = _walk(paths)
     results: list[FileResult] = []
     total = 0
-    for path in found:
+    for path, in_folder in found:
         name = str(path)
         try:
             size = path.stat().st_size
@@ -369,13 +376,44 @@ def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) ->
             result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
             results.append(result)
             continue
-        result = read_file(name, data, limits, in_folder=path not in given)
+        result = read_file(name, data, limits, in_folder=in_folder)
         del data
         if not result.passed_over:
             results.append(result)
     loaded = build_loaded_data(results)
     loaded.problems[:0] = problems
     return loaded
+
+
+def file_pairs(paths: Sequence[str | os.PathLike], limits: Limits = Limits()
+               ) -> tuple[list[tuple[str, bytes]], list[Problem]]:
+    """The (name, bytes) pairs `load_paths` would read, for callers that keep bytes and read them later with
+    `load_files` (the dashboard: each session builds its own state from the same preloaded bytes), and the
+    problems of what could not be kept. The same files, limits and pass-over rule as `load_paths`; only the
+    per-question logs are not streamed, since the dashboard holds every file in memory as an upload does."""
+    found, problems = _walk(paths)
+    pairs: list[tuple[str, bytes]] = []
+    total = 0
+    for path, in_folder in found:
+        name = str(path)
+        try:
+            size = path.stat().st_size
+            if size > limits.max_file_bytes:
+                problems.append(problem(name, "file.too_big", size=f"{size / MB:.1f}",
+                                        limit=f"{limits.max_file_bytes / MB:.0f}"))
+                continue
+            data = path.read_bytes()
+        except OSError as error:
+            problems.append(problem(name, "file.unreadable", error=str(error.strerror or error)))
+            continue
+        if in_folder and passed_over(name, data):
+            continue
+        total += len(data)
+        if total > limits.max_total_bytes:
+            problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
+            continue
+        pairs.append((name, data))
+    return pairs, problems
 
 
 #: How much of a file's first line the per-question sniff reads; a longer first record is read the usual way.
@@ -422,4 +460,5 @@ def _stream_file(path: Path, size: int) -> FileResult:
     return result
 
 
-__all__ = ["EvalAnalyzerError", "FileResult", "Limits", "LoadedData", "load_files", "load_paths", "read_file"]
+__all__ = ["EvalAnalyzerError", "FileResult", "Limits", "LoadedData", "file_pairs", "load_files", "load_paths",
+           "read_file"]

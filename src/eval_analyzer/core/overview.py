@@ -1,4 +1,4 @@
-"""Overview computations (SPEC §4.1, §4.2): threshold filter, sorting, pagination, pivot.
+"""Overview computations (README "Dashboard"): threshold filter, sorting, pagination, pivot.
 
 Every function takes the wide frame (category × source, unit scale) and plain settings, and returns a new frame.
 Thresholds are in the display scale, the one the user sees: 0–1 or 0–100 for fractions, the metric's own units
@@ -40,7 +40,7 @@ def threshold_mask(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: s
 
 def apply_threshold(wide: pd.DataFrame, threshold: float, op: str = "ge", mode: str = "any",
                     model: str | None = None, scale: int = 1, units: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Keep the categories that meet the condition; every model's column stays (SPEC §4.2)."""
+    """Keep the categories that meet the condition; every model's column stays."""
     return wide[threshold_mask(wide, threshold, op, mode, model, scale, units)]
 
 

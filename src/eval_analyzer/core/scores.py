@@ -130,8 +130,8 @@ def dataset_rows(table: pd.DataFrame, dataset: str, metric: str | None = None) -
 
 
 def dataset_metrics(table: pd.DataFrame, dataset: str) -> list[str]:
-    """A dataset's metrics: each file's primary one first (in load order), then the others (SPEC §3.3, §3.5:
-    the other metrics stay selectable)."""
+    """A dataset's metrics: each file's primary one first (in load order), then the others (the
+    other metrics stay selectable)."""
     rows = table[table["dataset"] == dataset]
     return list(dict.fromkeys(rows.loc[rows["primary"], "metric"].tolist() + rows["metric"].tolist()))
 

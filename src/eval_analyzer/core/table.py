@@ -60,7 +60,7 @@ class LoadedData:
 
 
 def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> list[SourceDocument]:
-    """SPEC §3.2: identical bytes load once; a different document with a taken label joins that source when it
+    """Identical bytes load once; a different document with a taken label joins that source when it
     adds only new (dataset, category) pairs (a suite of one model split over files), else gets ` (2)`, ` (3)`…"""
     kept: list[SourceDocument] = []
     by_fingerprint: dict[str, SourceDocument] = {}

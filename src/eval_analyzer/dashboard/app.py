@@ -1,4 +1,4 @@
-"""The app factory: fresh state and views for every session (STYLE 8). Only entry scripts call `.servable()`.
+"""The app factory: fresh state and views for every session. Only entry scripts call `.servable()`.
 
 `create_app(files)` works the same under `panel serve` and in Pyodide: no threads, no file system (besides the
 package's demo data), no module-level mutable state. Two sessions never share a `DataState`.

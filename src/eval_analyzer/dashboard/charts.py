@@ -1,4 +1,4 @@
-"""HoloViews elements of the heatmaps: one function per chart, frames in, element out (STYLE 7).
+"""HoloViews elements of the heatmaps: one function per chart, frames in, element out.
 
 No arithmetic on scores happens here beyond what a chart needs to draw (reshaping, colour limits); the numbers
 come from `core`. The charts redrawn on every control change (the Overview's bars, the Δ facets) are plain

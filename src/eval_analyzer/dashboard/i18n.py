@@ -1,4 +1,4 @@
-"""Every label and message of the dashboard in English and Traditional Chinese (SPEC §4.4).
+"""Every label and message of the dashboard in English and Traditional Chinese.
 
 `t(key, lang, **fmt)` looks a key up and formats it; a missing translation falls back to English, a missing key
 shows the key itself (a test checks that both languages define every key). Values inserted with `fmt` are
@@ -31,16 +31,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "file_scores": {"en": "Scores", "zh-TW": "分數數量"},
     "file_questions": {"en": "Per-question values", "zh-TW": "逐題數值"},
     "file_name": {"en": "File", "zh-TW": "檔案"},
-    "file_size": {"en": "Size", "zh-TW": "大小"},
     "no_files": {"en": "No files loaded.", "zh-TW": "沒有已載入的檔案。"},
-    "no_problems": {"en": "No problems.", "zh-TW": "沒有問題。"},
-    "problems_title": {"en": "Problems", "zh-TW": "問題"},
     "severity_error": {"en": "error", "zh-TW": "錯誤"},
     "severity_warning": {"en": "warning", "zh-TW": "警告"},
     "severity_notice": {"en": "notice", "zh-TW": "提示"},
     "what_to_do": {"en": "What to do:", "zh-TW": "建議做法："},
     # settings
-    "settings": {"en": "Settings", "zh-TW": "設定"},
     "dataset": {"en": "Dataset", "zh-TW": "資料集"},
     "models": {"en": "Models", "zh-TW": "模型"},
     "metric": {"en": "Metric", "zh-TW": "指標"},
@@ -62,7 +58,6 @@ TEXTS: dict[str, dict[str, str]] = {
     # filter
     "filter_title": {"en": "Score filter", "zh-TW": "分數篩選"},
     "filter_on": {"en": "Filter categories by score", "zh-TW": "依分數篩選類別"},
-    "operator": {"en": "Operator", "zh-TW": "條件"},
     "op_ge": {"en": "≥ (at least)", "zh-TW": "≥（至少）"},
     "op_le": {"en": "≤ (at most)", "zh-TW": "≤（至多）"},
     "mode": {"en": "Applies to", "zh-TW": "適用於"},
@@ -153,7 +148,6 @@ TEXTS: dict[str, dict[str, str]] = {
     # link
     "link_title": {"en": "Link to this view", "zh-TW": "此畫面的連結"},
     "copy_link": {"en": "Copy link", "zh-TW": "複製連結"},
-    "copied": {"en": "Copied", "zh-TW": "已複製"},
 }
 
 

@@ -44,7 +44,7 @@ LEGEND_CHAR_PX = 7
 LEGEND_ITEM_PX = 40
 #: Columns of the data source: the bar's (category, model) factor, what the tooltip shows, the error bar's ends.
 COLUMNS = ("x", "category", "source_label", "score", "file", "std", "low", "high")
-#: Error bars (score ± run std, SPEC §4.1): dark and thin, so they read over any model colour.
+#: Error bars (score ± run-to-run std): dark and thin, so they read over any model colour.
 ERROR_BAR_COLOR = "#333333"
 #: d3's Category20, darker shade first so neighbouring models differ clearly.
 CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",

@@ -1,4 +1,4 @@
-"""The Station tab (SPEC §7): list the shared store, load entries into this session, publish this session's results.
+"""The Station tab (README "Team server and station"): list the shared store, load entries into this session, publish this session's results.
 
 The view only talks to a `Station` (listing, reading, writing) and to two callables the app hands it: `on_load`
 (add (name, bytes) pairs to this session) and `documents` (this session's loaded documents). It never parses a

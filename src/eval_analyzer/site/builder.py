@@ -1,19 +1,17 @@
-"""`eval-analyzer build`: the dashboard as a static Pyodide site (SPEC §1, §8).
+"""`eval-analyzer build`: the dashboard as a static Pyodide site (README "Static site").
 
 Steps: build a wheel of this project, write a short entry script, let Panel's own converter (`panel convert
 --to pyodide-worker`) turn it into `index.html` + `index.js` with the wheel packed beside them, then add the
 loading status line. The page embeds no pre-rendered snapshot of the app (`--skip-embed`): rendering it on the
 main thread competed with Pyodide for the CPU (the live app came ~0.4 s later on 2 cores), and it looked
 clickable for the 10 s it was not; the status line says what is loading instead. By default the page loads
-Pyodide, Bokeh and Panel from the public CDNs, exactly as `panel convert` emits. With `--offline PYODIDE_DIST`
+Pyodide, Bokeh and Panel from the public CDNs, exactly as `panel convert` emits. With `offline=PYODIDE_DIST`
 everything is copied next to the page, every URL is made local, and the build fails if any text file still
 makes the browser load from another host.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -22,8 +20,8 @@ import zipfile
 from importlib import metadata
 from pathlib import Path
 
-from eval_analyzer.core.errors import EvalAnalyzerError
-from eval_analyzer.site import offline
+from eval_analyzer.core.errors import EvalAnalyzerError, UsageError
+from eval_analyzer.site import offline as offline_bundle
 from eval_analyzer.site.page import add_status, patch_worker
 from eval_analyzer.site.pyodide_dist import cache_root
 from eval_analyzer.site.urlcheck import scan_site
@@ -44,7 +42,7 @@ with pn.state.curdoc.models.freeze():
 DATA_FILE = "eval_analyzer/data/demo_results_20250806_1543.json"
 # Everything a build writes at the top of the output folder; a rebuild removes exactly these first.
 OUTPUTS = (f"{ENTRY_NAME}.html", f"{ENTRY_NAME}.js", f"{ENTRY_NAME}.resources.zip", "favicon.ico",
-           offline.PYODIDE_DIR, offline.BOKEH_DIR, offline.PANEL_DIR)
+           offline_bundle.PYODIDE_DIR, offline_bundle.BOKEH_DIR, offline_bundle.PANEL_DIR)
 
 
 class BuildError(EvalAnalyzerError):
@@ -109,12 +107,15 @@ def _panel_paths() -> tuple[Path, str, Path]:
     return Path(panel.__file__).parent / "dist", JS_VERSION, bokeh_js
 
 
-def build_site(out: Path | str, offline_dist: Path | str | None = None, wheels_dir: Path | str | None = None,
+def build_site(out: Path | str, offline: Path | str | None = None, wheels: Path | str | None = None,
                *, entry: str = ENTRY, with_project: bool = True) -> list[Path]:
-    """Build the site into `out`; return the files written. `offline_dist`: a Pyodide folder to bundle.
+    """Build the site into `out`; return the files written. `offline`: a Pyodide folder to bundle, making the
+    site self-contained; `wheels`: a folder of pure wheels to bundle instead of downloading them (offline only).
 
     `entry` / `with_project` exist for the benchmark's baseline: a minimal Panel page built the same way.
     """
+    if wheels is not None and offline is None:
+        raise UsageError("--wheels only applies with --offline (the default build loads wheels from the CDNs)")
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="eval-analyzer-site-") as tmp:
         work = Path(tmp)
@@ -133,13 +134,13 @@ def build_site(out: Path | str, offline_dist: Path | str | None = None, wheels_d
         # Panel's template links ./favicon.ico, which `panel serve` answers; a static host would send a 404 that
         # shows as an error in every visitor's console.
         shutil.copy2(panel_dist / "images" / "favicon.ico", site / "favicon.ico")
-        if offline_dist is None:
+        if offline is None:
             worker = site / f"{ENTRY_NAME}.js"
             worker.write_text(patch_worker(worker.read_text(encoding="utf-8")), encoding="utf-8")
         else:
-            source = WheelSource(cache_root(), Path(wheels_dir) if wheels_dir else None)
-            offline.bundle_pyodide(site, Path(offline_dist), wheel, source)
-            offline.bundle_assets(site, bokeh_js, panel_dist, panel_version)
+            source = WheelSource(cache_root(), Path(wheels) if wheels else None)
+            offline_bundle.bundle_pyodide(site, Path(offline), wheel, source)
+            offline_bundle.bundle_assets(site, bokeh_js, panel_dist, panel_version)
             external = scan_site(site)
             if external:
                 listed = "\n".join(f"  {reference}" for reference in external[:30])
@@ -162,32 +163,3 @@ def _files(path: Path) -> list[Path]:
     if path.is_dir():
         return [p for p in path.rglob("*") if p.is_file()]
     return [path] if path.is_file() else []
-
-
-def _describe(out: Path, files: list[Path]) -> str:
-    lines = []
-    for name in OUTPUTS:
-        inside = [f for f in files if f == out / name or (out / name) in f.parents]
-        if inside:
-            size = sum(f.stat().st_size for f in inside) / 1e6
-            count = f"{len(inside)} files, " if (out / name).is_dir() else ""
-            lines.append(f"  {out / name}{os.sep if (out / name).is_dir() else ''}  ({count}{size:.1f} MB)")
-    return "\n".join(lines)
-
-
-def build_from_args(args: argparse.Namespace) -> int:
-    if args.wheels and not args.offline:
-        print("error: --wheels only applies with --offline (the default build loads wheels from the CDNs)",
-              file=sys.stderr)
-        return 2
-    out = Path(args.out)
-    try:
-        files = build_site(out, offline_dist=args.offline, wheels_dir=args.wheels)
-    except EvalAnalyzerError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    total = sum(f.stat().st_size for f in files) / 1e6
-    mode = "offline (no other hosts)" if args.offline else "loads Pyodide, Bokeh and Panel from public CDNs"
-    print(f"wrote {len(files)} files ({total:.1f} MB) to {out}, {mode}:\n{_describe(out, files)}")
-    print(f"serve the folder over http, e.g.: python -m http.server -d {out} 8000")
-    return 0

@@ -1,1 +1,1 @@
-"""The shared result store ("station", SPEC §7): a folder of `<dataset>/<model>.json` files many sessions share."""
+"""The shared result store ("station", README "Team server and station"): a folder of `<dataset>/<model>.json` files many sessions share."""

@@ -1,4 +1,4 @@
-"""lm-evaluation-harness `results_<date>.json` (SPEC §3.5).
+"""lm-evaluation-harness `results_<date>.json` (docs/formats.md).
 
 lm-eval reports every task (leaf) and every group (an aggregate over tasks) side by side in `results`; the tree
 is in `group_subtasks`. The dashboard's dataset is a root group (`mmlu`), its categories are the leaf tasks below
@@ -36,7 +36,7 @@ NAME = "lm-eval"
 
 #: Any of these next to a dict `results` marks an lm-eval file (`config` alone: lm-eval 0.3).
 _MARKER_KEYS = ("versions", "configs", "group_subtasks", "n-shot", "config")
-#: The headline metric, in order of preference (SPEC §3.5); the bare names are lm-eval 0.3's.
+#: The headline metric, in order of preference; the bare names are lm-eval 0.3's.
 PREFERRED_METRICS = ("acc,none", "exact_match,strict-match", "acc", "exact_match")
 #: Numbers in a task's results that are not scores.
 _NOT_METRICS = frozenset({"alias", "sample_len", "samples", "sample_count", "num_samples"})

@@ -181,10 +181,6 @@ def _placed(frame: pd.DataFrame, dataset: str, category: str) -> pd.DataFrame:
     return frame
 
 
-def _base_metric(metric: str) -> str:
-    return metric.split(",", 1)[0]
-
-
 def _computed_rows(frame: pd.DataFrame) -> list[ScoreRow]:
     scores = scores_of(frame)
     primary: dict[tuple[str, str], str] = {}

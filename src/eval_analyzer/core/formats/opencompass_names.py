@@ -2,7 +2,7 @@
 
 OpenCompass names every leaf dataset with one flat abbr (`ceval-computer_network`, `lukaemon_mmlu_anatomy`);
 the dashboard wants (dataset, category). Both readers must split the same abbr the same way, or the station
-file and the summary of one run would land in different datasets and could never be compared (SPEC §3.3–3.4).
+file and the summary of one run would land in different datasets and could never be compared.
 The metric tables live here for the same reason: a score read from either format must get the same scale.
 """
 
@@ -88,13 +88,3 @@ def split_abbr(abbr: str, name: str | None = None) -> tuple[str, str]:
         if folded.startswith(prefix) and len(abbr) > len(prefix) + 1 and abbr[len(prefix)] in _SEPARATORS:
             return _ALIASES_FOLDED[prefix], abbr[len(prefix) + 1:]
     return abbr, abbr
-
-
-def dataset_of_group(group: str) -> str:
-    """The dataset a summary group row belongs to: `ceval` → `ceval`, `ceval-stem` → `ceval`.
-
-    A group named after no known dataset (`average`, `oc_exam`) is its own dataset: it averages across
-    datasets and must not be filed under any one of them.
-    """
-    dataset, _category = split_abbr(group)
-    return dataset

@@ -1,4 +1,4 @@
-"""OpenCompass data-station files, `<station>/<dataset_abbr>/<model_abbr>.json` (SPEC §3.3).
+"""OpenCompass data-station files, `<station>/<dataset_abbr>/<model_abbr>.json` (docs/formats.md).
 
 OpenCompass writes one file per (leaf dataset, model): `{"predictions": [...], "results": {...}, "cfg": {"models":
 {...}, "datasets": {...}}}`. Each file is one category of one model, so documents of the same model merge
@@ -23,7 +23,7 @@ NAME = "opencompass-station"
 
 #: Result keys that are not scores: BLEU's brevity penalty and lengths, and an evaluator's type string.
 _NOT_METRICS = frozenset({"bp", "sys_len", "ref_len", "type", "details"})
-#: Which metric is the headline when a result has several (SPEC §3.3); the rest follow in file order.
+#: Which metric is the headline when a result has several; the rest follow in file order.
 METRIC_PRIORITY = (
     "score", "auc_score", "accuracy", "humaneval_pass@1", "rouge1", "avg_toxicity_score", "bleurt_diff",
     "matthews_correlation", "truth", "f1", "exact_match", "extract_rate",

@@ -1,4 +1,4 @@
-"""OpenCompass summary CSV, `summary_<YYYYMMDD_HHMMSS>.csv` (SPEC §3.4).
+"""OpenCompass summary CSV, `summary_<YYYYMMDD_HHMMSS>.csv` (docs/formats.md).
 
 `dataset,version,metric,mode,<model>...`: one row per leaf dataset or summary group, one column per model, values
 0–100 with two decimals, `-` where a model has no result. One document per model column, so each model of the
