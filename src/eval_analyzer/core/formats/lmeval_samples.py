@@ -21,6 +21,7 @@ import math
 import posixpath
 import re
 from collections.abc import Iterable
+from math import isfinite
 from typing import Any
 
 import pandas as pd
@@ -31,7 +32,7 @@ from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval import NAME as RESULTS_NAME
 from eval_analyzer.core.formats.lmeval import PREFERRED_METRICS, timestamp_of
 from eval_analyzer.core.metrics import higher_is_better, scale_of
-from eval_analyzer.core.samples import SampleColumns, clip_text, concat_samples, scores_of
+from eval_analyzer.core.samples import MAX_TEXT_CHARS, SampleColumns, clip_text, concat_samples, scores_of
 
 NAME = "lm-eval-samples"
 WRITE_OUT_NAME = "lm-eval-write-out"
@@ -54,6 +55,7 @@ def _parts(file_name: str) -> tuple[str, str]:
 
 
 def _number(value: Any) -> float | None:
+    """A per-question value as a float; None when it is not a finite number (BLEU's pairs, NaN)."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
@@ -64,16 +66,10 @@ def _number(value: Any) -> float | None:
 def _question(doc: Any) -> str:
     if isinstance(doc, dict):
         for key in _QUESTION_KEYS:
-            if isinstance(doc.get(key), str):
-                return clip_text(doc[key])
+            text = doc.get(key)
+            if isinstance(text, str):
+                return text if len(text) <= MAX_TEXT_CHARS else clip_text(text)
     return clip_text(doc)
-
-
-def _output(filtered: Any) -> str:
-    """The filtered answer: lm-eval keeps one list per request; a generation task has one string in it."""
-    while isinstance(filtered, list) and len(filtered) == 1:
-        filtered = filtered[0]
-    return clip_text(filtered)
 
 
 def looks_like_samples(obj: Any) -> bool:
@@ -88,33 +84,58 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
     else:
         task, date = re.sub(r"^samples_|\.jsonl?$", "", base) or base, NO_TIMESTAMP
     columns = SampleColumns(question=[], gold=[], output=[])
-    # Appended directly (not `columns.add`): this loop runs once per line of a log that can be 1 GB.
-    qids, metrics, values_column = columns.question_id, columns.metric, columns.value
-    questions, golds, outputs = columns.question, columns.gold, columns.output
+    # Appended directly (not `columns.add`), names bound once and texts kept without a call when they are
+    # already short str: this loop runs once per line of a log that can be 1 GB, next to a json.loads it should
+    # not outweigh.
+    add_qid, add_metric, add_value = columns.question_id.append, columns.metric.append, columns.value.append
+    add_question, add_gold, add_output = columns.question.append, columns.gold.append, columns.output.append
+    limit = MAX_TEXT_CHARS
+    metric_names: dict[tuple[str, str], str] = {}  # (name, filter) -> "name,filter", one string per metric
     skipped = 0
     for obj in records:
         if not isinstance(obj, dict) or "doc_id" not in obj:
             skipped += 1
             continue
         flt = obj.get("filter")
-        flt = flt if isinstance(flt, str) and flt else "none"
+        if not isinstance(flt, str) or not flt:
+            flt = "none"
         names = obj.get("metrics")
-        names = names if isinstance(names, list) else [key for key in obj if key not in _NOT_METRICS]
-        values = [(f"{name},{flt}", value) for name in names
-                  if isinstance(name, str) and (value := _number(obj.get(name))) is not None]
+        if not isinstance(names, list):
+            names = [key for key in obj if key not in _NOT_METRICS]
+        values = []
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            value = obj.get(name)
+            if value.__class__ is not float or not isfinite(value):
+                value = _number(value)
+                if value is None:
+                    continue
+            metric = metric_names.get((name, flt))
+            if metric is None:
+                metric = metric_names[name, flt] = f"{name},{flt}"
+            values.append((metric, value))
         if not values:
             skipped += 1
             continue
-        question, gold, output = _question(obj.get("doc")), clip_text(obj.get("target")), _output(
-            obj.get("filtered_resps"))
+        question = _question(obj.get("doc"))
+        gold = obj.get("target")
+        if gold.__class__ is not str or len(gold) > limit:
+            gold = clip_text(gold)
+        output = obj.get("filtered_resps")
+        while isinstance(output, list) and len(output) == 1:  # one list per request; a generation has one str
+            output = output[0]
+        if output.__class__ is not str or len(output) > limit:
+            output = clip_text(output)
         qid = str(obj["doc_id"])
         for metric, value in values:
-            qids.append(qid)
-            metrics.append(metric)
-            values_column.append(value)
-            questions.append(question)
-            golds.append(gold)
-            outputs.append(output)
+            add_qid(qid)
+            add_metric(metric)
+            add_value(value)
+            add_question(question)
+            add_gold(gold)
+            add_output(output)
+    values_column = columns.value
     columns.dataset = columns.category = [task] * len(values_column)
     columns.run = [0] * len(values_column)
     if not len(columns):
