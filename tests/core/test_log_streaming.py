@@ -99,3 +99,16 @@ def test_a_log_on_disk_and_its_copy_inside_a_zip_load_once(tmp_path):
     loaded = load_paths([log, bundle])
     assert len(loaded.sources) == 1
     assert "source.duplicate" in [p.code for p in loaded.problems]
+
+
+@pytest.mark.parametrize("values", [[], ["a"], ["b", "a", "b"], [str(i) for i in range(300, 0, -7)], ["x"] * 20,
+                                    [None, "b", "a", None], ["é", "e", "Z", "題", "a\x00", "a", ""], [2, "a", 1]])
+def test_the_per_question_columns_are_the_categoricals_pandas_makes(values):
+    import pandas as pd
+
+    from eval_analyzer.core.samples import categorical
+
+    made, expected = categorical(values), pd.Categorical(values)
+    assert list(made.categories) == list(expected.categories)  # sorted as pandas sorts them (or not, like pandas)
+    assert made.categories.dtype == expected.categories.dtype and made.codes.dtype == expected.codes.dtype
+    pd.testing.assert_series_equal(pd.Series(made), pd.Series(expected))

@@ -169,33 +169,62 @@ class _Lines:
         self.comma_count = 0
         self.whitespace = whitespace
 
-    def records(self, lines: Iterable[str | bytes]) -> Iterator[tuple[int, str | bytes, object]]:
-        """(line number, JSON text, value) of every line that parses; lines may be str or bytes (which
-        `json.loads` decodes itself, a UTF-8 BOM included)."""
-        whitespace = self.whitespace
-        loads = json.loads
-        for number, line in enumerate(lines, start=1):
-            is_text = line.__class__ is str
-            stripped = line.strip(whitespace) if is_text else line.strip()
-            if not stripped:
-                continue
-            if stripped.endswith("," if is_text else b","):
-                stripped = stripped[:-1].rstrip(whitespace) if is_text else stripped[:-1].rstrip()
-                self.comma_count += 1
-                if len(self.commas) < _SHOWN_LINES:
-                    self.commas.append(number)
-            try:
-                value = loads(stripped)
-            except ValueError:  # UnicodeDecodeError included
-                value = _after_bom(stripped) if is_text else _BAD
-                if value is _BAD:
-                    self.bad_count += 1
-                    if len(self.bad) < _SHOWN_LINES:
-                        self.bad.append(number)
-                    continue
-            yield number, stripped, value
+    def parse(self, number: int, line: str | bytes) -> tuple[str | bytes, object]:
+        """(JSON text, value) of one line; the value is _BAD for a blank line or one that does not parse (counted
+        here). Lines may be str or bytes (which `json.loads` decodes itself, a UTF-8 BOM included)."""
+        is_text = line.__class__ is str
+        stripped = line.strip(self.whitespace) if is_text else line.strip()
+        if not stripped:
+            return stripped, _BAD
+        if stripped.endswith("," if is_text else b","):
+            stripped = stripped[:-1].rstrip(self.whitespace) if is_text else stripped[:-1].rstrip()
+            self.comma_count += 1
+            if len(self.commas) < _SHOWN_LINES:
+                self.commas.append(number)
+        try:
+            return stripped, json.loads(stripped)
+        except ValueError:  # UnicodeDecodeError included
+            value = _after_bom(stripped) if is_text else _BAD
+            if value is _BAD:
+                self.bad_count += 1
+                if len(self.bad) < _SHOWN_LINES:
+                    self.bad.append(number)
+            return stripped, value
+
+    def records(self, numbered: Iterable[tuple[int, str | bytes]]) -> Iterator[tuple[int, str | bytes, object]]:
+        """(line number, JSON text, value) of every (number, line) that parses."""
+        for number, line in numbered:
+            stripped, value = self.parse(number, line)
+            if value is not _BAD:
+                yield number, stripped, value
+
+    def values(self, numbered: Iterable[tuple[int, str | bytes]]) -> Iterator[object]:
+        """The value of every (number, line) that parses, as `records` gives them; a per-question log's loop.
+
+        A decoded line that is one JSON value from its first character to its last (every line of a well-formed
+        log) goes straight to the scanner `json.loads` runs after its checks, which then could not fail or
+        change anything; any other line (blank, padded, a trailing comma, a BOM, bytes, bad) goes through
+        `parse`, which applies every rule.
+        """
+        scan = _SCANNER.scan_once
+        parse = self.parse
+        for number, line in numbered:
+            if line.__class__ is str:
+                try:
+                    value, end = scan(line, 0)
+                except (StopIteration, ValueError):
+                    pass
+                else:
+                    if end == len(line):
+                        yield value
+                        continue
+            value = parse(number, line)[1]
+            if value is not _BAD:
+                yield value
 
 
+#: The decoder `json.loads` uses (no hooks), for its scanner.
+_SCANNER = json.JSONDecoder()
 _BAD = object()
 
 
@@ -226,12 +255,13 @@ def _read_jsonl(result: FileResult, name: str, lines: Iterable[str | bytes], fir
     """Records of a JSON Lines file. When the first record is a per-question format, the whole file is that
     format's (`read_records`, one document); otherwise every record is dispatched on its own."""
     stats = stats or _Lines()
-    records = stats.records(lines)
+    numbered = enumerate(lines, start=1)  # shared: the per-question loop goes on where the first record ended
+    records = stats.records(numbered)
     first = next(records, None)
     unknown: list[int] = []
     fmt = formats.format_of_json(first[2]) if first is not None else None
     if fmt is not None and fmt.per_question:
-        values = (value for _number, _text, value in itertools.chain([first], records))
+        values = itertools.chain([first[2]], stats.values(numbered))
         result.documents.extend(fmt.read_records(values, name))
     elif first is not None:
         _dispatch_records(result, name, itertools.chain([first], records), unknown)

@@ -32,7 +32,14 @@ from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval import NAME as RESULTS_NAME
 from eval_analyzer.core.formats.lmeval import PREFERRED_METRICS, timestamp_of
 from eval_analyzer.core.metrics import higher_is_better, scale_of
-from eval_analyzer.core.samples import MAX_TEXT_CHARS, SampleColumns, clip_text, concat_samples, scores_of
+from eval_analyzer.core.samples import (
+    MAX_TEXT_CHARS,
+    SampleColumns,
+    categorical,
+    clip_text,
+    concat_samples,
+    scores_of,
+)
 
 NAME = "lm-eval-samples"
 WRITE_OUT_NAME = "lm-eval-write-out"
@@ -197,8 +204,8 @@ def read_write_out(obj: list, file_name: str, where: str = "") -> SourceDocument
 # -- attaching ---------------------------------------------------------------------------------------------------
 def _placed(frame: pd.DataFrame, dataset: str, category: str) -> pd.DataFrame:
     frame = frame.copy()
-    frame["dataset"] = pd.Categorical([dataset] * len(frame))
-    frame["category"] = pd.Categorical([category] * len(frame))
+    frame["dataset"] = categorical([dataset] * len(frame))
+    frame["category"] = categorical([category] * len(frame))
     return frame
 
 
