@@ -112,3 +112,48 @@ def test_the_per_question_columns_are_the_categoricals_pandas_makes(values):
     assert list(made.categories) == list(expected.categories)  # sorted as pandas sorts them (or not, like pandas)
     assert made.categories.dtype == expected.categories.dtype and made.codes.dtype == expected.codes.dtype
     pd.testing.assert_series_equal(pd.Series(made), pd.Series(expected))
+
+
+def _splits_by_brute_force(qids, sids, correct, expected):
+    """Every split of the records into consecutive complete blocks {0..n-1} × {0..k-1}, one per expected accuracy."""
+    found = []
+
+    def walk(pos, item, bounds):
+        if item == len(expected):
+            if pos == len(qids):
+                found.append(bounds)
+            return
+        for end in range(pos + 1, len(qids) + 1):
+            pairs = list(zip(qids[pos:end], sids[pos:end], strict=True))
+            n, k = max(q for q, _s in pairs) + 1, max(s for _q, s in pairs) + 1
+            if len(set(pairs)) == len(pairs) == n * k and abs(sum(correct[pos:end]) / (end - pos)
+                                                              - expected[item]) <= 1e-9:
+                walk(end, item + 1, [*bounds, end])
+
+    walk(0, 0, [0])
+    return found
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_twinkle_records_split_by_order_as_a_brute_force_search_finds(seed):
+    import random
+
+    from eval_analyzer.core.formats.twinkle_samples import split_by_order
+
+    rng = random.Random(seed)
+    qids, sids, correct, expected = [], [], [], []
+    k = rng.choice([1, 1, 2, 3])
+    for _item in range(rng.randint(1, 5)):  # small blocks: some records split more than one way
+        block = [(q, s) for q in range(rng.randint(1, 3)) for s in range(k)]
+        rng.shuffle(block)
+        flags = [float(rng.random() < 0.5) for _ in block]
+        qids += [q for q, _s in block]
+        sids += [s for _q, s in block]
+        correct += flags
+        expected.append(sum(flags) / len(flags))
+    if seed % 5 == 0:  # a reported accuracy no block gives
+        expected[-1] += 0.01
+    splits = _splits_by_brute_force(qids, sids, correct, expected)
+    count, bounds = split_by_order(qids, sids, correct, expected)
+    assert count == min(2, len(splits))
+    assert bounds == (splits[0] if len(splits) == 1 else [])
