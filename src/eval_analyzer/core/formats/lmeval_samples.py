@@ -53,6 +53,7 @@ _NOT_METRICS = frozenset({"doc_id", "doc", "target", "arguments", "resps", "filt
 #: Keys of a `doc` that hold the question, in order of preference; else the whole doc is shown.
 _QUESTION_KEYS = ("question", "query", "problem", "prompt", "input", "text", "sentence", "ctx", "context",
                   "passage", "premise")
+_MISSING = object()
 _WRITE_OUT_FIXED = re.compile(r"^(doc_id|truth|prompt_\d+|logit_\d+)$")
 
 
@@ -68,6 +69,23 @@ def _number(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value) if math.isfinite(value) else None
     return None
+
+
+def _texts(obj: dict, doc_id: Any, limit: int) -> tuple[str, str, str, str]:
+    """(question id, question, gold answer, filtered answer) of a samples record, a short str kept as it is."""
+    doc = obj.get("doc")
+    question = doc.get("question") if doc.__class__ is dict else None  # the first of _QUESTION_KEYS
+    if question.__class__ is not str or len(question) > limit:
+        question = _question(doc)
+    gold = obj.get("target")
+    if gold.__class__ is not str or len(gold) > limit:
+        gold = clip_text(gold)
+    output = obj.get("filtered_resps")
+    while isinstance(output, list) and len(output) == 1:  # one list per request; a generation has one str
+        output = output[0]
+    if output.__class__ is not str or len(output) > limit:
+        output = clip_text(output)
+    return str(doc_id), question, gold, output
 
 
 def _question(doc: Any) -> str:
@@ -97,10 +115,11 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
     add_qid, add_metric, add_value = columns.question_id.append, columns.metric.append, columns.value.append
     add_question, add_gold, add_output = columns.question.append, columns.gold.append, columns.output.append
     limit = MAX_TEXT_CHARS
-    metric_names: dict[tuple[str, str], str] = {}  # (name, filter) -> "name,filter", one string per metric
+    metric_names: dict[str, dict[str, str]] = {}  # filter -> name -> "name,filter": one string per metric
     skipped = 0
     for obj in records:
-        if not isinstance(obj, dict) or "doc_id" not in obj:
+        doc_id = obj.get("doc_id", _MISSING) if isinstance(obj, dict) else _MISSING
+        if doc_id is _MISSING:
             skipped += 1
             continue
         flt = obj.get("filter")
@@ -109,7 +128,10 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
         names = obj.get("metrics")
         if not isinstance(names, list):
             names = [key for key in obj if key not in _NOT_METRICS]
-        values = []
+        metrics = metric_names.get(flt)
+        if metrics is None:
+            metrics = metric_names[flt] = {}
+        texts = None  # (id, question, gold, output), made for the record's first value
         for name in names:
             if not isinstance(name, str):
                 continue
@@ -118,30 +140,19 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
                 value = _number(value)
                 if value is None:
                     continue
-            metric = metric_names.get((name, flt))
+            metric = metrics.get(name)
             if metric is None:
-                metric = metric_names[name, flt] = f"{name},{flt}"
-            values.append((metric, value))
-        if not values:
-            skipped += 1
-            continue
-        question = _question(obj.get("doc"))
-        gold = obj.get("target")
-        if gold.__class__ is not str or len(gold) > limit:
-            gold = clip_text(gold)
-        output = obj.get("filtered_resps")
-        while isinstance(output, list) and len(output) == 1:  # one list per request; a generation has one str
-            output = output[0]
-        if output.__class__ is not str or len(output) > limit:
-            output = clip_text(output)
-        qid = str(obj["doc_id"])
-        for metric, value in values:
-            add_qid(qid)
+                metric = metrics[name] = f"{name},{flt}"
+            if texts is None:
+                texts = _texts(obj, doc_id, limit)
+            add_qid(texts[0])
             add_metric(metric)
             add_value(value)
-            add_question(question)
-            add_gold(gold)
-            add_output(output)
+            add_question(texts[1])
+            add_gold(texts[2])
+            add_output(texts[3])
+        if texts is None:
+            skipped += 1
     values_column = columns.value
     columns.dataset = columns.category = [task] * len(values_column)
     columns.run = [0] * len(values_column)
