@@ -202,9 +202,9 @@ class _Lines:
         """The value of every (number, line) that parses, as `records` gives them; a per-question log's loop.
 
         A decoded line that is one JSON value from its first character to its last (every line of a well-formed
-        log) goes straight to the scanner `json.loads` runs after its checks, which then could not fail or
-        change anything; any other line (blank, padded, a trailing comma, a BOM, bytes, bad) goes through
-        `parse`, which applies every rule.
+        log) goes straight to the scanner that `json.loads` ends in: its checks (BOM, surrounding whitespace,
+        extra data) cannot change the value of such a line, and skipping them is a tenth of a record's parse.
+        Any other line (blank, padded, a trailing comma, a BOM, bytes, bad) goes through `parse` and its rules.
         """
         scan = _SCANNER.scan_once
         parse = self.parse
