@@ -33,6 +33,23 @@ def clip_text(value: object) -> str:
     return text if len(text) <= MAX_TEXT_CHARS else text[: MAX_TEXT_CHARS - 1] + "…"
 
 
+def categorical(values: list) -> pd.Categorical:
+    """`pd.Categorical(values)` (categories sorted) in half its time or less on the long lists of a log:
+    factorised by hash, and only the distinct values sorted, as Python sorts str (pandas sorts them as objects)."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    distinct = uniques.tolist()
+    try:
+        order = sorted(range(len(distinct)), key=distinct.__getitem__)
+    except TypeError:  # values that do not sort together: pandas keeps them in order of appearance
+        return pd.Categorical(values)
+    if order != list(range(len(distinct))):
+        rank = np.empty(len(order), dtype=codes.dtype)
+        rank[order] = np.arange(len(order), dtype=codes.dtype)
+        codes = np.where(codes >= 0, rank[codes], codes)
+        uniques = uniques[order]
+    return pd.Categorical.from_codes(codes, categories=uniques)
+
+
 @dataclass
 class SampleColumns:
     """Per-question values as a reader collects them: parallel lists, appended one question at a time."""
@@ -69,11 +86,11 @@ class SampleColumns:
     def frame(self) -> pd.DataFrame:
         """The collected values as a frame with `KEY_COLUMNS`, `value` and the text columns it has."""
         data: dict[str, object] = {
-            "dataset": pd.Categorical(self.dataset),
-            "category": pd.Categorical(self.category),
-            "question_id": pd.Categorical(self.question_id),
+            "dataset": categorical(self.dataset),
+            "category": categorical(self.category),
+            "question_id": categorical(self.question_id),
             "run": np.asarray(self.run, dtype="int32"),
-            "metric": pd.Categorical(self.metric),
+            "metric": categorical(self.metric),
             "value": np.asarray(self.value, dtype="float64"),
         }
         for name in TEXT_COLUMNS:

@@ -21,6 +21,7 @@ import math
 import posixpath
 import re
 from collections.abc import Iterable
+from math import isfinite
 from typing import Any
 
 import pandas as pd
@@ -31,7 +32,14 @@ from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval import NAME as RESULTS_NAME
 from eval_analyzer.core.formats.lmeval import PREFERRED_METRICS, timestamp_of
 from eval_analyzer.core.metrics import higher_is_better, scale_of
-from eval_analyzer.core.samples import SampleColumns, clip_text, concat_samples, scores_of
+from eval_analyzer.core.samples import (
+    MAX_TEXT_CHARS,
+    SampleColumns,
+    categorical,
+    clip_text,
+    concat_samples,
+    scores_of,
+)
 
 NAME = "lm-eval-samples"
 WRITE_OUT_NAME = "lm-eval-write-out"
@@ -45,6 +53,7 @@ _NOT_METRICS = frozenset({"doc_id", "doc", "target", "arguments", "resps", "filt
 #: Keys of a `doc` that hold the question, in order of preference; else the whole doc is shown.
 _QUESTION_KEYS = ("question", "query", "problem", "prompt", "input", "text", "sentence", "ctx", "context",
                   "passage", "premise")
+_MISSING = object()
 _WRITE_OUT_FIXED = re.compile(r"^(doc_id|truth|prompt_\d+|logit_\d+)$")
 
 
@@ -54,6 +63,7 @@ def _parts(file_name: str) -> tuple[str, str]:
 
 
 def _number(value: Any) -> float | None:
+    """A per-question value as a float; None when it is not a finite number (BLEU's pairs, NaN)."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, (int, float)):
@@ -61,19 +71,30 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _texts(obj: dict, doc_id: Any, limit: int) -> tuple[str, str, str, str]:
+    """(question id, question, gold answer, filtered answer) of a samples record, a short str kept as it is."""
+    doc = obj.get("doc")
+    question = doc.get("question") if doc.__class__ is dict else None  # the first of _QUESTION_KEYS
+    if question.__class__ is not str or len(question) > limit:
+        question = _question(doc)
+    gold = obj.get("target")
+    if gold.__class__ is not str or len(gold) > limit:
+        gold = clip_text(gold)
+    output = obj.get("filtered_resps")
+    while isinstance(output, list) and len(output) == 1:  # one list per request; a generation has one str
+        output = output[0]
+    if output.__class__ is not str or len(output) > limit:
+        output = clip_text(output)
+    return str(doc_id), question, gold, output
+
+
 def _question(doc: Any) -> str:
     if isinstance(doc, dict):
         for key in _QUESTION_KEYS:
-            if isinstance(doc.get(key), str):
-                return clip_text(doc[key])
+            text = doc.get(key)
+            if isinstance(text, str):
+                return text if len(text) <= MAX_TEXT_CHARS else clip_text(text)
     return clip_text(doc)
-
-
-def _output(filtered: Any) -> str:
-    """The filtered answer: lm-eval keeps one list per request; a generation task has one string in it."""
-    while isinstance(filtered, list) and len(filtered) == 1:
-        filtered = filtered[0]
-    return clip_text(filtered)
 
 
 def looks_like_samples(obj: Any) -> bool:
@@ -88,33 +109,51 @@ def read_samples(records: Iterable[Any], file_name: str) -> SourceDocument:
     else:
         task, date = re.sub(r"^samples_|\.jsonl?$", "", base) or base, NO_TIMESTAMP
     columns = SampleColumns(question=[], gold=[], output=[])
-    # Appended directly (not `columns.add`): this loop runs once per line of a log that can be 1 GB.
-    qids, metrics, values_column = columns.question_id, columns.metric, columns.value
-    questions, golds, outputs = columns.question, columns.gold, columns.output
+    # Appended directly (not `columns.add`), names bound once and texts kept without a call when they are
+    # already short str: this loop runs once per line of a log that can be 1 GB, next to a json.loads it should
+    # not outweigh.
+    add_qid, add_metric, add_value = columns.question_id.append, columns.metric.append, columns.value.append
+    add_question, add_gold, add_output = columns.question.append, columns.gold.append, columns.output.append
+    limit = MAX_TEXT_CHARS
+    metric_names: dict[str, dict[str, str]] = {}  # filter -> name -> "name,filter": one string per metric
     skipped = 0
     for obj in records:
-        if not isinstance(obj, dict) or "doc_id" not in obj:
+        doc_id = obj.get("doc_id", _MISSING) if isinstance(obj, dict) else _MISSING
+        if doc_id is _MISSING:
             skipped += 1
             continue
         flt = obj.get("filter")
-        flt = flt if isinstance(flt, str) and flt else "none"
+        if not isinstance(flt, str) or not flt:
+            flt = "none"
         names = obj.get("metrics")
-        names = names if isinstance(names, list) else [key for key in obj if key not in _NOT_METRICS]
-        values = [(f"{name},{flt}", value) for name in names
-                  if isinstance(name, str) and (value := _number(obj.get(name))) is not None]
-        if not values:
+        if not isinstance(names, list):
+            names = [key for key in obj if key not in _NOT_METRICS]
+        metrics = metric_names.get(flt)
+        if metrics is None:
+            metrics = metric_names[flt] = {}
+        texts = None  # (id, question, gold, output), made for the record's first value
+        for name in names:
+            if not isinstance(name, str):
+                continue
+            value = obj.get(name)
+            if value.__class__ is not float or not isfinite(value):
+                value = _number(value)
+                if value is None:
+                    continue
+            metric = metrics.get(name)
+            if metric is None:
+                metric = metrics[name] = f"{name},{flt}"
+            if texts is None:
+                texts = _texts(obj, doc_id, limit)
+            add_qid(texts[0])
+            add_metric(metric)
+            add_value(value)
+            add_question(texts[1])
+            add_gold(texts[2])
+            add_output(texts[3])
+        if texts is None:
             skipped += 1
-            continue
-        question, gold, output = _question(obj.get("doc")), clip_text(obj.get("target")), _output(
-            obj.get("filtered_resps"))
-        qid = str(obj["doc_id"])
-        for metric, value in values:
-            qids.append(qid)
-            metrics.append(metric)
-            values_column.append(value)
-            questions.append(question)
-            golds.append(gold)
-            outputs.append(output)
+    values_column = columns.value
     columns.dataset = columns.category = [task] * len(values_column)
     columns.run = [0] * len(values_column)
     if not len(columns):
@@ -176,8 +215,8 @@ def read_write_out(obj: list, file_name: str, where: str = "") -> SourceDocument
 # -- attaching ---------------------------------------------------------------------------------------------------
 def _placed(frame: pd.DataFrame, dataset: str, category: str) -> pd.DataFrame:
     frame = frame.copy()
-    frame["dataset"] = pd.Categorical([dataset] * len(frame))
-    frame["category"] = pd.Categorical([category] * len(frame))
+    frame["dataset"] = categorical([dataset] * len(frame))
+    frame["category"] = categorical([category] * len(frame))
     return frame
 
 

@@ -27,7 +27,7 @@ from eval_analyzer.core.errors import Problem, ReadError, problem
 from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.twinkle import NAME as RESULTS_NAME
 from eval_analyzer.core.formats.twinkle import dataset_name, looks_like_per_question
-from eval_analyzer.core.samples import SampleColumns, clip_text, concat_samples, scores_of
+from eval_analyzer.core.samples import MAX_TEXT_CHARS, SampleColumns, clip_text, concat_samples, scores_of
 
 NAME = "twinkle-per-question"
 _RUN_FILE = re.compile(r"eval_results_(.+?)_run(\d+)(?:_node[^/\\]*)?\.jsonl?$")
@@ -74,9 +74,23 @@ def read_records(records: Iterable[Any], file_name: str) -> SourceDocument:
     match = _RUN_FILE.search(_base(file_name))
     stamp, run = (match.group(1), int(match.group(2))) if match else (None, 0)
     data = _Records(run=run)
+    # Names bound once and short str texts kept without a call: this loop runs once per record of logs that can
+    # be 1 GB, next to a json.loads it should not outweigh.
+    add_qid, add_sid, add_correct, add_file = data.qids.append, data.sids.append, data.correct.append, data.files.append
+    add_question, add_gold, add_output = data.question.append, data.gold.append, data.output.append
+    limit = MAX_TEXT_CHARS
     skipped = 0
     for obj in records:
-        flag = _flag(obj.get("is_correct")) if isinstance(obj, dict) else None
+        if not isinstance(obj, dict):
+            skipped += 1
+            continue
+        flag = obj.get("is_correct")
+        if flag is True:
+            flag = 1.0
+        elif flag is False:
+            flag = 0.0
+        else:
+            flag = _flag(flag)
         qid = obj.get("question_id") if flag is not None else None
         if flag is None or qid is None or isinstance(qid, (dict, list)):
             skipped += 1
@@ -85,14 +99,18 @@ def read_records(records: Iterable[Any], file_name: str) -> SourceDocument:
             stamp = obj["timestamp"]
         sid = obj.get("sample_id")
         path = obj.get("file") or obj.get("source_file")
-        data.qids.append(qid)
-        data.sids.append(sid if type(sid) is int and sid >= 0 else 0)
-        data.correct.append(flag)
-        data.files.append(path if isinstance(path, str) else None)
-        data.question.append(clip_text(obj.get("question")))
-        data.gold.append(clip_text(obj.get("correct_answer")))
-        output = obj.get("llm_output")
-        data.output.append(clip_text(output if output is not None else obj.get("predicted_answer")))
+        add_qid(qid)
+        add_sid(sid if type(sid) is int and sid >= 0 else 0)
+        add_correct(flag)
+        add_file(path if isinstance(path, str) else None)
+        text = obj.get("question")
+        add_question(text if text.__class__ is str and len(text) <= limit else clip_text(text))
+        text = obj.get("correct_answer")
+        add_gold(text if text.__class__ is str and len(text) <= limit else clip_text(text))
+        text = obj.get("llm_output")
+        if text is None:
+            text = obj.get("predicted_answer")
+        add_output(text if text.__class__ is str and len(text) <= limit else clip_text(text))
     if not data.qids:
         raise ReadError(problem(file_name, "twinkle_samples.no_records"))
     stamp = stamp or NO_TIMESTAMP
@@ -172,22 +190,28 @@ def split_by_order(qids: list[int], sids: list[int], correct: list[float], expec
     total = len(qids)
     cache: dict[int, list[int]] = {}
 
+    width = max(sids, default=0) + 1
+
     def ends(pos: int) -> list[int]:
+        # Distinct pairs inside the box {0..top_q} × {0..top_s} fill it exactly when there are as many as it
+        # holds, so counting them tells a complete block; a pair is one int, qid * width + sid.
         if pos in cache:
             return cache[pos]
         found: list[int] = []
-        pairs: set[tuple[int, int]] = set()
-        questions: set[int] = set()
+        pairs: set[int] = set()
+        add = pairs.add
         top_q = top_s = -1
         for index in range(pos, total):
-            pair = (qids[index], sids[index])
-            if pair in pairs:
+            question, sample = qids[index], sids[index]
+            key = question * width + sample
+            if key in pairs:
                 break
-            pairs.add(pair)
-            questions.add(pair[0])
-            top_q = max(top_q, pair[0])
-            top_s = max(top_s, pair[1])
-            if len(questions) == top_q + 1 and len(pairs) == (top_q + 1) * (top_s + 1):
+            add(key)
+            if question > top_q:
+                top_q = question
+            if sample > top_s:
+                top_s = sample
+            if len(pairs) == (top_q + 1) * (top_s + 1):
                 found.append(index + 1)
         cache[pos] = found
         return found
@@ -214,17 +238,22 @@ def split_by_order(qids: list[int], sids: list[int], correct: list[float], expec
     return 1, bounds[::-1]
 
 
-def _frame(data: _Records, keep: list[int], datasets: list[str], categories: list[str], samples_per_question: int,
-           question_ids: list[str] | None = None) -> pd.DataFrame:
-    """The kept records (indices `keep`) as a per-question frame; a run of k samples per question becomes k runs."""
+def _frame(data: _Records, keep: list[int] | None, datasets: list[str], categories: list[str],
+           samples_per_question: int, question_ids: list[str] | None = None) -> pd.DataFrame:
+    """The kept records (indices `keep`, None for all) as a per-question frame; a run of k samples per question
+    becomes k runs."""
     base = data.run * samples_per_question
+    if keep is None:  # every record, in order: the collected lists as they are, not copied index by index
+        qids, sids, correct, texts = data.qids, data.sids, data.correct, (data.question, data.gold, data.output)
+    else:
+        qids, sids = [data.qids[i] for i in keep], [data.sids[i] for i in keep]
+        correct = [data.correct[i] for i in keep]
+        texts = tuple([column[i] for i in keep] for column in (data.question, data.gold, data.output))
     columns = SampleColumns(
         dataset=datasets, category=categories,
-        question_id=question_ids if question_ids is not None else [str(data.qids[i]) for i in keep],
-        run=[base + data.sids[i] for i in keep], metric=["accuracy"] * len(keep),
-        value=[data.correct[i] for i in keep],
-        question=[data.question[i] for i in keep], gold=[data.gold[i] for i in keep],
-        output=[data.output[i] for i in keep],
+        question_id=question_ids if question_ids is not None else [str(qid) for qid in qids],
+        run=[base + sid for sid in sids] if base else sids, metric=["accuracy"] * len(correct),
+        value=correct, question=texts[0], gold=texts[1], output=texts[2],
     )
     return columns.frame()
 
@@ -279,7 +308,7 @@ def _by_order(doc: SourceDocument, data: _Records, items: list[_Item], target: S
     for (item, _value), start, end in zip(placed, bounds, bounds[1:], strict=False):
         datasets.extend([item.dataset] * (end - start))
         categories.extend([item.category] * (end - start))
-    return _frame(data, list(range(len(ids))), datasets, categories, k)
+    return _frame(data, None, datasets, categories, k)
 
 
 def _samples_per_question(docs: list[SourceDocument]) -> int:
@@ -312,18 +341,18 @@ def standalone(docs: list[SourceDocument]) -> SourceDocument:
     problems = []
     for doc in sorted(docs, key=lambda doc: doc.pending.run):
         data: _Records = doc.pending
-        keep = list(range(len(data.qids)))
+        count = len(data.qids)
         if all(path is not None for path in data.files):
             paths = [path.replace("\\", "/") for path in data.files]
             datasets = [dataset_name(posixpath.dirname(path)) if "/" in path else UNPLACED_DATASET
                         for path in paths]
             categories = [posixpath.basename(path).rpartition(".")[0] or posixpath.basename(path) for path in paths]
-            frames.append(_frame(data, keep, datasets, categories, k))
+            frames.append(_frame(data, None, datasets, categories, k))
         else:
             problems.append(problem(doc.source_file, "twinkle_samples.unplaced", severity="warning",
                                     results=_results_name(doc)))
-            frames.append(_frame(data, keep, [UNPLACED_DATASET] * len(keep), [UNPLACED_CATEGORY] * len(keep), k,
-                                 question_ids=[f"record {index}" for index in keep]))
+            frames.append(_frame(data, None, [UNPLACED_DATASET] * count, [UNPLACED_CATEGORY] * count, k,
+                                 question_ids=[f"record {index}" for index in range(count)]))
     first = docs[0]
     frame = concat_samples(frames)
     source = SourceDocument(format=NAME, model=UNKNOWN_MODEL, timestamp=first.timestamp,
