@@ -9,7 +9,7 @@ import asyncio
 
 import panel as pn
 
-from eval_analyzer.core.delta import DELTA_SORTS
+from eval_analyzer.core.delta import DELTA_SORTS, without_baseline
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import LANGUAGES
@@ -263,7 +263,7 @@ class DeltaSettingsView(View):
         self.baseline.options = list(a.sources)
         if a.delta.baseline in a.sources:
             self.baseline.value = a.delta.baseline
-        self.candidates.options = [name for name in a.sources if name != a.delta.baseline]
+        self.candidates.options = without_baseline(a.sources, a.delta.baseline)
         self.candidates.value = [name for name in a.delta.candidates if name in self.candidates.options]
 
     def _steps(self) -> None:

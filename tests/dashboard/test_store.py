@@ -10,8 +10,8 @@ from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.overview import apply_threshold, sort_categories
 from eval_analyzer.core.scores import dataset_rows, wide_scores
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 
 BASE = "gpt-oss-120b @ 20250806_1543"
 RUN1 = "gpt-oss-120b @ 20250806_1543 run1"
@@ -26,7 +26,7 @@ def files():
 
 @pytest.fixture
 def analysis(files):
-    return Analysis(data=DataState(files=files))
+    return DerivedData(data=DataState(files=files))
 
 
 def wide_of(files, dataset="mmlu"):
@@ -128,13 +128,13 @@ def test_no_paired_categories():
                          "dataset_results": {"datasets/x/": {"results": [{"file": "p.csv", "accuracy_mean": 0.5}]}}})
     right = datagen.dump({"timestamp": "t2", "config": {"model": {"name": "b"}},
                           "dataset_results": {"datasets/x/": {"results": [{"file": "q.csv", "accuracy_mean": 0.7}]}}})
-    analysis = Analysis(data=DataState(files=[("a.json", left), ("b.json", right)]))
+    analysis = DerivedData(data=DataState(files=[("a.json", left), ("b.json", right)]))
     assert analysis.delta_status == "no_paired"
 
 
 def test_add_and_remove_files(files):
     data = DataState(files=files[:1])
-    analysis = Analysis(data=data)
+    analysis = DerivedData(data=data)
     data.add_files(files[1:2])
     assert analysis.sources == [BASE, RUN1]
     data.add_files(files[1:2])  # the same name again replaces, never duplicates
