@@ -41,7 +41,7 @@ def analysis():
 
 def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
     page = analysis.page_wide
-    data, factors = bars_data(page, analysis.files_all, analysis.std_all, 100)
+    data, factors = bars_data(page * 100, analysis.files_all, analysis.std_all * 100)
     assert list(dict.fromkeys(data["category"])) == [str(c) for c in page.index]  # display order kept
     assert factors == [(str(c), str(s)) for c in page.index for s in page.columns]  # empty slots keep width
     assert data["x"] == list(zip(data["category"], data["source_label"], strict=True))

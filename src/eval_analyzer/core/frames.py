@@ -26,6 +26,8 @@ from eval_analyzer.core.scores import (
     higher_is_better,
     overall_for,
     sources_of,
+    to_display,
+    units_aligned,
     units_note,
     units_summary,
     wide_scores,
@@ -124,6 +126,9 @@ class OverviewFrames:
     overall: pd.DataFrame = field(default_factory=pd.DataFrame)
     filter_empty: bool = False
     pivot: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["category"]))
+    #: The page's scores and run-to-run std in the display scale (own-units metrics unscaled): the bars.
+    page_shown: pd.DataFrame = field(default_factory=empty_wide)
+    page_spread: pd.DataFrame = field(default_factory=empty_wide)
     heatmap: pd.DataFrame = field(default_factory=pd.DataFrame)
     own_units: tuple[str, ...] = ()
     mixed_units: bool = False
@@ -144,9 +149,12 @@ def overview_frames(loaded: LoadedData, data: DatasetFrames, query: OverviewQuer
     page, info = ov.paginate(ordered, query.page_size, query.page)
     units = data.units.reindex(columns=page.columns)
     pivot = ov.pivot_table(page, query.scale, units) if len(page) else pd.DataFrame(columns=["category"])
+    factor = display_factor(units_aligned(page, data.units), query.scale)
+    spread = data.std.reindex(index=page.index, columns=page.columns) * factor
     shown = [name for name in query.models if name in data.units.columns]
     return OverviewFrames(sorted_wide=ordered, page_wide=page, page_info=info, overall=overall,
-                          filter_empty=filter_empty, pivot=pivot,
+                          filter_empty=filter_empty, pivot=pivot, page_shown=to_display(page, factor),
+                          page_spread=spread,
                           heatmap=ov.heatmap_matrix(ordered, query.scale, data.units),
                           own_units=tuple(data.own_units(shown)), mixed_units=data.mixed_units(shown))
 

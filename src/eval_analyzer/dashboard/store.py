@@ -53,8 +53,8 @@ DEFAULT_MAX_CANDIDATES = 5
 
 #: The outputs of each group, set together: a view watches the names of the group it draws.
 DATASET_OUTPUTS = ("datasets", "metrics", "sources", "wide_all", "std_all", "files_all", "units_all")
-OVERVIEW_OUTPUTS = ("sorted_wide", "page_wide", "page_info", "overall", "filter_empty", "pivot", "heatmap",
-                    "own_units", "mixed_units")
+OVERVIEW_OUTPUTS = ("sorted_wide", "page_wide", "page_info", "overall", "filter_empty", "pivot", "page_shown",
+                    "page_spread", "heatmap", "own_units", "mixed_units")
 DELTA_OUTPUTS = ("delta_all", "ranking", "summary", "top", "bottom", "delta_matrix", "delta_status",
                  "delta_own_units", "delta_mixed_units")
 
@@ -97,6 +97,8 @@ class DerivedData(param.Parameterized):
                               doc="Overall average per shown model (`score` unit scale, `shown` display scale)")
     filter_empty = param.Boolean(default=False, doc="True when the filter is on and no category meets it")
     pivot = param.DataFrame(default=None, allow_None=True, doc="The page in the display scale, with `units`")
+    page_shown = param.DataFrame(default=None, allow_None=True, doc="The page's scores in the display scale")
+    page_spread = param.DataFrame(default=None, allow_None=True, doc="The page's run std in the display scale")
     heatmap = param.DataFrame(default=None, allow_None=True, doc="source × category scores, display scale")
     own_units = param.List(default=[], doc="Own-units metrics among the shown models' scores")
     mixed_units = param.Boolean(default=False, doc="The shown scores mix fractions and own-units metrics")
@@ -188,6 +190,7 @@ class DerivedData(param.Parameterized):
             self.overview.page = result.page_info.page  # clamped; re-enters and finds the query unchanged
         self.param.update(sorted_wide=result.sorted_wide, page_wide=result.page_wide, page_info=result.page_info,
                           overall=result.overall, filter_empty=result.filter_empty, pivot=result.pivot,
+                          page_shown=result.page_shown, page_spread=result.page_spread,
                           heatmap=result.heatmap, own_units=list(result.own_units),
                           mixed_units=result.mixed_units)
 

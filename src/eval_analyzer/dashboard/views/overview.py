@@ -146,10 +146,10 @@ class OverviewView(View):
         if key != self._chart_key:
             self._chart_key = key
             self._bars = OverviewBars(list(page.columns), scale, self.lang, a.overview.page_size, list(a.sources))
-            self._bars.show(page, a.files_all, a.std_all, a.units_all)
+            self._bars.show(a.page_shown, a.files_all, a.page_spread)
             self.chart.object = self._bars.figure
         else:
-            self._bars.show(page, a.files_all, a.std_all, a.units_all)
+            self._bars.show(a.page_shown, a.files_all, a.page_spread)
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")
