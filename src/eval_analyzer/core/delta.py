@@ -169,7 +169,12 @@ def top_bottom(delta: pd.DataFrame, n: int = DEFAULT_TOP_N) -> tuple[pd.DataFram
 
 def delta_matrix(delta: pd.DataFrame, categories: list[str] | None = None) -> pd.DataFrame:
     """candidate × category matrix of Δ for the Δ heatmap (NaN where not paired)."""
-    matrix = delta.pivot_table(index="candidate", columns="category", values="delta", aggfunc="first", sort=False)
-    if categories is not None:
+    # One row per (candidate, category) (delta_table builds it so): a plain pivot, at a fraction of
+    # pivot_table's cost. Candidates keep their order of first appearance.
+    order = list(dict.fromkeys(delta["candidate"]))
+    matrix = delta.pivot(index="candidate", columns="category", values="delta").reindex(index=order)
+    if categories is None:
+        matrix = matrix.reindex(columns=list(dict.fromkeys(delta["category"])))
+    else:
         matrix = matrix.reindex(columns=categories)
     return matrix.astype("float64")

@@ -64,14 +64,12 @@ class DatasetFrames:
     #: Score rows of the dataset on that metric (a metric no file of the dataset reports has none).
     rows: int = 0
 
-    def own_units(self, names) -> list[str]:
-        """The own-units metrics among the scores of `names`, which a view names next to its numbers."""
-        return units_note(self.units[[name for name in names if name in self.units.columns]])
-
-    def mixed_units(self, names) -> bool:
-        """Whether the scores of `names` mix 0–1 fractions with own-units metrics."""
+    def units_of(self, names) -> tuple[tuple[str, ...], bool]:
+        """The own-units metrics among the scores of `names` (which a view names next to its numbers), and
+        whether those scores mix them with 0–1 fractions."""
         units = self.units[[name for name in names if name in self.units.columns]]
-        return bool(self.own_units(names)) and bool((units.to_numpy(dtype=object) == FRACTION).any())
+        own = tuple(units_note(units))
+        return own, bool(own) and bool((units.to_numpy(dtype=object) == FRACTION).any())
 
 
 def dataset_frames(loaded: LoadedData, dataset: str, metric: str = "") -> DatasetFrames:
@@ -147,16 +145,22 @@ def overview_frames(loaded: LoadedData, data: DatasetFrames, query: OverviewQuer
                           data.wide if metric else None, data.units)
     overall["shown"] = overall["score"] * display_factor(overall["units"], query.scale)
     page, info = ov.paginate(ordered, query.page_size, query.page)
-    units = data.units.reindex(columns=page.columns)
-    pivot = ov.pivot_table(page, query.scale, units) if len(page) else pd.DataFrame(columns=["category"])
-    factor = display_factor(units_aligned(page, data.units), query.scale)
-    spread = data.std.reindex(index=page.index, columns=page.columns) * factor
-    shown = [name for name in query.models if name in data.units.columns]
+    # The display scale once for every shown category: the heatmap shows them all, the page is a slice.
+    factor = display_factor(units_aligned(ordered, data.units), query.scale)
+    shown = to_display(ordered, factor)
+    rows = slice(info.first - 1 if info.total else 0, info.last)
+    page_shown = shown.iloc[rows]
+    pivot = pd.DataFrame(columns=["category"])
+    if len(page):  # as core.overview.pivot_table(page, scale, units), from the values scaled above
+        pivot = page_shown.copy()
+        pivot.index.name = "category"
+        pivot["units"] = ov.category_units(page, data.units, query.scale)
+        pivot = pivot.reset_index()
+    spread = data.std.reindex(index=page.index, columns=page.columns) * factor[rows]
+    own, mixed = data.units_of(query.models)
     return OverviewFrames(sorted_wide=ordered, page_wide=page, page_info=info, overall=overall,
-                          filter_empty=filter_empty, pivot=pivot, page_shown=to_display(page, factor),
-                          page_spread=spread,
-                          heatmap=ov.heatmap_matrix(ordered, query.scale, data.units),
-                          own_units=tuple(data.own_units(shown)), mixed_units=data.mixed_units(shown))
+                          filter_empty=filter_empty, pivot=pivot, page_shown=page_shown, page_spread=spread,
+                          heatmap=shown.T, own_units=own, mixed_units=mixed)
 
 
 def export_pivot(data: DatasetFrames, rows: pd.DataFrame, scale: int) -> pd.DataFrame:
@@ -214,6 +218,6 @@ def delta_frames(data: DatasetFrames, query: DeltaQuery) -> DeltaFrames:
     paired = set(deltas["category"])
     matrix = (delta_math.delta_matrix(deltas, [c for c in wide.index if c in paired]) if len(deltas)
               else pd.DataFrame(dtype="float64"))
-    names = [query.baseline, *query.candidates]
+    own, mixed = data.units_of([query.baseline, *query.candidates])
     return DeltaFrames(deltas=deltas, ranking=ranking, summary=summary, top=top, bottom=bottom, matrix=matrix,
-                       status=status, own_units=tuple(data.own_units(names)), mixed_units=data.mixed_units(names))
+                       status=status, own_units=own, mixed_units=mixed)
