@@ -107,3 +107,21 @@ def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a
     analysis.overview.dataset = "mmlu"  # a Twinkle dataset: one metric, the file's own
     assert analysis.overview.metric == "" and len(analysis.metrics) == 1 and len(analysis.wide_all)
     assert "metric=" not in urlsettings.build_search(analysis)
+
+
+def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_written():
+    assert urlsettings.KEYS == ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op",
+                                "mode", "tmodel", "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "page")
+    assert "metric" in urlsettings.WATCHED["overview"]  # once missing from a hand-written list
+
+
+def test_a_metric_change_reaches_the_address_bar(files):
+    import panel as pn
+
+    analysis = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    analysis.overview.dataset = "arc"
+    sync = urlsettings.UrlSync(analysis=analysis)
+    assert "metric=" not in sync.text.object
+    with pn.io.hold():
+        analysis.overview.metric = "acc_norm,none"
+    assert "metric=acc_norm%2Cnone" in sync.text.object
