@@ -132,8 +132,21 @@ class OverviewFrames:
     mixed_units: bool = False
 
 
-def overview_frames(loaded: LoadedData, data: DatasetFrames, query: OverviewQuery) -> OverviewFrames:
-    """Filter, sort and page `data` by `query`; `page_info.page` is the page actually shown (clamped)."""
+@dataclass(frozen=True, eq=False)
+class OverviewOrder:
+    """The part of the Overview that does not depend on the page: a page turn reuses it."""
+
+    sorted_wide: pd.DataFrame
+    shown: pd.DataFrame
+    factor: object
+    overall: pd.DataFrame
+    filter_empty: bool
+    own_units: tuple[str, ...]
+    mixed_units: bool
+
+
+def overview_order(loaded: LoadedData, data: DatasetFrames, query: OverviewQuery) -> OverviewOrder:
+    """Filter and sort `data` by `query` (its page is ignored), in the unit and the display scale."""
     wide = data.wide[[name for name in query.models if name in data.wide.columns]]
     if query.filter_on:
         wide = ov.apply_threshold(wide, query.threshold, query.op, query.mode, query.filter_model or None,
@@ -144,23 +157,32 @@ def overview_frames(loaded: LoadedData, data: DatasetFrames, query: OverviewQuer
     overall = overall_for(loaded.overall, query.dataset, list(wide.columns), metric,
                           data.wide if metric else None, data.units)
     overall["shown"] = overall["score"] * display_factor(overall["units"], query.scale)
-    page, info = ov.paginate(ordered, query.page_size, query.page)
-    # The display scale once for every shown category: the heatmap shows them all, the page is a slice.
+    # The display scale once for every shown category: the heatmap shows them all, a page is a slice.
     factor = display_factor(units_aligned(ordered, data.units), query.scale)
-    shown = to_display(ordered, factor)
+    own, mixed = data.units_of(query.models)
+    return OverviewOrder(sorted_wide=ordered, shown=to_display(ordered, factor), factor=factor, overall=overall,
+                         filter_empty=filter_empty, own_units=own, mixed_units=mixed)
+
+
+def overview_frames(loaded: LoadedData, data: DatasetFrames, query: OverviewQuery,
+                    order: OverviewOrder | None = None) -> OverviewFrames:
+    """Filter, sort and page `data` by `query`; `page_info.page` is the page actually shown (clamped).
+    `order` is `overview_order(loaded, data, query)` when the caller kept it from another page."""
+    order = order if order is not None else overview_order(loaded, data, query)
+    ordered = order.sorted_wide
+    page, info = ov.paginate(ordered, query.page_size, query.page)
     rows = slice(info.first - 1 if info.total else 0, info.last)
-    page_shown = shown.iloc[rows]
+    page_shown = order.shown.iloc[rows]
     pivot = pd.DataFrame(columns=["category"])
     if len(page):  # as core.overview.pivot_table(page, scale, units), from the values scaled above
         pivot = page_shown.copy()
         pivot.index.name = "category"
         pivot["units"] = ov.category_units(page, data.units, query.scale)
         pivot = pivot.reset_index()
-    spread = data.std.reindex(index=page.index, columns=page.columns) * factor[rows]
-    own, mixed = data.units_of(query.models)
-    return OverviewFrames(sorted_wide=ordered, page_wide=page, page_info=info, overall=overall,
-                          filter_empty=filter_empty, pivot=pivot, page_shown=page_shown, page_spread=spread,
-                          heatmap=shown.T, own_units=own, mixed_units=mixed)
+    spread = data.std.reindex(index=page.index, columns=page.columns) * order.factor[rows]
+    return OverviewFrames(sorted_wide=ordered, page_wide=page, page_info=info, overall=order.overall,
+                          filter_empty=order.filter_empty, pivot=pivot, page_shown=page_shown, page_spread=spread,
+                          heatmap=order.shown.T, own_units=order.own_units, mixed_units=order.mixed_units)
 
 
 def export_pivot(data: DatasetFrames, rows: pd.DataFrame, scale: int) -> pd.DataFrame:

@@ -30,12 +30,14 @@ from eval_analyzer.core.frames import (
     DELTA_STATUSES,
     DatasetFrames,
     DeltaQuery,
+    OverviewOrder,
     OverviewQuery,
     dataset_frames,
     delta_frames,
     empty_wide,
     export_pivot,
     overview_frames,
+    overview_order,
 )
 from eval_analyzer.core.scores import shows_fractions
 from eval_analyzer.core.table import LoadedData
@@ -122,6 +124,7 @@ class DerivedData(param.Parameterized):
         self._loaded: LoadedData | None = None  # the data `frames` was built from
         self._scale = self.overview.scale  # the scale the thresholds are written in
         self._overview: tuple[OverviewQuery, DatasetFrames] | None = None  # what OVERVIEW_OUTPUTS come from
+        self._order: tuple[OverviewQuery, DatasetFrames, OverviewOrder] | None = None  # ...but for the page
         self._delta: tuple[DeltaQuery, DatasetFrames] | None = None  # what DELTA_OUTPUTS come from
         self._derive_dataset()
 
@@ -184,7 +187,11 @@ class DerivedData(param.Parameterized):
                 and query.page == last[0].page and query.page != 1):
             self.overview.page = 1  # what the pages hold changed: back to page 1 (re-enters)
             return
-        result = overview_frames(self.data.loaded, frames, query)
+        # A page turn keeps the filtered, sorted categories: only the slice is new.
+        unpaged = replace(query, page=1)
+        if self._order is None or self._order[0] != unpaged or self._order[1] is not frames:
+            self._order = (unpaged, frames, overview_order(self.data.loaded, frames, query))
+        result = overview_frames(self.data.loaded, frames, query, self._order[2])
         self._overview = (replace(query, page=result.page_info.page), frames)
         if result.page_info.page != query.page:
             self.overview.page = result.page_info.page  # clamped; re-enters and finds the query unchanged
