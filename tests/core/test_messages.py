@@ -13,8 +13,8 @@ import datagen
 from conftest import as_bytes, make_twinkle
 from eval_analyzer.core.errors import problem
 from eval_analyzer.core.messages import EN, ZH_TW, placeholders, render, render_where
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.views.files import FilesView
 
 CORE = Path(__file__).parents[2] / "src" / "eval_analyzer"
@@ -69,7 +69,7 @@ def test_the_files_tab_shows_reader_problems_in_the_chosen_language():
     bad_line = json.dumps(make_twinkle("n", "2", {"d": {"y": 0.6}})).encode() + b"\n{not json\n"
     files = [("broken.json", as_bytes(broken)), ("runs.jsonl", bad_line), ("empty.json", b""),
              *datagen.standard_files()[:1]]
-    analysis = Analysis(data=DataState(files=files))
+    analysis = DerivedData(data=DataState(files=files))
     view = FilesView(analysis=analysis)
     english = view._layout.objects
     text = "".join(str(getattr(row, "object", "")) + "".join(str(getattr(p, "object", "")) for p in

@@ -16,7 +16,6 @@ import datagen
 from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import charts, htmltext
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.delta_chart import (
     GAIN_COLOR,
@@ -30,18 +29,19 @@ from eval_analyzer.dashboard.i18n import TEXTS, t
 from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns, model_palette
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.station_view import TEXTS as STATION_TEXTS
+from eval_analyzer.dashboard.store import DerivedData
 
 DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
 
 
 @pytest.fixture(scope="module")
 def analysis():
-    return Analysis(data=DataState(files=datagen.standard_files()))
+    return DerivedData(data=DataState(files=datagen.standard_files()))
 
 
 def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
     page = analysis.page_wide
-    data, factors = bars_data(page, analysis.files_all, analysis.std_all, 100)
+    data, factors = bars_data(page * 100, analysis.files_all, analysis.std_all * 100)
     assert list(dict.fromkeys(data["category"])) == [str(c) for c in page.index]  # display order kept
     assert factors == [(str(c), str(s)) for c in page.index for s in page.columns]  # empty slots keep width
     assert data["x"] == list(zip(data["category"], data["source_label"], strict=True))

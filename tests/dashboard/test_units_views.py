@@ -11,8 +11,8 @@ import io
 import pytest
 
 import datagen
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.views.controls import FilterView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.overview import OverviewView
@@ -23,7 +23,7 @@ SCORES = datagen.PERPLEXITY_SCORES
 
 @pytest.fixture
 def analysis():
-    analysis = Analysis(data=DataState(files=[datagen.lmeval_perplexity_file("m1"),
+    analysis = DerivedData(data=DataState(files=[datagen.lmeval_perplexity_file("m1"),
                                               datagen.lmeval_perplexity_file("m2")]))
     analysis.overview.scale = 100
     return analysis
@@ -36,7 +36,7 @@ def csv_rows(download) -> list[dict[str, str]]:
 def test_overview_shows_perplexity_raw_at_scale_100_and_names_its_units(analysis):
     view = OverviewView(analysis=analysis)
     analysis.overview.metric = PPL
-    pivot = view._pivot(analysis.sorted_wide).set_index("category")
+    pivot = analysis.export("all").set_index("category")
     for model in ("m1", "m2"):
         for task, (_acc, perplexity) in SCORES[model].items():
             assert pivot.loc[task, model] == pytest.approx(perplexity)
@@ -102,12 +102,12 @@ def test_threshold_slider_reaches_own_units_values(analysis):
 
 
 def test_mixed_primary_metrics_are_named_on_the_overview():
-    analysis = Analysis(data=DataState(files=[
+    analysis = DerivedData(data=DataState(files=[
         datagen.lmeval_perplexity_file("m1"),
         datagen.lmeval_perplexity_file("m3", SCORES["m2"], metrics=("word_perplexity",))]))
     analysis.overview.scale = 100
     view = OverviewView(analysis=analysis)
     assert "Mixed units" in view.units_note.object and PPL in view.units_note.object
-    pivot = view._pivot(analysis.sorted_wide).set_index("category")
+    pivot = analysis.export("all").set_index("category")
     assert pivot.loc["wiki_b", "m1"] == pytest.approx(40.0) and pivot.loc["wiki_b", "m3"] == pytest.approx(13.1)
     assert analysis.delta_status == "no_paired"  # acc minus perplexity is never computed

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import datagen
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.views.controls import SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
@@ -18,7 +18,7 @@ ALT = "alt-model @ 20250901_0000"
 
 @pytest.fixture
 def analysis():
-    return Analysis(data=DataState(files=datagen.standard_files()))
+    return DerivedData(data=DataState(files=datagen.standard_files()))
 
 
 def test_range_text_and_overall_marks(analysis):
@@ -60,7 +60,7 @@ def test_capped_facet_note(analysis):
 
 def test_files_view_lists_problems_in_plain_words():
     data = DataState(files=[*datagen.standard_files()[:1], ("<b>bad</b>.json", b"{nope")])
-    view = FilesView(analysis=Analysis(data=data))
+    view = FilesView(analysis=DerivedData(data=data))
     html = "".join(row[0].object for row in view._layout if hasattr(row, "__getitem__"))
     assert "&lt;b&gt;bad&lt;/b&gt;.json" in html and "<b>bad</b>" not in html
     assert "not valid JSON" in html and "What to do:" in html
@@ -85,7 +85,7 @@ def test_tab_views_draw_when_opened_and_only_when_something_changed(analysis, mo
 
 
 def test_metric_selector_appears_for_datasets_with_several_metrics_and_drives_the_overview():
-    analysis = Analysis(data=DataState(files=[datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5),
+    analysis = DerivedData(data=DataState(files=[datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5),
                                               *datagen.standard_files()[:1]]))
     settings, overview = SettingsView(analysis=analysis), OverviewView(analysis=analysis)
     analysis.overview.dataset = "mmlu"

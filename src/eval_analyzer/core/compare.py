@@ -1,4 +1,5 @@
-"""The headless Δ comparison behind `eval-analyzer compare` (and the dashboard's Δ tab uses the same parts).
+"""The headless Δ comparison behind `eval-analyzer compare`: `core.frames.delta_frames` per dataset, the same
+pipeline as the dashboard's Δ tab.
 
 `compare` resolves names, picks datasets and candidates, and returns the per-candidate summary and the ranking
 for every dataset, as frames with a `dataset` column. Both carry `units` ("pp", "fraction" or
@@ -12,31 +13,22 @@ from dataclasses import dataclass
 import pandas as pd
 
 from eval_analyzer.core import delta as delta_math
+from eval_analyzer.core.delta import without_baseline
 from eval_analyzer.core.errors import UsageError
-from eval_analyzer.core.scores import (
-    check_scale,
-    dataset_rows,
-    higher_is_better,
-    sources_of,
-    units_summary,
-    wide_scores,
-    wide_units,
-)
+from eval_analyzer.core.frames import DeltaQuery, dataset_frames, delta_frames
+from eval_analyzer.core.scores import check_scale, source_matches, sources_of
 from eval_analyzer.core.table import LoadedData
 
 
 def resolve_source(table: pd.DataFrame, name: str) -> str:
     """A full source label, or a model name that names exactly one source."""
-    labels = sources_of(table)
-    if name in labels:
-        return name
-    by_model = list(dict.fromkeys(table.loc[table["model"] == name, "source_label"].tolist()))
+    by_model = source_matches(table, name)
     if len(by_model) == 1:
         return by_model[0]
     if by_model:
         raise UsageError(f"'{name}' names {len(by_model)} sources; give the full label, one of: "
                          + "; ".join(by_model))
-    raise UsageError(f"no source is called '{name}'. Loaded sources: " + ("; ".join(labels) or "none"))
+    raise UsageError(f"no source is called '{name}'. Loaded sources: " + ("; ".join(sources_of(table)) or "none"))
 
 
 @dataclass
@@ -63,29 +55,23 @@ def compare(loaded: LoadedData, baseline: str, candidates: list[str] | None = No
     notes: list[str] = []
     summaries, rankings = [], []
     for name in datasets:
-        rows = dataset_rows(table, name, metric)
-        if not len(rows):
+        data = dataset_frames(loaded, name, metric or "")
+        if not data.rows:
             notes.append(f"{name}: no scores for the metric '{metric}'.")
             continue
-        wide = wide_scores(rows)
-        cands = [c for c in (chosen if chosen is not None else list(wide.columns)) if c != base]
-        status = delta_math.delta_status(wide, base, cands)
-        if status in ("no_data", "no_baseline"):
+        cands = without_baseline(chosen if chosen is not None else data.sources, base)
+        frames = delta_frames(data, DeltaQuery(baseline=base, candidates=tuple(cands), scale=scale, sort=sort,
+                                               min_delta=min_delta, eps=eps))
+        if frames.status in ("no_data", "no_baseline"):
             notes.append(f"{name}: the baseline '{base}' has no scores in this dataset.")
             continue
-        if status == "no_candidates":
+        if frames.status == "no_candidates":
             notes.append(f"{name}: no candidate to compare with the baseline.")
             continue
-        wide = wide.reindex(columns=list(dict.fromkeys([base, *cands])))
-        std = wide_scores(rows, list(wide.columns), value="std")
-        units = wide_units(rows, list(wide.columns))
-        deltas = delta_math.delta_table(wide, base, cands, scale, higher_is_better(rows), std=std, units=units)
-        total = len(wide.index)
-        summary = delta_math.delta_summary(deltas, cands, total, eps, base, units_summary(units, scale))
+        summary, ranking = frames.summary.copy(), frames.ranking.copy()
         for cand in summary.loc[summary["paired"] == 0, "candidate"]:
             notes.append(f"{name}: '{cand}' shares no category with the baseline.")
         summary.insert(0, "dataset", name)
-        ranking = delta_math.sort_delta(delta_math.filter_min_delta(deltas, min_delta), sort)
         ranking.insert(0, "dataset", name)
         summaries.append(summary)
         rankings.append(ranking)

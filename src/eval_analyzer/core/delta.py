@@ -29,6 +29,11 @@ _TEXT_COLUMNS = ("category", "candidate", "baseline", "within_noise", "units")
 DEFAULT_TOP_N = 10
 
 
+def without_baseline(names, baseline: str) -> list[str]:
+    """The one rule "the baseline is never a candidate": `names` in order, the baseline left out."""
+    return [name for name in names if name != baseline]
+
+
 def delta_status(wide: pd.DataFrame, baseline: str, candidates: list[str]) -> str:
     """Why a Δ comparison cannot run — "no_data", "no_baseline" (no scores in this dataset), "no_candidates" —
     or "ok". The UI and the CLI turn these into their messages; "no paired categories" shows only
@@ -37,7 +42,7 @@ def delta_status(wide: pd.DataFrame, baseline: str, candidates: list[str]) -> st
         return "no_data"
     if baseline not in wide.columns or wide[baseline].isna().all():
         return "no_baseline"
-    if not [name for name in candidates if name != baseline]:
+    if not without_baseline(candidates, baseline):
         return "no_candidates"
     return "ok"
 
@@ -53,7 +58,7 @@ def delta_table(wide: pd.DataFrame, baseline: str, candidates: list[str], scale:
     category only where both sides have the same units: a fraction minus a perplexity means nothing.
     """
     check_scale(scale)
-    candidates = [name for name in candidates if name != baseline and name in wide.columns]
+    candidates = [name for name in without_baseline(candidates, baseline) if name in wide.columns]
     if baseline not in wide.columns or not candidates:
         return pd.DataFrame({name: pd.Series(dtype="float64" if name not in _TEXT_COLUMNS else object)
                              for name in DELTA_COLUMNS})
@@ -139,7 +144,7 @@ def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: f
     grouped = outcome.groupby("candidate", sort=False).agg(
         mean_delta=("delta", "mean"), median_delta=("delta", "median"), wins=("win", "sum"),
         losses=("loss", "sum"), ties=("tie", "sum"), paired=("delta", "size"))
-    ordered = [name for name in candidates if name != baseline]
+    ordered = without_baseline(candidates, baseline)
     summary = grouped.reindex(ordered)
     for name in ("wins", "losses", "ties", "paired"):
         summary[name] = summary[name].fillna(0).astype("int64")
@@ -164,7 +169,12 @@ def top_bottom(delta: pd.DataFrame, n: int = DEFAULT_TOP_N) -> tuple[pd.DataFram
 
 def delta_matrix(delta: pd.DataFrame, categories: list[str] | None = None) -> pd.DataFrame:
     """candidate × category matrix of Δ for the Δ heatmap (NaN where not paired)."""
-    matrix = delta.pivot_table(index="candidate", columns="category", values="delta", aggfunc="first", sort=False)
-    if categories is not None:
+    # One row per (candidate, category) (delta_table builds it so): a plain pivot, at a fraction of
+    # pivot_table's cost. Candidates keep their order of first appearance.
+    order = list(dict.fromkeys(delta["candidate"]))
+    matrix = delta.pivot(index="candidate", columns="category", values="delta").reindex(index=order)
+    if categories is None:
+        matrix = matrix.reindex(columns=list(dict.fromkeys(delta["category"])))
+    else:
         matrix = matrix.reindex(columns=categories)
     return matrix.astype("float64")

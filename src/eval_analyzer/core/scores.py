@@ -9,8 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Display scales: 1 shows scores as 0–1, 100 as 0–100 (percentage points for Δ).
+#: Display scales: 1 shows scores as 0–1, 100 as 0–100 (percentage points for Δ). The one list of them: the
+#: settings, the URL and the CLI take their choices from here.
 SCALES = (1, 100)
+#: Decimals a score or Δ is *shown* with per scale (tables, chart tooltips): four on 0–1 and two on 0–100 keep
+#: both equally precise.
+SHOWN_DECIMALS = {1: 4, 100: 2}
 
 
 #: Decimals kept in display-scale values. (0.55 − 0.50) × 100 is 5.000000000000004 in binary floating point;
@@ -139,6 +143,17 @@ def dataset_metrics(table: pd.DataFrame, dataset: str) -> list[str]:
 def sources_of(table: pd.DataFrame, dataset: str | None = None) -> list[str]:
     """Source labels in load order (optionally only those with scores in `dataset`)."""
     rows = table if dataset is None else table[table["dataset"] == dataset]
+    return list(dict.fromkeys(rows["source_label"].tolist()))
+
+
+def source_matches(table: pd.DataFrame, name: str, sources: list[str] | None = None) -> list[str]:
+    """The one rule of naming a source (CLI arguments, URL keys): its full label, or a model name, which names
+    every source of that model. Among `sources` (default: every loaded source); one match is a name, several
+    are ambiguous, none is unknown — callers say which to their user."""
+    labels = sources if sources is not None else sources_of(table)
+    if name in labels:
+        return [name]
+    rows = table[(table["model"] == name) & table["source_label"].isin(labels)]
     return list(dict.fromkeys(rows["source_label"].tolist()))
 
 

@@ -16,10 +16,10 @@ import panel as pn
 from eval_analyzer.core.demo import demo_files
 from eval_analyzer.core.errors import problem
 from eval_analyzer.core.loader import Limits
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.i18n import t
 from eval_analyzer.dashboard.state import TABS, DataState
-from eval_analyzer.dashboard.urlsync import UrlSync
+from eval_analyzer.dashboard.store import DerivedData
+from eval_analyzer.dashboard.urlsettings import UrlSync
 from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, LoadView, SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
@@ -110,7 +110,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     """A complete dashboard for one session. `files=None` loads the bundled demo data."""
     is_demo = files is None
     data = DataState(files=list(demo_files() if is_demo else files), limits=limits or Limits())
-    analysis = Analysis(data=data)
+    analysis = DerivedData(data=data)
     station_view = _station_view(station, read_only, data)
     tab_keys = tuple(key for key in TABS if key != "station" or station_view is not None)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bokeh.models import HoverTool
 
+from eval_analyzer.core.scores import SHOWN_DECIMALS
 from eval_analyzer.dashboard.i18n import t
 
 
@@ -17,5 +18,5 @@ def hover(lang: str, fields: list[tuple[str, str]]) -> HoverTool:
 
 
 def number_format(scale: int) -> str:
-    """Bokeh number format: four decimals on the 0–1 scale, two on 0–100 (as in the tables)."""
-    return "{0.0000}" if scale == 1 else "{0.00}"
+    """Bokeh number format with the tables' decimals (core.scores.SHOWN_DECIMALS)."""
+    return "{0." + "0" * SHOWN_DECIMALS[scale] + "}"

@@ -24,7 +24,7 @@ HEATMAP_AXIS_PX = 260
 
 
 def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:
-    """models × categories: `matrix` is source × category (core.overview.heatmap_matrix)."""
+    """models × categories: `matrix` is source × category in the display scale (DerivedData.heatmap)."""
     long = matrix.rename_axis(index="source_label", columns="category").stack(future_stack=True)
     long = long.rename("score").reset_index()
     tip = hover(lang, [("model", "@source_label"), ("category", "@category"), ("score", f"@score{number_format(scale)}")])

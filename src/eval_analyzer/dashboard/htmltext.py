@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from eval_analyzer.core.scores import SHOWN_DECIMALS
+
 #: Inline styles rather than a stylesheet: the HTML panes render in shadow DOM, so page CSS does not reach them.
 _TABLE_STYLE = "border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums"
 _CELL_STYLE = "border:1px solid #ddd;padding:2px 6px"
@@ -38,8 +40,8 @@ def number(value: object, digits: int, signed: bool = False) -> str:
 
 
 def digits_for(scale: int) -> int:
-    """Decimals that keep 0–1 scores and 0–100 points equally precise."""
-    return 4 if scale == 1 else 2
+    """Decimals that keep 0–1 scores and 0–100 points equally precise (core.scores.SHOWN_DECIMALS)."""
+    return SHOWN_DECIMALS[scale]
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], css_class: str = "",

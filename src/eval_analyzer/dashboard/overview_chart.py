@@ -31,7 +31,6 @@ from bokeh.models import (
     VBar,
 )
 
-from eval_analyzer.core.scores import display_factor, units_aligned
 from eval_analyzer.dashboard.chart_style import hover, number_format
 from eval_analyzer.dashboard.i18n import t
 
@@ -52,14 +51,13 @@ CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
               "#dbdb8d", "#9edae5")
 
 
-def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, scale: int,
-              units: pd.DataFrame | None = None) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
+def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
+              std: pd.DataFrame) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
     """Data-source columns for one page (a bar per model and category with a score) and the axis factors.
 
-    `units` (unit keys, core.scores.wide_units) keeps own-units metrics unscaled; None: every score is 0–1.
-
-    `files` and `std` are category × source frames (file name, run std on the unit scale); rows and columns
-    missing from them show as an empty file and no std (and no error bar). The factors hold every (category, model) slot, so
+    `page_wide` and `std` are in the display scale already (`core.frames.OverviewFrames.page_shown` and
+    `page_spread`): a chart draws numbers, it does not scale them. `files` is category × source file names;
+    rows and columns missing from `files` and `std` show as an empty file and no std (and no error bar). The factors hold every (category, model) slot, so
     each category keeps the same width when a model has no score in it.
     """
     categories = [str(c) for c in page_wide.index]
@@ -67,13 +65,11 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame, s
     n_sources = len(sources)
     category = np.repeat(np.array(categories, dtype=object), n_sources)
     source = np.tile(np.array(sources, dtype=object), len(categories))
-    factor = display_factor(units_aligned(page_wide, units), scale) if units is not None else scale
-    score = (page_wide.to_numpy(dtype="float64") * factor).reshape(-1)
+    score = page_wide.to_numpy(dtype="float64").reshape(-1)
     file = files.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype=object).reshape(-1)
     spread = std.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype="float64").reshape(-1)
     keep = ~np.isnan(score)
-    spread = spread[keep] * (np.broadcast_to(factor, page_wide.shape).reshape(-1)[keep] if units is not None
-                             else scale)
+    spread = spread[keep]
     file_text = np.array(["" if pd.isna(name) else str(name) for name in file[keep]], dtype=object)
     data = {
         "x": list(zip(category[keep].tolist(), source[keep].tolist(), strict=True)),
@@ -153,9 +149,9 @@ class OverviewBars:
                         location="top_left")
         self.figure.add_layout(legend, "above")
 
-    def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame,
-             units: pd.DataFrame | None = None) -> None:
-        data, factors = bars_data(page_wide, files, std, self.scale, units)
+    def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
+        """Swap in a page: scores and std in the display scale (see `bars_data`)."""
+        data, factors = bars_data(page_wide, files, std)
         # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the axis grows to keep them in view.
         tops = data["score"][np.isfinite(data["score"])]
         top = float(tops.max()) if tops.size else 0.0

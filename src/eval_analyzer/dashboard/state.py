@@ -1,10 +1,19 @@
-"""Session state: one `param.Parameterized` class per concern (SPEC §2, STYLE 4).
+"""Session state: one `param.Parameterized` class per concern, and the one schema of the settings.
 
-These classes hold settings only; the frames derived from them live in `analysis.Analysis`, and the widgets that
+These classes hold settings only; the frames derived from them live in `store.DerivedData`, and the widgets that
 edit them live in the views. Every instance belongs to one browser session (`app.create_app` builds fresh ones).
+
+Each settings class lists in `url_keys` the settings the address bar carries, as `UrlKey`s: the URL key and
+what the parameter cannot say itself. Everything else — how a value is read and validated (the parameter's
+type, `objects` and `bounds`), how it is written, which parameters the address bar watches — is derived from
+the parameters by `dashboard/urlsettings.py`. A new setting is a parameter plus, if the URL should carry it,
+one `url_keys` entry.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import param
 
@@ -20,6 +29,30 @@ TABS = ("overview", "delta", "heatmap", "files", "station")
 LANGUAGES = ("en", "zh-TW")
 #: Default threshold on the unit scale: the middle of the range, a neutral starting point.
 DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class UrlKey:
+    """How one setting is carried in the address bar."""
+
+    #: The query-string key.
+    key: str
+    #: For a name of the loaded data: the `DerivedData` list (or "tabs", the page's tabs) of the valid names.
+    names: str = ""
+    #: Names of sources also accept a model name that names exactly one source of the dataset.
+    sources: bool = False
+    #: Other spellings accepted when read (compared case-insensitively), e.g. "zh" for "zh-TW".
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: Left out of the URL while equal to this `DerivedData` attribute ("sources": every model shown) or, with
+    #: "default", to the parameter's default.
+    omit_when: str = ""
+    #: A `DerivedData` method giving the largest valid value at the scale being applied (the parameter's own
+    #: upper bound is open).
+    upper: str = ""
+    #: Set at once when read, before the keys after it are validated (their valid names depend on it).
+    alone: bool = False
+    #: Written and applied after every other key (every other change resets it).
+    last: bool = False
 
 
 class DataState(param.Parameterized):
@@ -73,6 +106,16 @@ class OverviewSettings(param.Parameterized):
     page_size = param.Selector(default=DEFAULT_PAGE_SIZE, objects=list(PAGE_SIZES), doc="Categories per page")
     page = param.Integer(default=1, bounds=(1, None), doc="1-based page; clamped to the last page when shown")
 
+    url_keys: ClassVar[dict[str, UrlKey]] = {
+        "dataset": UrlKey("ds", names="datasets", alone=True),
+        "metric": UrlKey("metric", names="metrics", omit_when="default", alone=True),
+        "scale": UrlKey("scale"),
+        "models": UrlKey("models", names="sources", sources=True, omit_when="sources"),
+        "sort": UrlKey("sort"),
+        "page_size": UrlKey("size"),
+        "page": UrlKey("page", last=True),
+    }
+
 
 class FilterSettings(param.Parameterized):
     """Score-threshold filter (SPEC §4.2). The threshold is in the display scale."""
@@ -83,6 +126,12 @@ class FilterSettings(param.Parameterized):
                           doc="any: some shown model meets it; model: the chosen model meets it")
     threshold = param.Number(default=DEFAULT_THRESHOLD, bounds=(0, None), doc="Threshold in the display scale")
     model = param.String(default="", doc="The model of mode 'model' (a source label of the dataset)")
+
+    url_keys: ClassVar[dict[str, UrlKey]] = {
+        "on": UrlKey("thr_on"), "op": UrlKey("op"), "mode": UrlKey("mode"),
+        "model": UrlKey("tmodel", names="sources", sources=True),
+        "threshold": UrlKey("thr", upper="threshold_end"),
+    }
 
 
 class DeltaSettings(param.Parameterized):
@@ -95,9 +144,25 @@ class DeltaSettings(param.Parameterized):
     eps = param.Number(default=0.0, bounds=(0, None), doc="Tie tolerance: |Δ| ≤ ε counts as a tie")
     top_n = param.Integer(default=DEFAULT_TOP_N, bounds=(1, 1000), doc="N of the top/bottom-N lists")
 
+    url_keys: ClassVar[dict[str, UrlKey]] = {
+        "baseline": UrlKey("base", names="sources", sources=True),
+        "candidates": UrlKey("cands", names="sources", sources=True),
+        "sort": UrlKey("dsort"), "min_delta": UrlKey("dmin"), "eps": UrlKey("eps"), "top_n": UrlKey("topn"),
+    }
+
 
 class UIState(param.Parameterized):
     """Which tab is open and in which language the page is written."""
 
     tab = param.Selector(default="overview", objects=list(TABS), doc="Open tab")
     lang = param.Selector(default="en", objects=list(LANGUAGES), doc="Interface language")
+
+    url_keys: ClassVar[dict[str, UrlKey]] = {
+        "lang": UrlKey("lang", aliases={"zh": "zh-TW", "zh-hant": "zh-TW", "zh_tw": "zh-TW"}),
+        "tab": UrlKey("tab", names="tabs"),
+    }
+
+
+#: The settings of a session by their `DerivedData` attribute, in the order the URL writes them.
+SETTINGS: dict[str, type[param.Parameterized]] = {"ui": UIState, "overview": OverviewSettings,
+                                                  "filter": FilterSettings, "delta": DeltaSettings}

@@ -1,4 +1,4 @@
-"""What every view shares: the session's `Analysis`, the language, and two-way widget binding."""
+"""What every view shares: the session's `DerivedData`, the language, and two-way widget binding."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import ClassVar
 import panel as pn
 import param
 
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.i18n import t
+from eval_analyzer.dashboard.store import DerivedData
 
 
 def update(obj: param.Parameterized, **values) -> None:
@@ -39,7 +39,7 @@ def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, fro
 class View(pn.viewable.Viewer):
     """Base of every view: holds the session state; subclasses build their layout once in `__init__`."""
 
-    analysis = param.ClassSelector(class_=Analysis, doc="The session's derived data and settings")
+    analysis = param.ClassSelector(class_=DerivedData, doc="The session's derived data and settings")
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -67,16 +67,17 @@ class View(pn.viewable.Viewer):
 class TabView(View):
     """A view drawn only while its tab is open: changes made while it is hidden are drawn when it opens.
 
-    Subclasses set `tab`, call `_redraw_on(versions)` at the end of `__init__`, then `_changed()` (directly or
-    through `relabel`): the app builds a tab's view when the tab first opens, so it must draw at once.
+    Subclasses set `tab`, call `_redraw_on(outputs)` (names of `DerivedData` outputs, such as
+    `store.DELTA_OUTPUTS`) at the end of `__init__`, then `_changed()` (directly or through `relabel`): the app
+    builds a tab's view when the tab first opens, so it must draw at once.
     """
 
     #: The `UIState.tab` key of this view's tab.
     tab: ClassVar[str] = ""
 
-    def _redraw_on(self, versions: list[str]) -> None:
+    def _redraw_on(self, outputs) -> None:
         self._dirty = True
-        self.analysis.param.watch(lambda *_e: self._changed(), versions)
+        self.analysis.param.watch(lambda *_e: self._changed(), list(outputs))
         self.analysis.ui.param.watch(lambda *_e: self._on_tab(), "tab")
 
     def _changed(self) -> None:

@@ -9,8 +9,9 @@ import asyncio
 
 import panel as pn
 
-from eval_analyzer.core.delta import DELTA_SORTS
+from eval_analyzer.core.delta import DELTA_SORTS, without_baseline
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
+from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import LANGUAGES
 from eval_analyzer.dashboard.views.base import View, bind, update
@@ -106,7 +107,7 @@ class SettingsView(View):
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
         bind(self.models, ov, "models")
-        self.scale = pn.widgets.RadioButtonGroup(options={"0–1": 1, "0–100": 100}, css_classes=["ea-w-scale"],
+        self.scale = pn.widgets.RadioButtonGroup(options={f"0–{scale}": scale for scale in SCALES}, css_classes=["ea-w-scale"],
                                                  button_type="default")
         bind(self.scale, ov, "scale")
         self.sort = pn.widgets.Select(options=_options(self, "sort_", SORT_MODES), css_classes=["ea-w-sort"],
@@ -263,7 +264,7 @@ class DeltaSettingsView(View):
         self.baseline.options = list(a.sources)
         if a.delta.baseline in a.sources:
             self.baseline.value = a.delta.baseline
-        self.candidates.options = [name for name in a.sources if name != a.delta.baseline]
+        self.candidates.options = without_baseline(a.sources, a.delta.baseline)
         self.candidates.value = [name for name in a.delta.candidates if name in self.candidates.options]
 
     def _steps(self) -> None:

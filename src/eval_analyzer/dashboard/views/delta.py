@@ -8,9 +8,9 @@ import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
-from eval_analyzer.core.scores import FRACTION, units_note
 from eval_analyzer.dashboard.delta_chart import MAX_DELTA_ROWS, DeltaFacet, cap_rows
 from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
+from eval_analyzer.dashboard.store import DELTA_OUTPUTS
 from eval_analyzer.dashboard.views.base import TabView
 
 #: `units` last: "pp", "fraction" or "<metric> (own units)", so an exported Δ of a perplexity is not read as pp.
@@ -18,7 +18,7 @@ RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candi
 
 
 class DeltaView(TabView):
-    """Reads the Δ frames of `Analysis`; owns no settings (they live in the sidebar)."""
+    """Draws `DerivedData`'s DELTA_OUTPUTS; owns no settings (they live in the sidebar)."""
 
     tab = "delta"
 
@@ -52,7 +52,7 @@ class DeltaView(TabView):
             sizing_mode="stretch_width",
         )
         self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
-        self._redraw_on(["delta_version"])
+        self._redraw_on(DELTA_OUTPUTS)
         self.relabel()
 
     # -- CSV --------------------------------------------------------------------------------------------------
@@ -86,14 +86,11 @@ class DeltaView(TabView):
         """What Δ is measured in: "Δ" (0–1), "Δ (pp)" (0–100), or the own-units metric's name, never "pp"
         for a perplexity."""
         a = self.analysis
-        names = [a.delta.baseline, *a.delta.candidates]
-        units = a.units_all[[n for n in names if n in a.units_all.columns]] if a.units_all is not None else None
-        own = units_note(units)
         fraction = self.t("delta_pp") if a.overview.scale == 100 else self.t("delta")
-        if not own:
+        if not a.delta_own_units:
             return fraction
-        metric = ", ".join(own)
-        if (units.to_numpy(dtype=object) == FRACTION).any():
+        metric = ", ".join(a.delta_own_units)
+        if a.delta_mixed_units:
             return self.t("delta_mixed", fraction="pp" if a.overview.scale == 100 else "0–1", metric=metric)
         return self.t("delta_own_units", metric=metric)
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import panel as pn
 
-from eval_analyzer.core.delta import delta_matrix
-from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard.htmltext import esc
+from eval_analyzer.dashboard.store import DELTA_OUTPUTS, OVERVIEW_OUTPUTS
 from eval_analyzer.dashboard.views.base import TabView
 
 
@@ -26,7 +25,7 @@ class HeatmapView(TabView):
         self.delta_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
-        self._redraw_on(["overview_version", "delta_version"])
+        self._redraw_on([*OVERVIEW_OUTPUTS, *DELTA_OUTPUTS])
         self.relabel()  # draws now if the view was built because its tab opened
 
     def _refresh(self) -> None:
@@ -40,9 +39,8 @@ class HeatmapView(TabView):
         a = self.analysis
         scale = a.overview.scale
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
-        wide = a.sorted_wide
-        if wide is not None and wide.size:
-            self.scores.object = charts.score_heatmap(heatmap_matrix(wide, scale, a.units_all), scale, self.lang)
+        if a.heatmap is not None and a.heatmap.size:
+            self.scores.object = charts.score_heatmap(a.heatmap, scale, self.lang)
             self.scores_box.visible = True
         else:
             self.scores_box.visible = False
@@ -50,8 +48,7 @@ class HeatmapView(TabView):
         self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>"
                                    if ok else "")
         if ok:
-            order = [c for c in a.wide_all.index if c in set(a.delta_all["category"])]
-            self.delta.object = charts.delta_heatmap(delta_matrix(a.delta_all, order), scale, self.lang)
+            self.delta.object = charts.delta_heatmap(a.delta_matrix, scale, self.lang)
         self.delta_box.visible = bool(ok)
 
     def relabel(self) -> None:

@@ -8,10 +8,9 @@ import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
-from eval_analyzer.core.overview import pivot_table
-from eval_analyzer.core.scores import FRACTION, display_factor
 from eval_analyzer.dashboard.htmltext import digits_for, esc, frame_table, message, number, table
 from eval_analyzer.dashboard.overview_chart import OverviewBars
+from eval_analyzer.dashboard.store import OVERVIEW_OUTPUTS
 from eval_analyzer.dashboard.views.base import View, update
 
 
@@ -20,7 +19,7 @@ def threshold_text(value: float, scale: int) -> str:
 
 
 class OverviewView(View):
-    """Reads `Analysis.page_wide` / `sorted_wide` / `overall`; sets only `overview.page` (its pager)."""
+    """Draws `DerivedData`'s OVERVIEW_OUTPUTS; sets only `overview.page` (its pager)."""
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -54,7 +53,7 @@ class OverviewView(View):
         )
         self._chart_key: tuple | None = None
         self._bars: OverviewBars | None = None
-        self.analysis.param.watch(lambda *_e: self.refresh(), "overview_version")
+        self.analysis.param.watch(lambda *_e: self.refresh(), list(OVERVIEW_OUTPUTS))
         self.relabel()
 
     # -- events -----------------------------------------------------------------------------------------------
@@ -63,17 +62,11 @@ class OverviewView(View):
         info = self.analysis.page_info
         update(self.analysis.overview, page=min(max(1, info.page + step), info.pages))
 
-    def _pivot(self, wide: pd.DataFrame) -> pd.DataFrame:
-        """The pivot in display units, with a `units` column per category (own-units metrics unscaled)."""
-        a = self.analysis
-        units = a.units_all.reindex(columns=wide.columns) if a.units_all is not None else None
-        return pivot_table(wide, a.overview.scale, units)
-
     def _csv_page(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self._pivot(self.analysis.page_wide)))
+        return io.BytesIO(to_csv_bytes(self.analysis.export("page")))
 
     def _csv_all(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self._pivot(self.analysis.sorted_wide)))
+        return io.BytesIO(to_csv_bytes(self.analysis.export("all")))
 
     # -- rendering --------------------------------------------------------------------------------------------
 
@@ -100,12 +93,10 @@ class OverviewView(View):
     def _units_note(self) -> str:
         """Names the metrics that keep their own units, so a perplexity of 5.68 is not read as 5.68 %."""
         a = self.analysis
-        own = a.own_units()
-        if not own:
+        if not a.own_units:
             return ""
-        metric = ", ".join(own)
-        units = a.units_all.reindex(columns=[m for m in a.overview.models if m in a.units_all.columns])
-        if (units.to_numpy(dtype=object) == FRACTION).any():
+        metric = ", ".join(a.own_units)
+        if a.mixed_units:
             text = self.t("units_note_mixed", metric=metric, scale=self.t(f"scale_{a.overview.scale}"))
         else:
             text = self.t("units_note", metric=metric)
@@ -127,14 +118,12 @@ class OverviewView(View):
             self.chart_box.visible = False
         rows = []
         if a.overall is not None:
-            factors = display_factor(a.overall["units"], scale)
-            for (label, score, reported), factor in zip(
-                    a.overall[["source_label", "score", "reported"]].itertuples(index=False), factors, strict=True):
+            for label, shown, reported in a.overall[["source_label", "shown", "reported"]].itertuples(index=False):
                 mark = self.t("reported") if reported else self.t("computed")
-                rows.append([label, number(score * factor if pd.notna(score) else score, digits), mark])
+                rows.append([label, number(shown, digits), mark])
         self.overall.object = table([self.t("model"), self.t("score"), ""], rows, "ea-overall")
-        pivot = self._pivot(page) if len(page) else pd.DataFrame(columns=["category"])
-        if "units" in pivot and not a.own_units():
+        pivot = a.pivot if a.pivot is not None else pd.DataFrame(columns=["category"])
+        if "units" in pivot and not a.own_units:
             pivot = pivot.drop(columns="units")  # all fractions: the scale switch says it; the CSV keeps it
         formats = {column: (lambda v, d=digits: number(v, d)) for column in pivot.columns
                    if column not in ("category", "units")}
@@ -157,10 +146,10 @@ class OverviewView(View):
         if key != self._chart_key:
             self._chart_key = key
             self._bars = OverviewBars(list(page.columns), scale, self.lang, a.overview.page_size, list(a.sources))
-            self._bars.show(page, a.files_all, a.std_all, a.units_all)
+            self._bars.show(a.page_shown, a.files_all, a.page_spread)
             self.chart.object = self._bars.figure
         else:
-            self._bars.show(page, a.files_all, a.std_all, a.units_all)
+            self._bars.show(a.page_shown, a.files_all, a.page_spread)
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")

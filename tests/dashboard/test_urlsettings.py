@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 import pytest
 
 import datagen
-from eval_analyzer.dashboard import urlstate
-from eval_analyzer.dashboard.analysis import Analysis
+from eval_analyzer.dashboard import urlsettings
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 
 TABS = ("overview", "delta", "heatmap", "files")
 RUN1 = "gpt-oss-120b @ 20250806_1543 run1"
@@ -21,8 +21,8 @@ def files():
     return datagen.standard_files()
 
 
-def fresh(files) -> Analysis:
-    return Analysis(data=DataState(files=files))
+def fresh(files) -> DerivedData:
+    return DerivedData(data=DataState(files=files))
 
 
 def test_round_trip(files):
@@ -33,16 +33,16 @@ def test_round_trip(files):
     source.filter.param.update(on=True, op="le", mode="model", model=ALT, threshold=65)
     source.delta.param.update(baseline=ALT, candidates=[RUN1], sort="name", min_delta=1.5, eps=0.25, top_n=4)
     source.overview.page = 2
-    search = urlstate.build_search(source)
+    search = urlsettings.build_search(source)
     target = fresh(files)
-    assert urlstate.apply_query(target, urlstate.parse_search(search), TABS) == []
-    assert urlstate.query_pairs(target) == urlstate.query_pairs(source)
+    assert urlsettings.apply_query(target, urlsettings.parse_search(search), TABS) == []
+    assert urlsettings.query_pairs(target) == urlsettings.query_pairs(source)
     assert target.page_info.page == 2
 
 
 def test_every_key_is_written(files):
-    keys = {key for key, _value in urlstate.query_pairs(fresh(files))}
-    assert keys == set(urlstate.KEYS) - {"models", "metric"}  # absent: all models, each file's primary metric
+    keys = {key for key, _value in urlsettings.query_pairs(fresh(files))}
+    assert keys == set(urlsettings.KEYS) - {"models", "metric"}  # absent: all models, each file's primary metric
 
 
 @pytest.mark.parametrize(("key", "value"), [("ds", "nope"), ("scale", "7"), ("sort", "x"), ("size", "11"),
@@ -54,10 +54,10 @@ def test_every_key_is_written(files):
 def test_invalid_value_is_ignored_alone(files, key, value):
     analysis = fresh(files)
     other, good = ("topn", "7") if key != "topn" else ("size", "50")
-    before = dict(urlstate.query_pairs(analysis))
-    query = urlstate.parse_search("?" + urlencode([(key, value), (other, good)]))
-    assert urlstate.apply_query(analysis, query, TABS) == [key]
-    after = dict(urlstate.query_pairs(analysis))
+    before = dict(urlsettings.query_pairs(analysis))
+    query = urlsettings.parse_search("?" + urlencode([(key, value), (other, good)]))
+    assert urlsettings.apply_query(analysis, query, TABS) == [key]
+    after = dict(urlsettings.query_pairs(analysis))
     assert after.pop(other) == good
     before.pop(other)
     assert after == before
@@ -65,26 +65,26 @@ def test_invalid_value_is_ignored_alone(files, key, value):
 
 def test_threshold_is_checked_against_the_new_scale(files):
     analysis = fresh(files)
-    assert urlstate.apply_query(analysis, urlstate.parse_search("?scale=100&thr=70"), TABS) == []
+    assert urlsettings.apply_query(analysis, urlsettings.parse_search("?scale=100&thr=70"), TABS) == []
     assert analysis.filter.threshold == 70
     analysis = fresh(files)
-    assert urlstate.apply_query(analysis, urlstate.parse_search("?thr=70"), TABS) == ["thr"]
+    assert urlsettings.apply_query(analysis, urlsettings.parse_search("?thr=70"), TABS) == ["thr"]
 
 
 def test_lists_repeated_or_comma_separated_and_model_names(files):
     analysis = fresh(files)
-    urlstate.apply_query(analysis, urlstate.parse_search("?" + urlencode([("cands", f"{RUN1},alt-model")])), TABS)
+    urlsettings.apply_query(analysis, urlsettings.parse_search("?" + urlencode([("cands", f"{RUN1},alt-model")])), TABS)
     assert analysis.delta.candidates == [RUN1, ALT]
-    urlstate.apply_query(analysis, urlstate.parse_search("?" + urlencode([("models", ALT), ("models", "zzz")])),
+    urlsettings.apply_query(analysis, urlsettings.parse_search("?" + urlencode([("models", ALT), ("models", "zzz")])),
                          TABS)
     assert analysis.overview.models == [ALT]
-    urlstate.apply_query(analysis, urlstate.parse_search("?cands="), TABS)
+    urlsettings.apply_query(analysis, urlsettings.parse_search("?cands="), TABS)
     assert analysis.delta.candidates == [] and analysis.delta_status == "no_candidates"
 
 
 def test_language_aliases(files):
     analysis = fresh(files)
-    urlstate.apply_query(analysis, urlstate.parse_search("?lang=zh-tw"), TABS)
+    urlsettings.apply_query(analysis, urlsettings.parse_search("?lang=zh-tw"), TABS)
     assert analysis.ui.lang == "zh-TW"
 
 
@@ -99,11 +99,29 @@ def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a
     assert not analysis.overall["reported"].any()  # computed, and marked so
     assert analysis.summary.set_index("candidate").loc["m2", "mean_delta"] == pytest.approx(
         ((0.66 - 0.77) + (0.525 - 0.42)) / 2)  # Δ follows the metric
-    search = urlstate.build_search(analysis)
+    search = urlsettings.build_search(analysis)
     assert "metric=acc_norm%2Cnone" in search
     restored = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
-    assert urlstate.apply_query(restored, urlstate.parse_search(search), TABS) == []
+    assert urlsettings.apply_query(restored, urlsettings.parse_search(search), TABS) == []
     assert restored.overview.metric == "acc_norm,none" and restored.wide_all.equals(analysis.wide_all)
     analysis.overview.dataset = "mmlu"  # a Twinkle dataset: one metric, the file's own
     assert analysis.overview.metric == "" and len(analysis.metrics) == 1 and len(analysis.wide_all)
-    assert "metric=" not in urlstate.build_search(analysis)
+    assert "metric=" not in urlsettings.build_search(analysis)
+
+
+def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_written():
+    assert urlsettings.KEYS == ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op",
+                                "mode", "tmodel", "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "page")
+    assert "metric" in urlsettings.WATCHED["overview"]  # once missing from a hand-written list
+
+
+def test_a_metric_change_reaches_the_address_bar(files):
+    import panel as pn
+
+    analysis = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    analysis.overview.dataset = "arc"
+    sync = urlsettings.UrlSync(analysis=analysis)
+    assert "metric=" not in sync.text.object
+    with pn.io.hold():
+        analysis.overview.metric = "acc_norm,none"
+    assert "metric=acc_norm%2Cnone" in sync.text.object

@@ -10,8 +10,8 @@ from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.overview import apply_threshold, sort_categories
 from eval_analyzer.core.scores import dataset_rows, wide_scores
-from eval_analyzer.dashboard.analysis import Analysis
 from eval_analyzer.dashboard.state import DataState
+from eval_analyzer.dashboard.store import DerivedData
 
 BASE = "gpt-oss-120b @ 20250806_1543"
 RUN1 = "gpt-oss-120b @ 20250806_1543 run1"
@@ -26,7 +26,7 @@ def files():
 
 @pytest.fixture
 def analysis(files):
-    return Analysis(data=DataState(files=files))
+    return DerivedData(data=DataState(files=files))
 
 
 def wide_of(files, dataset="mmlu"):
@@ -128,13 +128,13 @@ def test_no_paired_categories():
                          "dataset_results": {"datasets/x/": {"results": [{"file": "p.csv", "accuracy_mean": 0.5}]}}})
     right = datagen.dump({"timestamp": "t2", "config": {"model": {"name": "b"}},
                           "dataset_results": {"datasets/x/": {"results": [{"file": "q.csv", "accuracy_mean": 0.7}]}}})
-    analysis = Analysis(data=DataState(files=[("a.json", left), ("b.json", right)]))
+    analysis = DerivedData(data=DataState(files=[("a.json", left), ("b.json", right)]))
     assert analysis.delta_status == "no_paired"
 
 
 def test_add_and_remove_files(files):
     data = DataState(files=files[:1])
-    analysis = Analysis(data=data)
+    analysis = DerivedData(data=data)
     data.add_files(files[1:2])
     assert analysis.sources == [BASE, RUN1]
     data.add_files(files[1:2])  # the same name again replaces, never duplicates
@@ -149,3 +149,67 @@ def test_bad_file_is_reported_and_others_load(files):
     data = DataState(files=[*files[:2], ("broken.json", b"{nope")])
     assert [report.n_scores for report in data.loaded.files] == [125, 125, 0]
     assert any(problem.file == "broken.json" for problem in data.problems)
+
+
+# -- each change derives each group once --------------------------------------------------------------------
+
+@pytest.fixture
+def counted(monkeypatch, files):
+    """A store whose core.frames calls are counted per group."""
+    from eval_analyzer.dashboard import store
+
+    calls = {"dataset": 0, "overview": 0, "delta": 0}
+
+    def counting(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(store, "dataset_frames", counting("dataset", store.dataset_frames))
+    monkeypatch.setattr(store, "overview_frames", counting("overview", store.overview_frames))
+    monkeypatch.setattr(store, "delta_frames", counting("delta", store.delta_frames))
+    derived = DerivedData(data=DataState(files=files))
+    calls.update(dataset=0, overview=0, delta=0)
+    return derived, calls
+
+
+def test_a_dataset_switch_derives_each_group_once_with_its_settings_in_place(counted):
+    derived, calls = counted
+    seen = []
+    derived.param.watch(lambda e: seen.append((list(derived.overview.models), derived.delta.baseline)), "page_wide")
+    derived.overview.dataset = "tmmluplus"
+    assert calls == {"dataset": 1, "overview": 1, "delta": 1}
+    assert seen == [([BASE, RUN1, RUN2, ALT], BASE)]  # the views were called once, with consistent settings
+
+
+def test_a_scale_switch_converts_the_thresholds_and_derives_once(counted):
+    derived, calls = counted
+    derived.filter.param.update(on=True, threshold=0.6)
+    derived.delta.min_delta = 0.02
+    derived.overview.page = 2
+    calls.update(overview=0, delta=0)
+    derived.overview.scale = 100
+    assert calls == {"dataset": 0, "overview": 1, "delta": 1}
+    assert derived.filter.threshold == pytest.approx(60) and derived.delta.min_delta == pytest.approx(2)
+    assert derived.overview.page == 2  # the same categories: the page stays
+
+
+def test_a_baseline_among_the_candidates_leaves_them_before_delta_is_derived(counted):
+    derived, calls = counted
+    statuses = []
+    derived.param.watch(lambda e: statuses.append(list(derived.summary["candidate"])), "summary")
+    derived.delta.baseline = RUN1
+    assert derived.delta.candidates == [RUN2, ALT]
+    assert calls["delta"] == 1 and statuses == [derived.delta.candidates]
+
+
+def test_restoring_a_whole_url_derives_each_group_at_most_once_after_the_dataset(counted):
+    from eval_analyzer.dashboard import urlsettings
+
+    derived, calls = counted
+    search = ("?lang=zh-TW&tab=delta&ds=mmlu&scale=100&sort=alpha&size=10&thr_on=1&op=ge&thr=5"
+              f"&base={ALT}&cands={RUN1}&dsort=name&dmin=1&eps=0.5&topn=3&page=2")
+    assert urlsettings.apply_query(derived, urlsettings.parse_search(search), ("overview", "delta")) == []
+    assert calls == {"dataset": 0, "overview": 1, "delta": 1}
+    assert derived.overview.page == derived.page_info.page == 2 and derived.filter.threshold == 5

@@ -1,0 +1,289 @@
+"""The session's derived data: the frames of `core.frames`, held as parameters for the views to watch.
+
+`DerivedData` owns *when* to compute, never *what*: every frame comes from `core.frames` given the loaded table
+and a frozen query built from the settings classes (dashboard/state.py). Three dependency-declared methods
+recompute the three groups of outputs, each set in one `param.update`, so a view watching a group is called
+once per change with all its new frames:
+
+    data.loaded, overview.dataset/metric  ─ _derive_dataset ─▶ DATASET_OUTPUTS (wide_all, sources, …)
+    dataset frames + overview, filter     ─ _derive_overview ─▶ OVERVIEW_OUTPUTS (page_wide, pivot, …)
+    dataset frames + delta, scale         ─ _derive_delta ─▶ DELTA_OUTPUTS (ranking, summary, …)
+
+A method recomputes only when its query differs from the one its outputs were built from (queries compare by
+value), so one user change computes each group at most once, however many watchers it reaches. Settings that
+move together (the baseline leaves the candidates, the scale converts the thresholds, a new dataset picks its
+models) are set by `_settle`, in one `batch_call_watchers` over the settings objects: their watchers, these
+methods included, run after every value is in place, and the method that settled returns at once.
+"""
+
+from __future__ import annotations
+
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
+
+import pandas as pd
+import param
+
+from eval_analyzer.core import overview as ov
+from eval_analyzer.core.delta import without_baseline
+from eval_analyzer.core.frames import (
+    DELTA_STATUSES,
+    DatasetFrames,
+    DeltaQuery,
+    OverviewOrder,
+    OverviewQuery,
+    dataset_frames,
+    delta_frames,
+    empty_wide,
+    export_pivot,
+    overview_frames,
+    overview_order,
+)
+from eval_analyzer.core.scores import shows_fractions
+from eval_analyzer.core.table import LoadedData
+from eval_analyzer.dashboard.state import (
+    SETTINGS,
+    DataState,
+    DeltaSettings,
+    FilterSettings,
+    OverviewSettings,
+    UIState,
+)
+
+#: Candidates chosen by default: every other source up to this many, so the faceted Δ chart stays readable.
+DEFAULT_MAX_CANDIDATES = 5
+
+#: The outputs of each group, set together: a view watches the names of the group it draws.
+DATASET_OUTPUTS = ("datasets", "metrics", "sources", "wide_all", "std_all", "files_all", "units_all")
+OVERVIEW_OUTPUTS = ("sorted_wide", "page_wide", "page_info", "overall", "filter_empty", "pivot", "page_shown",
+                    "page_spread", "heatmap", "own_units", "mixed_units")
+DELTA_OUTPUTS = ("delta_all", "ranking", "summary", "top", "bottom", "delta_matrix", "delta_status",
+                 "delta_own_units", "delta_mixed_units")
+
+
+@contextmanager
+def batch(*objects: param.Parameterized):
+    """Set parameters of several objects; every watcher of them runs after the last value is in place, the last
+    object's watchers first."""
+    with ExitStack() as stack:
+        for obj in objects:
+            stack.enter_context(param.parameterized.batch_call_watchers(obj))
+        yield
+
+
+class DerivedData(param.Parameterized):
+    """Derived data of one session. Views read these parameters and watch them to draw."""
+
+    data = param.ClassSelector(class_=DataState, doc="Loaded files")
+    overview = param.ClassSelector(class_=OverviewSettings, doc="Overview settings")
+    filter = param.ClassSelector(class_=FilterSettings, doc="Threshold filter settings")
+    delta = param.ClassSelector(class_=DeltaSettings, doc="Δ settings")
+    ui = param.ClassSelector(class_=UIState, doc="Tab and language")
+
+    frames = param.ClassSelector(class_=DatasetFrames, doc="core.frames.DatasetFrames of the selected dataset")
+    datasets = param.List(default=[], doc="Datasets of the loaded data, sorted")
+    metrics = param.List(default=[], doc="Metrics of the selected dataset, primary ones first")
+    sources = param.List(default=[], doc="Source labels with scores in the selected dataset, in load order")
+    wide_all = param.DataFrame(default=None, allow_None=True, doc="category × every source of the dataset (unit)")
+    std_all = param.DataFrame(default=None, allow_None=True, doc="Run-to-run std, same shape as wide_all")
+    files_all = param.DataFrame(default=None, allow_None=True, doc="category × source: the item's file name")
+    units_all = param.DataFrame(default=None, allow_None=True,
+                                doc="category × source unit keys (core.scores.wide_units): which scores keep "
+                                    "their own units instead of following the scale")
+
+    sorted_wide = param.DataFrame(default=None, allow_None=True,
+                                  doc="Shown models' scores after threshold filter and sort (unit scale)")
+    page_wide = param.DataFrame(default=None, allow_None=True, doc="The rows of `sorted_wide` on the current page")
+    page_info = param.Parameter(default=ov.Page(1, 1, 0, 0, 0), doc="core.overview.Page of the current page")
+    overall = param.DataFrame(default=None, allow_None=True,
+                              doc="Overall average per shown model (`score` unit scale, `shown` display scale)")
+    filter_empty = param.Boolean(default=False, doc="True when the filter is on and no category meets it")
+    pivot = param.DataFrame(default=None, allow_None=True, doc="The page in the display scale, with `units`")
+    page_shown = param.DataFrame(default=None, allow_None=True, doc="The page's scores in the display scale")
+    page_spread = param.DataFrame(default=None, allow_None=True, doc="The page's run std in the display scale")
+    heatmap = param.DataFrame(default=None, allow_None=True, doc="source × category scores, display scale")
+    own_units = param.List(default=[], doc="Own-units metrics among the shown models' scores")
+    mixed_units = param.Boolean(default=False, doc="The shown scores mix fractions and own-units metrics")
+
+    delta_all = param.DataFrame(default=None, allow_None=True, doc="Δ for every paired (candidate, category)")
+    ranking = param.DataFrame(default=None, allow_None=True, doc="Δ rows after min |Δ|, in the chosen order")
+    summary = param.DataFrame(default=None, allow_None=True, doc="Per-candidate Δ summary over all paired rows")
+    top = param.DataFrame(default=None, allow_None=True, doc="Top-N most improved per candidate")
+    bottom = param.DataFrame(default=None, allow_None=True, doc="Bottom-N most regressed per candidate")
+    delta_matrix = param.DataFrame(default=None, allow_None=True, doc="candidate × category Δ (the Δ heatmap)")
+    delta_status = param.Selector(default="ok", objects=list(DELTA_STATUSES), doc="Why the Δ tab is empty, if it is")
+    delta_own_units = param.List(default=[], doc="Own-units metrics among the baseline's and candidates' scores")
+    delta_mixed_units = param.Boolean(default=False, doc="Those scores mix fractions and own-units metrics")
+
+    def __init__(self, **params):
+        # Only the missing ones are built (`setdefault` would build an empty DataState even when one is given).
+        params = {name: cls() for name, cls in SETTINGS.items() if name not in params} | params
+        if "data" not in params:
+            params["data"] = DataState()
+        super().__init__(**params)
+        self._loaded: LoadedData | None = None  # the data `frames` was built from
+        self._scale = self.overview.scale  # the scale the thresholds are written in
+        self._overview: tuple[OverviewQuery, DatasetFrames] | None = None  # what OVERVIEW_OUTPUTS come from
+        self._order: tuple[OverviewQuery, DatasetFrames, OverviewOrder] | None = None  # ...but for the page
+        self._delta: tuple[DeltaQuery, DatasetFrames] | None = None  # what DELTA_OUTPUTS come from
+        self._derive_dataset()
+
+    # -- the three groups -------------------------------------------------------------------------------------
+
+    @param.depends("data.loaded", "overview.dataset", "overview.metric", watch=True)
+    def _derive_dataset(self) -> None:
+        loaded, ov_settings = self.data.loaded, self.overview
+        if loaded is not self._loaded:
+            self.datasets = loaded.datasets
+            if ov_settings.dataset not in loaded.datasets and loaded.datasets:
+                self._loaded = None
+                ov_settings.dataset = loaded.datasets[0]  # re-enters with the new dataset
+                return
+        frames = self.frames
+        if (frames is not None and loaded is self._loaded and frames.dataset == ov_settings.dataset
+                and frames.metric == ov_settings.metric):
+            return
+        new = dataset_frames(loaded, ov_settings.dataset, ov_settings.metric)
+        if ov_settings.metric and ov_settings.metric not in new.metrics:
+            ov_settings.metric = ""  # this dataset lacks it: back to the primary metrics (re-enters)
+            return
+        fresh = loaded is not self._loaded
+        self._loaded = loaded
+        previous = list(self.sources)
+        # The store last, so its events reach their watchers first: the widgets' options (`sources`) are in
+        # place before the settings' new values reach the widgets.
+        with batch(self.overview, self.filter, self.delta, self):
+            self.param.update(frames=new, metrics=list(new.metrics), sources=list(new.sources),
+                              units_all=new.units, wide_all=new.wide, std_all=new.std, files_all=new.files)
+            self._pick_for_dataset(list(new.sources), previous, fresh)
+        self._derive_overview()
+        self._derive_delta()
+
+    def _pick_for_dataset(self, sources: list[str], previous: list[str], fresh: bool) -> None:
+        """A new dataset keeps the models, threshold model, baseline and candidates it has, picks defaults for
+        the others, and starts at page 1."""
+        models = [name for name in self.overview.models if name in sources]
+        if not models or set(previous) <= set(self.overview.models):
+            models = list(sources)
+        self.overview.param.update(models=models, page=1)
+        if self.filter.model not in sources:
+            self.filter.model = sources[0] if sources else ""
+        baseline = self.delta.baseline if self.delta.baseline in sources else sources[0] if sources else ""
+        candidates = [name for name in without_baseline(self.delta.candidates, baseline) if name in sources]
+        if not candidates and (fresh or previous != sources):
+            candidates = without_baseline(sources, baseline)[:DEFAULT_MAX_CANDIDATES]
+        self.delta.param.update(baseline=baseline, candidates=candidates)
+
+    @param.depends("overview.models", "overview.scale", "overview.sort", "overview.page_size", "overview.page",
+                   "filter.on", "filter.op", "filter.mode", "filter.threshold", "filter.model", watch=True)
+    def _derive_overview(self) -> None:
+        if self._settle():
+            return
+        query, frames = self.overview_query(), self.frames
+        last = self._overview
+        if last is not None and last[0] == query and last[1] is frames:
+            return
+        if (last is not None and last[1] is frames and query.pages_hold() != last[0].pages_hold()
+                and query.page == last[0].page and query.page != 1):
+            self.overview.page = 1  # what the pages hold changed: back to page 1 (re-enters)
+            return
+        # A page turn keeps the filtered, sorted categories: only the slice is new.
+        unpaged = replace(query, page=1)
+        if self._order is None or self._order[0] != unpaged or self._order[1] is not frames:
+            self._order = (unpaged, frames, overview_order(self.data.loaded, frames, query))
+        result = overview_frames(self.data.loaded, frames, query, self._order[2])
+        self._overview = (replace(query, page=result.page_info.page), frames)
+        if result.page_info.page != query.page:
+            self.overview.page = result.page_info.page  # clamped; re-enters and finds the query unchanged
+        self.param.update(sorted_wide=result.sorted_wide, page_wide=result.page_wide, page_info=result.page_info,
+                          overall=result.overall, filter_empty=result.filter_empty, pivot=result.pivot,
+                          page_shown=result.page_shown, page_spread=result.page_spread,
+                          heatmap=result.heatmap, own_units=list(result.own_units),
+                          mixed_units=result.mixed_units)
+
+    @param.depends("overview.scale", "delta.baseline", "delta.candidates", "delta.sort", "delta.min_delta",
+                   "delta.eps", "delta.top_n", watch=True)
+    def _derive_delta(self) -> None:
+        if self._settle():
+            return
+        query, frames = self.delta_query(), self.frames
+        if self._delta is not None and self._delta[0] == query and self._delta[1] is frames:
+            return
+        result = delta_frames(frames, query)
+        self._delta = (query, frames)
+        self.param.update(delta_all=result.deltas, ranking=result.ranking, summary=result.summary,
+                          top=result.top, bottom=result.bottom, delta_matrix=result.matrix,
+                          delta_status=result.status, delta_own_units=list(result.own_units),
+                          delta_mixed_units=result.mixed_units)
+
+    # -- settings that move together --------------------------------------------------------------------------
+
+    def _settle(self) -> bool:
+        """Make the settings consistent; True when that changed any (their watchers then derived everything)."""
+        changes = self.scale_changes(self.overview.scale)
+        if self.delta.baseline in self.delta.candidates:
+            changes.setdefault(self.delta, {})["candidates"] = without_baseline(self.delta.candidates,
+                                                                                self.delta.baseline)
+        self._scale = self.overview.scale
+        if not changes:
+            return False
+        with batch(self.filter, self.delta):
+            for obj, values in changes.items():
+                obj.param.update(**values)
+        return True
+
+    def scale_changes(self, scale: int) -> dict[param.Parameterized, dict[str, float]]:
+        """A switch to `scale` converts every number written in the display scale instead of resetting it —
+        when it changes what is shown: a dataset whose metric keeps its own units (perplexity) looks the same
+        at either scale, and so do its threshold, min |Δ| and ε."""
+        if scale == self._scale or not shows_fractions(self.units_all):
+            return {}
+        factor = scale / self._scale
+        threshold = round(self.filter.threshold * factor, 10)
+        if self._overview is not None:  # the same categories: the page stays
+            self._overview = (replace(self._overview[0], threshold=threshold), self._overview[1])
+        changes: dict[param.Parameterized, dict[str, float]] = {}
+        if threshold != self.filter.threshold:
+            changes[self.filter] = {"threshold": threshold}
+        values = {name: round(getattr(self.delta, name) * factor, 10) for name in ("min_delta", "eps")}
+        values = {name: value for name, value in values.items() if value != getattr(self.delta, name)}
+        if values:
+            changes[self.delta] = values
+        return changes
+
+    def update_settings(self, changes: dict[param.Parameterized, dict]) -> None:
+        """Set several settings at once (the URL restore): the frames are derived once, from all of them. A
+        scale among them converts the other numbers first, and explicit values win over converted ones."""
+        scale = changes.get(self.overview, {}).get("scale", self.overview.scale)
+        merged: dict[param.Parameterized, dict] = {}
+        for obj, values in self.scale_changes(scale).items():
+            merged[obj] = dict(values)
+        for obj, values in changes.items():
+            merged.setdefault(obj, {}).update(values)
+        self._scale = scale
+        with batch(self.ui, self.overview, self.filter, self.delta):
+            for obj, values in merged.items():
+                obj.param.update(**values)
+
+    # -- queries and helpers ----------------------------------------------------------------------------------
+
+    def overview_query(self) -> OverviewQuery:
+        o, f = self.overview, self.filter
+        return OverviewQuery(dataset=o.dataset, metric=o.metric, models=tuple(o.models), scale=o.scale,
+                             sort=o.sort, page_size=o.page_size, page=o.page, filter_on=f.on, op=f.op,
+                             mode=f.mode, threshold=f.threshold, filter_model=f.model)
+
+    def delta_query(self) -> DeltaQuery:
+        d = self.delta
+        return DeltaQuery(baseline=d.baseline, candidates=tuple(d.candidates), scale=self.overview.scale,
+                          sort=d.sort, min_delta=d.min_delta, eps=d.eps, top_n=d.top_n)
+
+    def threshold_end(self, scale: int | None = None) -> float:
+        """The threshold slider's end: the scale, or the largest own-units value shown when it is larger."""
+        wide = self.wide_all if self.wide_all is not None else empty_wide()
+        return ov.threshold_end(wide, self.overview.scale if scale is None else scale, self.units_all)
+
+    def export(self, which: str) -> pd.DataFrame:
+        """The pivot of the current page ("page") or of every filtered category ("all") for a CSV."""
+        rows = self.page_wide if which == "page" else self.sorted_wide
+        return export_pivot(self.frames, rows, self.overview.scale)
