@@ -31,7 +31,7 @@ from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, UsageError
 from eval_analyzer.core.export import to_csv_text
 from eval_analyzer.core.loader import MB, Limits, load_paths
-from eval_analyzer.core.scores import is_fraction_units
+from eval_analyzer.core.scores import SCALES, is_fraction_units
 from eval_analyzer.core.table import LoadedData
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_REGRESSION = 0, 1, 2, 3
@@ -313,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--candidates", nargs="+", metavar="LABEL", help="default: every other source")
     comp.add_argument("--dataset", metavar="D", help="default: every dataset of the baseline")
     comp.add_argument("--metric", metavar="M", help="default: each file's primary metric (e.g. acc_norm,none)")
-    comp.add_argument("--scale", type=int, choices=(1, 100), default=100,
+    comp.add_argument("--scale", type=int, choices=SCALES, default=100,
                       help="display scale of 0–1 metrics (default 100: Δ in pp); metrics with their own units "
                            "(perplexity, BLEU) are never scaled")
     comp.add_argument("--eps", type=_positive, default=0.0, help="tie tolerance in the units of Δ (default 0)")

@@ -1,4 +1,4 @@
-"""State classes without a browser: set a parameter, assert the derived frame (STYLE "tests")."""
+"""State classes without a browser: set a parameter, assert the derived frame."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Views without a browser: set a setting, assert the text a pane shows (STYLE "tests")."""
+"""Views without a browser: set a setting, assert the text a pane shows."""
 
 from __future__ import annotations
 

@@ -96,10 +96,10 @@ class DataState(param.Parameterized):
 
 
 class OverviewSettings(param.Parameterized):
-    """What the Overview shows (SPEC §4.1)."""
+    """What the Overview shows."""
 
     dataset = param.String(default="", doc="Selected dataset; empty when nothing is loaded")
-    metric = param.String(default="", doc="Metric shown; empty means each file's primary metric (SPEC §3.3)")
+    metric = param.String(default="", doc="Metric shown; empty means each file's primary metric")
     models = param.List(default=[], item_type=str, doc="Shown source labels, in load order; set to all on load")
     scale = param.Selector(default=1, objects=list(SCALES), doc="Display scale: 1 → 0–1, 100 → 0–100")
     sort = param.Selector(default="mean_desc", objects=list(SORT_MODES), doc="Category order")
@@ -118,7 +118,7 @@ class OverviewSettings(param.Parameterized):
 
 
 class FilterSettings(param.Parameterized):
-    """Score-threshold filter (SPEC §4.2). The threshold is in the display scale."""
+    """Score-threshold filter. The threshold is in the display scale."""
 
     on = param.Boolean(default=False, doc="Whether the filter applies")
     op = param.Selector(default="ge", objects=list(OPERATORS), doc="ge: score ≥ threshold; le: score ≤ threshold")
@@ -135,7 +135,7 @@ class FilterSettings(param.Parameterized):
 
 
 class DeltaSettings(param.Parameterized):
-    """Baseline Δ analysis (SPEC §4.3). min |Δ| and ε are in the display scale."""
+    """Baseline Δ analysis. min |Δ| and ε are in the display scale."""
 
     baseline = param.String(default="", doc="Baseline source label")
     candidates = param.List(default=[], item_type=str, doc="Candidate source labels (never the baseline)")

@@ -99,7 +99,7 @@ class SettingsView(View):
         self.dataset = pn.widgets.Select(options=list(a.datasets), css_classes=["ea-w-ds"],
                                          sizing_mode="stretch_width")
         bind(self.dataset, ov, "dataset", from_widget=_text)
-        # Shown when the dataset has more than one metric (SPEC §3.3: the other metrics stay selectable).
+        # Shown when the dataset has more than one metric (the other metrics stay selectable).
         self.metric = pn.widgets.Select(css_classes=["ea-w-metric"], sizing_mode="stretch_width")
         self._metric_options()
         bind(self.metric, ov, "metric", from_widget=_text)
@@ -151,7 +151,7 @@ class SettingsView(View):
 
 
 class FilterView(View):
-    """Threshold filter (SPEC §4.2): on/off, operator, mode, threshold slider following the scale, model."""
+    """Threshold filter: on/off, operator, mode, threshold slider following the scale, model."""
 
     def __init__(self, **params):
         super().__init__(**params)

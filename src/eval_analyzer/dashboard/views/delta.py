@@ -1,4 +1,4 @@
-"""Δ analysis tab (SPEC §4.3): summary, faceted diverging bars, top/bottom-N, three CSVs, clear messages."""
+"""Δ analysis tab (README, Dashboard): summary, faceted diverging bars, top/bottom-N, three CSVs, clear messages."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ class DeltaView(TabView):
         return message(text, "warning", f"ea-msg-{status.replace('_', '-')}")
 
     def _rows_table(self, frame: pd.DataFrame, css: str) -> str:
-        """Top/bottom rows; a Δ no larger than the run-to-run noise (SPEC §4.4) is marked in its own column."""
+        """Top/bottom rows; a Δ no larger than the run-to-run noise is marked in its own column."""
         digits = digits_for(self.analysis.overview.scale)
         noise = "within_noise" in frame and bool(frame["within_noise"].any())
         rows = []

@@ -1,4 +1,4 @@
-"""Heatmaps tab (SPEC §4.4): scores models × categories, and Δ vs the baseline on a diverging map."""
+"""Heatmaps tab: scores models × categories, and Δ vs the baseline on a diverging map."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Overview tab (SPEC §4.1, §4.2): grouped bars of one page, overall averages, pager, pivot table, CSV."""
+"""Overview tab (README, Dashboard): grouped bars of one page, overall averages, pager, pivot table, CSV."""
 
 from __future__ import annotations
 
