@@ -47,8 +47,8 @@ def test_the_readme_example_runs_and_prints_the_files_numbers(monkeypatch):
     lines = [line for line in samples.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert f"{len(lines)} per-question rows" in printed
     app = namespace["app"]
-    assert hasattr(app, "servable") and app.analysis.data.files  # the dashboard, on the loaded files
-    names = {Path(name).name for name, _data in app.analysis.data.files}
+    assert hasattr(app, "servable") and app.store.data.files  # the dashboard, on the loaded files
+    names = {Path(name).name for name, _data in app.store.data.files}
     assert names == {"v04_asdiv_cot_Llama-3-8B-Instruct_results_2024-08-21T03-41-58.320355.json",
                      results_file.name, samples.name}
 

@@ -69,13 +69,13 @@ def test_the_files_tab_shows_reader_problems_in_the_chosen_language():
     bad_line = json.dumps(make_twinkle("n", "2", {"d": {"y": 0.6}})).encode() + b"\n{not json\n"
     files = [("broken.json", as_bytes(broken)), ("runs.jsonl", bad_line), ("empty.json", b""),
              *datagen.standard_files()[:1]]
-    analysis = DerivedData(data=DataState(files=files))
-    view = FilesView(analysis=analysis)
+    store = DerivedData(data=DataState(files=files))
+    view = FilesView(store=store)
     english = view._layout.objects
     text = "".join(str(getattr(row, "object", "")) + "".join(str(getattr(p, "object", "")) for p in
                                                               getattr(row, "objects", [])) for row in english)
     assert "the item was skipped" in text and "is empty." in text and "the line was skipped" in text
-    analysis.ui.lang = "zh-TW"
+    store.ui.lang = "zh-TW"
     rows = view._layout.objects
     text = "".join(str(getattr(p, "object", "")) for row in rows for p in getattr(row, "objects", [row]))
     assert "已略過此項目" in text and "是空檔案" in text and "已略過這一行" in text and "第 2 行" in text

@@ -35,13 +35,13 @@ DASHBOARD = Path(__file__).parents[2] / "src" / "eval_analyzer" / "dashboard"
 
 
 @pytest.fixture(scope="module")
-def analysis():
+def store():
     return DerivedData(data=DataState(files=datagen.standard_files()))
 
 
-def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
-    page = analysis.page_wide
-    data, factors = bars_data(page * 100, analysis.files_all, analysis.std_all * 100)
+def test_overview_bars_keep_display_order_scale_and_every_slot(store):
+    page = store.page_wide
+    data, factors = bars_data(page * 100, store.files_all, store.std_all * 100)
     assert list(dict.fromkeys(data["category"])) == [str(c) for c in page.index]  # display order kept
     assert factors == [(str(c), str(s)) for c in page.index for s in page.columns]  # empty slots keep width
     assert data["x"] == list(zip(data["category"], data["source_label"], strict=True))
@@ -50,7 +50,7 @@ def test_overview_bars_keep_display_order_scale_and_every_slot(analysis):
     assert len(data["score"]) == int(page.notna().to_numpy().sum())  # a missing score draws no bar
     assert "logical_fallacies_test.csv" in data["file"] or all(isinstance(f, str) for f in data["file"])
     # Error bars: score ± run std where the source has runs, none (NaN ends) where it has one run.
-    spread = analysis.std_all.reindex(index=page.index, columns=page.columns).loc[first, model]
+    spread = store.std_all.reindex(index=page.index, columns=page.columns).loc[first, model]
     assert data["high"][0] - data["low"][0] == pytest.approx(2 * spread * 100, nan_ok=True)
     with_runs = ~np.isnan(data["std"])
     assert with_runs.any() and (~with_runs).any()  # the standard files hold both kinds
@@ -66,24 +66,24 @@ def test_legend_puts_fewer_models_per_row_when_names_are_long():
     assert legend_columns(["台灣模型" * 5] * 4, 900) < legend_columns(["abcd" * 5] * 4, 900)  # CJK is wider
 
 
-def test_overview_bars_update_in_place_and_colour_by_model(analysis):
-    sources = list(analysis.page_wide.columns)
-    bars = OverviewBars(sources, 1, "zh-TW", slots=20, palette_order=list(analysis.sources))
+def test_overview_bars_update_in_place_and_colour_by_model(store):
+    sources = list(store.page_wide.columns)
+    bars = OverviewBars(sources, 1, "zh-TW", slots=20, palette_order=list(store.sources))
     figure, source = bars.figure, bars.source
-    bars.show(analysis.page_wide, analysis.files_all, analysis.std_all)
+    bars.show(store.page_wide, store.files_all, store.std_all)
     assert bars.figure is figure and bars.source is source and len(source.data["x"])
     assert max(source.data["score"]) <= 1
     mapper = figure.renderers[0].glyph.fill_color.transform
-    assert list(mapper.factors) == sources and list(mapper.palette) == model_palette(sources, list(analysis.sources))
+    assert list(mapper.factors) == sources and list(mapper.palette) == model_palette(sources, list(store.sources))
     assert figure.xaxis[0].axis_label == t("category", "zh-TW")
-    shown = analysis.page_wide.iloc[:3, :2]
-    bars.show(shown, analysis.files_all, analysis.std_all)
+    shown = store.page_wide.iloc[:3, :2]
+    bars.show(shown, store.files_all, store.std_all)
     assert list(figure.x_range.factors) == [(str(c), str(s)) for c in shown.index for s in shown.columns]
 
 
-def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_sign(analysis):
-    candidate = analysis.delta.candidates[0]
-    ranking = analysis.ranking[analysis.ranking["candidate"] == candidate]
+def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_sign(store):
+    candidate = store.delta.candidates[0]
+    ranking = store.ranking[store.ranking["candidate"] == candidate]
     assert len(ranking) > MAX_DELTA_ROWS  # 57 rows: capped
     rows = cap_rows(ranking)
     assert len(rows) == MAX_DELTA_ROWS
@@ -101,11 +101,11 @@ def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_si
     assert figure.above[0].text == "another"
 
 
-def test_delta_heatmap_is_centred_on_zero(analysis):
-    heat = charts.delta_heatmap(delta_matrix(analysis.delta_all), 1)
+def test_delta_heatmap_is_centred_on_zero(store):
+    heat = charts.delta_heatmap(delta_matrix(store.delta_all), 1)
     low, high = heat.opts.get().kwargs["clim"]
-    assert low == -high and high == pytest.approx(analysis.delta_all["delta"].abs().max())
-    scores = charts.score_heatmap(heatmap_matrix(analysis.sorted_wide), 1)
+    assert low == -high and high == pytest.approx(store.delta_all["delta"].abs().max())
+    scores = charts.score_heatmap(heatmap_matrix(store.sorted_wide), 1)
     assert [d.name for d in scores.kdims] == ["category", "source_label"]
 
 
@@ -138,20 +138,20 @@ def test_views_never_parse_files():
 def test_create_app_builds_fresh_state_per_call():
     first, second = create_app(datagen.standard_files()[:1]), create_app(datagen.standard_files()[:1])
     assert isinstance(first, pn.template.BootstrapTemplate)
-    assert first.analysis is not second.analysis and first.analysis.data is not second.analysis.data
-    first.analysis.data.add_files(datagen.standard_files()[1:2])
-    assert len(second.analysis.sources) == 1
+    assert first.store is not second.store and first.store.data is not second.store.data
+    first.store.data.add_files(datagen.standard_files()[1:2])
+    assert len(second.store.sources) == 1
 
 
 def test_create_app_without_files_uses_demo_data():
     app = create_app()
-    assert len(app.analysis.data.files) == 4 and app.analysis.datasets
+    assert len(app.store.data.files) == 4 and app.store.datasets
 
 
 def test_station_tab_when_a_station_is_given(tmp_path):
     app = create_app(datagen.standard_files()[:1], station=str(tmp_path / "station"))
     assert app.url_sync.tabs == ["overview", "delta", "heatmap", "files", "station"]
-    app.analysis.ui.tab = "station"  # a valid tab for the URL too
+    app.store.ui.tab = "station"  # a valid tab for the URL too
     assert "tab=station" in app.url_sync.search()
 
 
@@ -159,12 +159,12 @@ def test_a_tab_view_is_built_and_drawn_when_its_tab_first_opens():
     app = create_app(datagen.standard_files())
     slots = list(app.main[0][0].objects)  # the Tabs' panels: overview, delta, heatmap, files
     assert slots[0].objects and not any(slot.objects for slot in slots[1:])
-    app.analysis.ui.tab = "heatmap"
+    app.store.ui.tab = "heatmap"
     heatmaps = slots[2].select(pn.pane.HoloViews)
     assert len(heatmaps) == 2 and all(heatmap.object is not None for heatmap in heatmaps)
-    app.analysis.ui.tab = "delta"
+    app.store.ui.tab = "delta"
     assert any('class="ea-summary"' in str(pane.object) for pane in slots[1].select(pn.pane.HTML))
-    app.analysis.ui.tab = "overview"
+    app.store.ui.tab = "overview"
     assert len(slots[1].objects) == 1  # opening a tab again reuses its view
 
 
@@ -182,12 +182,12 @@ def test_app_renders_with_nothing_loaded_then_loads(files):
 
     app = create_app(files)
     app.server_doc(Document())  # every widget with empty options, every view with empty frames
-    analysis = app.analysis
+    store = app.store
     for tab in ("delta", "heatmap", "files", "overview"):
-        analysis.ui.tab = tab
-    assert analysis.delta_status == "no_data" and analysis.overview.dataset == ""
-    analysis.data.add_files(datagen.standard_files()[:2])
-    assert analysis.overview.dataset == "mmlu" and analysis.delta_status == "ok"
-    for name, _data in list(analysis.data.files):
-        analysis.data.remove_file(name)
-    assert analysis.datasets == [] and analysis.page_info.total == 0
+        store.ui.tab = tab
+    assert store.delta_status == "no_data" and store.overview.dataset == ""
+    store.data.add_files(datagen.standard_files()[:2])
+    assert store.overview.dataset == "mmlu" and store.delta_status == "ok"
+    for name, _data in list(store.data.files):
+        store.data.remove_file(name)
+    assert store.datasets == [] and store.page_info.total == 0

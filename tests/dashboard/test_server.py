@@ -33,9 +33,9 @@ def test_factory_builds_a_fresh_app_per_session(tmp_path):
     pairs, _problems = file_pairs([tmp_path])
     factory = app_factory(pairs, limits=Limits(max_file_bytes=5 * MB))
     first, second = factory(), factory()
-    assert first.analysis is not second.analysis
-    assert first.analysis.data.files == second.analysis.data.files == pairs  # same bytes, separate state
-    assert first.analysis.data.limits.max_file_bytes == 5 * MB
+    assert first.store is not second.store
+    assert first.store.data.files == second.store.data.files == pairs  # same bytes, separate state
+    assert first.store.data.limits.max_file_bytes == 5 * MB
 
 
 def test_auth_options_pass_through():

@@ -25,7 +25,7 @@ def files():
 
 
 @pytest.fixture
-def analysis(files):
+def store(files):
     return DerivedData(data=DataState(files=files))
 
 
@@ -33,94 +33,94 @@ def wide_of(files, dataset="mmlu"):
     return wide_scores(dataset_rows(load_files(files).table, dataset))
 
 
-def test_defaults_after_load(analysis):
-    assert analysis.datasets == ["mmlu", "tmmluplus", "tw-legal-benchmark-v1"]
-    assert analysis.overview.dataset == "mmlu"
-    assert analysis.overview.models == [BASE, RUN1, RUN2, ALT]
-    assert analysis.delta.baseline == BASE
-    assert analysis.delta.candidates == [RUN1, RUN2, ALT]
-    assert (analysis.page_info.first, analysis.page_info.last, analysis.page_info.total) == (1, 20, 57)
-    assert analysis.delta_status == "ok"
+def test_defaults_after_load(store):
+    assert store.datasets == ["mmlu", "tmmluplus", "tw-legal-benchmark-v1"]
+    assert store.overview.dataset == "mmlu"
+    assert store.overview.models == [BASE, RUN1, RUN2, ALT]
+    assert store.delta.baseline == BASE
+    assert store.delta.candidates == [RUN1, RUN2, ALT]
+    assert (store.page_info.first, store.page_info.last, store.page_info.total) == (1, 20, 57)
+    assert store.delta_status == "ok"
 
 
-def test_sorted_page_matches_core(analysis, files):
+def test_sorted_page_matches_core(store, files):
     expected = sort_categories(wide_of(files), "alpha")
-    analysis.overview.sort = "alpha"
-    assert list(analysis.page_wide.index) == list(expected.index[:20])
-    analysis.overview.page = 3
-    assert list(analysis.page_wide.index) == list(expected.index[40:])
-    analysis.overview.sort = "mean_asc"
-    assert analysis.overview.page == 1  # a new order starts at the first page
+    store.overview.sort = "alpha"
+    assert list(store.page_wide.index) == list(expected.index[:20])
+    store.overview.page = 3
+    assert list(store.page_wide.index) == list(expected.index[40:])
+    store.overview.sort = "mean_asc"
+    assert store.overview.page == 1  # a new order starts at the first page
 
 
-def test_out_of_range_page_is_clamped(analysis):
-    analysis.overview.page = 99
-    assert analysis.overview.page == analysis.page_info.page == 3
+def test_out_of_range_page_is_clamped(store):
+    store.overview.page = 99
+    assert store.overview.page == store.page_info.page == 3
 
 
-def test_dataset_switch_updates_sources_and_keeps_selection_rules(analysis):
-    analysis.overview.dataset = "tw-legal-benchmark-v1"
-    assert ALT not in analysis.sources  # alt-model has no score in that dataset
-    assert analysis.overview.models == analysis.sources
-    assert analysis.page_info.total == 1
+def test_dataset_switch_updates_sources_and_keeps_selection_rules(store):
+    store.overview.dataset = "tw-legal-benchmark-v1"
+    assert ALT not in store.sources  # alt-model has no score in that dataset
+    assert store.overview.models == store.sources
+    assert store.page_info.total == 1
 
 
-def test_model_selection_narrows_columns(analysis):
-    analysis.overview.models = [RUN1]
-    assert list(analysis.sorted_wide.columns) == [RUN1]
-    assert list(analysis.overall["source_label"]) == [RUN1]
+def test_model_selection_narrows_columns(store):
+    store.overview.models = [RUN1]
+    assert list(store.sorted_wide.columns) == [RUN1]
+    assert list(store.overall["source_label"]) == [RUN1]
 
 
 @pytest.mark.parametrize(("op", "mode", "model"), [("ge", "any", ""), ("le", "any", ""), ("ge", "model", ALT),
                                                     ("le", "model", ALT)])
-def test_threshold_filter_matches_core(analysis, files, op, mode, model):
-    analysis.filter.param.update(on=True, op=op, mode=mode, model=model or BASE, threshold=0.85)
+def test_threshold_filter_matches_core(store, files, op, mode, model):
+    store.filter.param.update(on=True, op=op, mode=mode, model=model or BASE, threshold=0.85)
     expected = apply_threshold(wide_of(files), 0.85, op, mode, model or None, scale=1)
-    assert set(analysis.sorted_wide.index) == set(expected.index)
-    assert list(analysis.sorted_wide.columns) == [BASE, RUN1, RUN2, ALT]  # every model's bars stay
+    assert set(store.sorted_wide.index) == set(expected.index)
+    assert list(store.sorted_wide.columns) == [BASE, RUN1, RUN2, ALT]  # every model's bars stay
 
 
-def test_no_match_sets_flag_and_delta_still_works(analysis):
-    analysis.filter.param.update(on=True, op="ge", threshold=1.0)
-    assert analysis.filter_empty and analysis.page_info.total == 0
-    assert analysis.delta_status == "ok" and len(analysis.summary) == 3
+def test_no_match_sets_flag_and_delta_still_works(store):
+    store.filter.param.update(on=True, op="ge", threshold=1.0)
+    assert store.filter_empty and store.page_info.total == 0
+    assert store.delta_status == "ok" and len(store.summary) == 3
 
 
-def test_scale_switch_converts_dependent_numbers(analysis):
-    analysis.filter.threshold = 0.42
-    analysis.delta.min_delta = 0.015
-    analysis.delta.eps = 0.005
-    analysis.overview.scale = 100
-    assert analysis.filter.threshold == pytest.approx(42)
-    assert analysis.delta.min_delta == pytest.approx(1.5)
-    assert analysis.delta.eps == pytest.approx(0.5)
-    assert analysis.ranking["delta"].abs().max() > 1  # percentage points
-    analysis.overview.scale = 1
-    assert analysis.filter.threshold == pytest.approx(0.42)
+def test_scale_switch_converts_dependent_numbers(store):
+    store.filter.threshold = 0.42
+    store.delta.min_delta = 0.015
+    store.delta.eps = 0.005
+    store.overview.scale = 100
+    assert store.filter.threshold == pytest.approx(42)
+    assert store.delta.min_delta == pytest.approx(1.5)
+    assert store.delta.eps == pytest.approx(0.5)
+    assert store.ranking["delta"].abs().max() > 1  # percentage points
+    store.overview.scale = 1
+    assert store.filter.threshold == pytest.approx(0.42)
 
 
-def test_delta_frames_equal_core(analysis, files):
-    analysis.overview.scale = 100
-    analysis.delta.param.update(candidates=[RUN1, ALT], eps=0.5, min_delta=2, sort="delta_asc")
+def test_delta_frames_equal_core(store, files):
+    store.overview.scale = 100
+    store.delta.param.update(candidates=[RUN1, ALT], eps=0.5, min_delta=2, sort="delta_asc")
     wide = wide_of(files)
     deltas = delta_math.delta_table(wide, BASE, [RUN1, ALT], scale=100)
     summary = delta_math.delta_summary(deltas, [RUN1, ALT], len(wide), 0.5, BASE)
-    pd.testing.assert_frame_equal(analysis.summary, summary)
+    pd.testing.assert_frame_equal(store.summary, summary)
     ranking = delta_math.sort_delta(delta_math.filter_min_delta(deltas, 2), "delta_asc")
-    pd.testing.assert_frame_equal(analysis.ranking[ranking.columns], ranking, check_dtype=False)
+    pd.testing.assert_frame_equal(store.ranking[ranking.columns], ranking, check_dtype=False)
 
 
-def test_baseline_is_never_a_candidate(analysis):
-    analysis.delta.baseline = RUN1
-    assert RUN1 not in analysis.delta.candidates
+def test_baseline_is_never_a_candidate(store):
+    store.delta.baseline = RUN1
+    assert RUN1 not in store.delta.candidates
 
 
-def test_delta_messages(analysis):
-    analysis.delta.candidates = []
-    assert analysis.delta_status == "no_candidates"
-    analysis.delta.candidates = [RUN1]
-    analysis.delta.baseline = "nobody"
-    assert analysis.delta_status == "no_baseline"
+def test_delta_messages(store):
+    store.delta.candidates = []
+    assert store.delta_status == "no_candidates"
+    store.delta.candidates = [RUN1]
+    store.delta.baseline = "nobody"
+    assert store.delta_status == "no_baseline"
 
 
 def test_no_paired_categories():
@@ -128,21 +128,21 @@ def test_no_paired_categories():
                          "dataset_results": {"datasets/x/": {"results": [{"file": "p.csv", "accuracy_mean": 0.5}]}}})
     right = datagen.dump({"timestamp": "t2", "config": {"model": {"name": "b"}},
                           "dataset_results": {"datasets/x/": {"results": [{"file": "q.csv", "accuracy_mean": 0.7}]}}})
-    analysis = DerivedData(data=DataState(files=[("a.json", left), ("b.json", right)]))
-    assert analysis.delta_status == "no_paired"
+    store = DerivedData(data=DataState(files=[("a.json", left), ("b.json", right)]))
+    assert store.delta_status == "no_paired"
 
 
 def test_add_and_remove_files(files):
     data = DataState(files=files[:1])
-    analysis = DerivedData(data=data)
+    store = DerivedData(data=data)
     data.add_files(files[1:2])
-    assert analysis.sources == [BASE, RUN1]
+    assert store.sources == [BASE, RUN1]
     data.add_files(files[1:2])  # the same name again replaces, never duplicates
     assert len(data.files) == 2
     data.remove_file(files[0][0])
-    assert analysis.sources == [RUN1]
+    assert store.sources == [RUN1]
     data.remove_file(files[1][0])
-    assert analysis.datasets == [] and analysis.delta_status == "no_data" and analysis.page_info.total == 0
+    assert store.datasets == [] and store.delta_status == "no_data" and store.page_info.total == 0
 
 
 def test_bad_file_is_reported_and_others_load(files):

@@ -52,61 +52,61 @@ def test_every_key_is_written(files):
                                             ("topn", "0"), ("tab", "secret"), ("lang", "fr"), ("models", "zzz"),
                                             ("metric", "nope")])
 def test_invalid_value_is_ignored_alone(files, key, value):
-    analysis = fresh(files)
+    store = fresh(files)
     other, good = ("topn", "7") if key != "topn" else ("size", "50")
-    before = dict(urlsettings.query_pairs(analysis))
+    before = dict(urlsettings.query_pairs(store))
     query = urlsettings.parse_search("?" + urlencode([(key, value), (other, good)]))
-    assert urlsettings.apply_query(analysis, query, TABS) == [key]
-    after = dict(urlsettings.query_pairs(analysis))
+    assert urlsettings.apply_query(store, query, TABS) == [key]
+    after = dict(urlsettings.query_pairs(store))
     assert after.pop(other) == good
     before.pop(other)
     assert after == before
 
 
 def test_threshold_is_checked_against_the_new_scale(files):
-    analysis = fresh(files)
-    assert urlsettings.apply_query(analysis, urlsettings.parse_search("?scale=100&thr=70"), TABS) == []
-    assert analysis.filter.threshold == 70
-    analysis = fresh(files)
-    assert urlsettings.apply_query(analysis, urlsettings.parse_search("?thr=70"), TABS) == ["thr"]
+    store = fresh(files)
+    assert urlsettings.apply_query(store, urlsettings.parse_search("?scale=100&thr=70"), TABS) == []
+    assert store.filter.threshold == 70
+    store = fresh(files)
+    assert urlsettings.apply_query(store, urlsettings.parse_search("?thr=70"), TABS) == ["thr"]
 
 
 def test_lists_repeated_or_comma_separated_and_model_names(files):
-    analysis = fresh(files)
-    urlsettings.apply_query(analysis, urlsettings.parse_search("?" + urlencode([("cands", f"{RUN1},alt-model")])), TABS)
-    assert analysis.delta.candidates == [RUN1, ALT]
-    urlsettings.apply_query(analysis, urlsettings.parse_search("?" + urlencode([("models", ALT), ("models", "zzz")])),
+    store = fresh(files)
+    urlsettings.apply_query(store, urlsettings.parse_search("?" + urlencode([("cands", f"{RUN1},alt-model")])), TABS)
+    assert store.delta.candidates == [RUN1, ALT]
+    urlsettings.apply_query(store, urlsettings.parse_search("?" + urlencode([("models", ALT), ("models", "zzz")])),
                          TABS)
-    assert analysis.overview.models == [ALT]
-    urlsettings.apply_query(analysis, urlsettings.parse_search("?cands="), TABS)
-    assert analysis.delta.candidates == [] and analysis.delta_status == "no_candidates"
+    assert store.overview.models == [ALT]
+    urlsettings.apply_query(store, urlsettings.parse_search("?cands="), TABS)
+    assert store.delta.candidates == [] and store.delta_status == "no_candidates"
 
 
 def test_language_aliases(files):
-    analysis = fresh(files)
-    urlsettings.apply_query(analysis, urlsettings.parse_search("?lang=zh-tw"), TABS)
-    assert analysis.ui.lang == "zh-TW"
+    store = fresh(files)
+    urlsettings.apply_query(store, urlsettings.parse_search("?lang=zh-tw"), TABS)
+    assert store.ui.lang == "zh-TW"
 
 
 def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a_dataset_without_it(files):
-    analysis = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
-    analysis.overview.dataset = "arc"
-    assert analysis.metrics == ["acc,none", "acc_norm,none"]
-    assert analysis.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.7)  # the primary metric by default
-    analysis.overview.metric = "acc_norm,none"
-    assert analysis.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.77)
-    assert analysis.overall.set_index("source_label").loc["m1", "score"] == pytest.approx((0.77 + 0.42) / 2)
-    assert not analysis.overall["reported"].any()  # computed, and marked so
-    assert analysis.summary.set_index("candidate").loc["m2", "mean_delta"] == pytest.approx(
+    store = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    store.overview.dataset = "arc"
+    assert store.metrics == ["acc,none", "acc_norm,none"]
+    assert store.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.7)  # the primary metric by default
+    store.overview.metric = "acc_norm,none"
+    assert store.wide_all.loc["arc_easy", "m1"] == pytest.approx(0.77)
+    assert store.overall.set_index("source_label").loc["m1", "score"] == pytest.approx((0.77 + 0.42) / 2)
+    assert not store.overall["reported"].any()  # computed, and marked so
+    assert store.summary.set_index("candidate").loc["m2", "mean_delta"] == pytest.approx(
         ((0.66 - 0.77) + (0.525 - 0.42)) / 2)  # Δ follows the metric
-    search = urlsettings.build_search(analysis)
+    search = urlsettings.build_search(store)
     assert "metric=acc_norm%2Cnone" in search
     restored = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
     assert urlsettings.apply_query(restored, urlsettings.parse_search(search), TABS) == []
-    assert restored.overview.metric == "acc_norm,none" and restored.wide_all.equals(analysis.wide_all)
-    analysis.overview.dataset = "mmlu"  # a Twinkle dataset: one metric, the file's own
-    assert analysis.overview.metric == "" and len(analysis.metrics) == 1 and len(analysis.wide_all)
-    assert "metric=" not in urlsettings.build_search(analysis)
+    assert restored.overview.metric == "acc_norm,none" and restored.wide_all.equals(store.wide_all)
+    store.overview.dataset = "mmlu"  # a Twinkle dataset: one metric, the file's own
+    assert store.overview.metric == "" and len(store.metrics) == 1 and len(store.wide_all)
+    assert "metric=" not in urlsettings.build_search(store)
 
 
 def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_written():
@@ -118,10 +118,10 @@ def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_wri
 def test_a_metric_change_reaches_the_address_bar(files):
     import panel as pn
 
-    analysis = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
-    analysis.overview.dataset = "arc"
-    sync = urlsettings.UrlSync(analysis=analysis)
+    store = fresh([datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5), *files[:1]])
+    store.overview.dataset = "arc"
+    sync = urlsettings.UrlSync(store=store)
     assert "metric=" not in sync.text.object
     with pn.io.hold():
-        analysis.overview.metric = "acc_norm,none"
+        store.overview.metric = "acc_norm,none"
     assert "metric=acc_norm%2Cnone" in sync.text.object

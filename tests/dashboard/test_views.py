@@ -17,85 +17,85 @@ ALT = "alt-model @ 20250901_0000"
 
 
 @pytest.fixture
-def analysis():
+def store():
     return DerivedData(data=DataState(files=datagen.standard_files()))
 
 
-def test_range_text_and_overall_marks(analysis):
-    view = OverviewView(analysis=analysis)
+def test_range_text_and_overall_marks(store):
+    view = OverviewView(store=store)
     assert "categories 1–20 of 57" in view.range.object
     assert "(reported)" in view.overall.object and "(computed)" in view.overall.object  # alt-model: computed
-    analysis.overview.page = 3
+    store.overview.page = 3
     assert "categories 41–57 of 57" in view.range.object
 
 
-def test_no_match_message_names_the_condition_and_the_way_out(analysis):
-    view = OverviewView(analysis=analysis)
-    analysis.overview.scale = 100
-    analysis.filter.param.update(on=True, op="le", mode="model", model=ALT, threshold=1)
+def test_no_match_message_names_the_condition_and_the_way_out(store):
+    view = OverviewView(store=store)
+    store.overview.scale = 100
+    store.filter.param.update(on=True, op="le", mode="model", model=ALT, threshold=1)
     text = view.message.object
     assert "ea-msg-no-match" in text and "“alt-model @ 20250901_0000”" in text and "≤ 1" in text
     assert "raise the threshold" in text
-    analysis.ui.lang = "zh-TW"
+    store.ui.lang = "zh-TW"
     assert "提高門檻" in view.message.object
 
 
-def test_delta_messages_and_summary_note(analysis):
-    view = DeltaView(analysis=analysis)
+def test_delta_messages_and_summary_note(store):
+    view = DeltaView(store=store)
     view.refresh()
     assert "regardless of the minimum |Δ|" in view.summary.object
-    analysis.delta.candidates = []
+    store.delta.candidates = []
     view.refresh()
     assert "ea-msg-no-candidates" in view.message.object and not view.body.visible
 
 
-def test_capped_facet_note(analysis):
-    view = DeltaView(analysis=analysis)
+def test_capped_facet_note(store):
+    view = DeltaView(store=store)
     view.refresh()
     assert "showing the 40 largest |Δ| of 57" in view.notes.object
-    analysis.delta.min_delta = 0.02
+    store.delta.min_delta = 0.02
     view.refresh()
     assert "below 0.02 are hidden" in view.notes.object
 
 
 def test_files_view_lists_problems_in_plain_words():
     data = DataState(files=[*datagen.standard_files()[:1], ("<b>bad</b>.json", b"{nope")])
-    view = FilesView(analysis=DerivedData(data=data))
+    view = FilesView(store=DerivedData(data=data))
     html = "".join(row[0].object for row in view._layout if hasattr(row, "__getitem__"))
     assert "&lt;b&gt;bad&lt;/b&gt;.json" in html and "<b>bad</b>" not in html
     assert "not valid JSON" in html and "What to do:" in html
 
 
 @pytest.mark.parametrize("view_class", [DeltaView, HeatmapView])
-def test_tab_views_draw_when_opened_and_only_when_something_changed(analysis, monkeypatch, view_class):
-    view = view_class(analysis=analysis)
+def test_tab_views_draw_when_opened_and_only_when_something_changed(store, monkeypatch, view_class):
+    view = view_class(store=store)
     draws = []
-    monkeypatch.setattr(view, "_refresh", lambda: draws.append(analysis.delta.baseline))
+    monkeypatch.setattr(view, "_refresh", lambda: draws.append(store.delta.baseline))
     other = next(key for key in ("overview", "files") if key != view.tab)
-    analysis.ui.tab = other
-    analysis.delta.eps = 0.5  # a change while hidden: nothing is drawn yet
+    store.ui.tab = other
+    store.delta.eps = 0.5  # a change while hidden: nothing is drawn yet
     assert draws == []
-    analysis.ui.tab = view.tab  # opening the tab draws the pending change
+    store.ui.tab = view.tab  # opening the tab draws the pending change
     assert len(draws) == 1
-    analysis.ui.tab = other
-    analysis.ui.tab = view.tab  # back again with nothing changed: no redraw of large figures
+    store.ui.tab = other
+    store.ui.tab = view.tab  # back again with nothing changed: no redraw of large figures
     assert len(draws) == 1
-    analysis.delta.eps = 1.0  # a change while shown is drawn at once
+    store.delta.eps = 1.0  # a change while shown is drawn at once
     assert len(draws) == 2
 
 
 def test_metric_selector_appears_for_datasets_with_several_metrics_and_drives_the_overview():
-    analysis = DerivedData(data=DataState(files=[datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5),
+    store = DerivedData(data=DataState(files=[datagen.lmeval_file("m1", 0.7, 0.4), datagen.lmeval_file("m2", 0.6, 0.5),
                                               *datagen.standard_files()[:1]]))
-    settings, overview = SettingsView(analysis=analysis), OverviewView(analysis=analysis)
-    analysis.overview.dataset = "mmlu"
+    settings, overview = SettingsView(store=store), OverviewView(store=store)
+    store.overview.dataset = "mmlu"
     assert not settings.metric.visible  # one metric: nothing to choose
-    analysis.overview.dataset = "arc"
+    store.overview.dataset = "arc"
     assert settings.metric.visible and list(settings.metric.options.values()) == ["", "acc,none", "acc_norm,none"]
     assert "Primary metric of each file" in settings.metric.options
     settings.metric.value = "acc_norm,none"
-    assert analysis.overview.metric == "acc_norm,none"
+    assert store.overview.metric == "acc_norm,none"
     assert "0.7700" in overview.pivot.object and "(computed)" in overview.overall.object
-    analysis.ui.lang = "zh-TW"
+    store.ui.lang = "zh-TW"
     assert settings.metric.name == "指標" and "各檔案的主要指標" in settings.metric.options
     assert settings.metric.value == "acc_norm,none"  # relabelling keeps the choice

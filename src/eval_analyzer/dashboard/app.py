@@ -110,35 +110,35 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     """A complete dashboard for one session. `files=None` loads the bundled demo data."""
     is_demo = files is None
     data = DataState(files=list(demo_files() if is_demo else files), limits=limits or Limits())
-    analysis = DerivedData(data=data)
+    store = DerivedData(data=data)
     station_view = _station_view(station, read_only, data)
     tab_keys = tuple(key for key in TABS if key != "station" or station_view is not None)
 
-    load = LoadView(analysis=analysis)
-    settings = SettingsView(analysis=analysis)
-    filter_view = FilterView(analysis=analysis)
-    delta_settings = DeltaSettingsView(analysis=analysis)
+    load = LoadView(store=store)
+    settings = SettingsView(store=store)
+    filter_view = FilterView(store=store)
+    delta_settings = DeltaSettingsView(store=store)
     view_classes = {"overview": OverviewView, "delta": DeltaView, "heatmap": HeatmapView, "files": FilesView}
     # Each tab's view is built when the tab first opens (most sessions never open some tabs): the page goes
     # live sooner, in Pyodide above all, where building every view took a third of the app's start-up.
     slots = {key: pn.Column(sizing_mode="stretch_width") for key in tab_keys}
 
     def _open_tab(_event=None) -> None:
-        key = analysis.ui.tab if analysis.ui.tab in tab_keys else tab_keys[0]
+        key = store.ui.tab if store.ui.tab in tab_keys else tab_keys[0]
         if not slots[key].objects:
-            slots[key].append(station_view if key == "station" else view_classes[key](analysis=analysis))
+            slots[key].append(station_view if key == "station" else view_classes[key](store=store))
 
     if station_view is not None:
         if "lang" in station_view.param:
-            station_view.lang = analysis.ui.lang
-            analysis.ui.param.watch(lambda event: setattr(station_view, "lang", event.new), "lang")
-    sync = UrlSync(analysis=analysis, tabs=list(tab_keys))
+            station_view.lang = store.ui.lang
+            store.ui.param.watch(lambda event: setattr(station_view, "lang", event.new), "lang")
+    sync = UrlSync(store=store, tabs=list(tab_keys))
 
     def _build_tabs() -> pn.Tabs:
-        index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
-        tabs = pn.Tabs(*[(t(f"tab_{key}", analysis.ui.lang), slots[key]) for key in tab_keys], active=index,
+        index = tab_keys.index(store.ui.tab) if store.ui.tab in tab_keys else 0
+        tabs = pn.Tabs(*[(t(f"tab_{key}", store.ui.lang), slots[key]) for key in tab_keys], active=index,
                        dynamic=True, css_classes=["ea-tabs"], sizing_mode="stretch_width")
-        tabs.param.watch(lambda event: setattr(analysis.ui, "tab", tab_keys[event.new]), "active")
+        tabs.param.watch(lambda event: setattr(store.ui, "tab", tab_keys[event.new]), "active")
         return tabs
 
     # Tab titles cannot be renamed in place (Panel reuses the rendered tab), so a language switch builds new
@@ -146,20 +146,20 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     holder = pn.Column(_build_tabs(), sizing_mode="stretch_width")
 
     def _tab_to_widget(_event=None) -> None:
-        index = tab_keys.index(analysis.ui.tab) if analysis.ui.tab in tab_keys else 0
+        index = tab_keys.index(store.ui.tab) if store.ui.tab in tab_keys else 0
         if holder[0].active != index:
             holder[0].active = index
 
     _open_tab()
-    analysis.ui.param.watch(_open_tab, "tab")
-    analysis.ui.param.watch(_tab_to_widget, "tab")
-    analysis.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
+    store.ui.param.watch(_open_tab, "tab")
+    store.ui.param.watch(_tab_to_widget, "tab")
+    store.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
 
     _load_url_sources(sync, data, station, is_demo)
     template = pn.template.BootstrapTemplate(
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
         sidebar=[load, settings, filter_view, delta_settings, sync], main=[holder],
     )
-    template.analysis = analysis  # for tests and entry scripts: the session's state
+    template.store = store  # for tests and entry scripts: the session's state
     template.url_sync = sync
     return template

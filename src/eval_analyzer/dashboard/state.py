@@ -135,7 +135,7 @@ class FilterSettings(param.Parameterized):
 
 
 class DeltaSettings(param.Parameterized):
-    """Baseline Δ analysis. min |Δ| and ε are in the display scale."""
+    """Baseline Δ store. min |Δ| and ε are in the display scale."""
 
     baseline = param.String(default="", doc="Baseline source label")
     candidates = param.List(default=[], item_type=str, doc="Candidate source labels (never the baseline)")

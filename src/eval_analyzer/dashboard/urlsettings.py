@@ -178,7 +178,7 @@ if (navigator.clipboard && window.isSecureContext) {
 class UrlSync(pn.viewable.Viewer):
     """Owns the link widgets; applies the URL once it is known and writes it after every change."""
 
-    analysis = param.ClassSelector(class_=DerivedData, doc="The session state mirrored in the URL")
+    store = param.ClassSelector(class_=DerivedData, doc="The session state mirrored in the URL")
     tabs = param.List(default=["overview", "delta", "heatmap", "files"], item_type=str,
                       doc="Tab keys of this page (with 'station' when a station is configured)")
     ready = param.Boolean(default=False, doc="True once the initial URL has been applied; writes wait for it")
@@ -195,7 +195,7 @@ class UrlSync(pn.viewable.Viewer):
         self.text = pn.pane.HTML("", css_classes=["ea-link-pane"], sizing_mode="stretch_width",
                                  styles={"word-break": "break-all", "font-size": "11px"})
         self._layout = pn.Column(self.title, self.copy, self.text, self._writer, sizing_mode="stretch_width")
-        a = self.analysis
+        a = self.store
         for owner, names in WATCHED.items():
             getattr(a, owner).param.watch(lambda *_e: self.write(), names)
         a.param.watch(lambda *_e: self.write(), "sources")  # `models` is left out while it equals them
@@ -223,7 +223,7 @@ class UrlSync(pn.viewable.Viewer):
     def apply(self, search: str) -> None:
         query = parse_search(search)
         self.sources = list(query.get(SOURCE_KEY, []))
-        self.ignored = apply_query(self.analysis, query, tuple(self.tabs))
+        self.ignored = apply_query(self.store, query, tuple(self.tabs))
         self.ready = True
         self.write()
 
@@ -231,12 +231,12 @@ class UrlSync(pn.viewable.Viewer):
         """After data arrived later (URL sources), restore the settings that needed it."""
         location = pn.state.location
         if location is not None and location.search:
-            self.ignored = apply_query(self.analysis, parse_search(location.search),
+            self.ignored = apply_query(self.store, parse_search(location.search),
                                                   tuple(self.tabs))
             self.write()
 
     def search(self) -> str:
-        return build_search(self.analysis, [(SOURCE_KEY, src) for src in self.sources])
+        return build_search(self.store, [(SOURCE_KEY, src) for src in self.sources])
 
     def write(self) -> None:
         search = self.search()
@@ -247,7 +247,7 @@ class UrlSync(pn.viewable.Viewer):
             self._writer.value = search
 
     def relabel(self) -> None:
-        lang = self.analysis.ui.lang
+        lang = self.store.ui.lang
         self.title.object = f"<b>{esc(t('link_title', lang))}</b>"
         self.copy.name = t("copy_link", lang)
 

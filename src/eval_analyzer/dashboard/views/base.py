@@ -39,15 +39,15 @@ def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, fro
 class View(pn.viewable.Viewer):
     """Base of every view: holds the session state; subclasses build their layout once in `__init__`."""
 
-    analysis = param.ClassSelector(class_=DerivedData, doc="The session's derived data and settings")
+    store = param.ClassSelector(class_=DerivedData, doc="The session's derived data and settings")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.analysis.ui.param.watch(lambda *_e: self.relabel(), "lang")
+        self.store.ui.param.watch(lambda *_e: self.relabel(), "lang")
 
     @property
     def lang(self) -> str:
-        return self.analysis.ui.lang
+        return self.store.ui.lang
 
     def t(self, key: str, **fmt) -> str:
         return t(key, self.lang, **fmt)
@@ -77,16 +77,16 @@ class TabView(View):
 
     def _redraw_on(self, outputs) -> None:
         self._dirty = True
-        self.analysis.param.watch(lambda *_e: self._changed(), list(outputs))
-        self.analysis.ui.param.watch(lambda *_e: self._on_tab(), "tab")
+        self.store.param.watch(lambda *_e: self._changed(), list(outputs))
+        self.store.ui.param.watch(lambda *_e: self._on_tab(), "tab")
 
     def _changed(self) -> None:
         self._dirty = True
-        if self.analysis.ui.tab == self.tab:
+        if self.store.ui.tab == self.tab:
             self.refresh()
 
     def _on_tab(self) -> None:
-        if self.analysis.ui.tab == self.tab and self._dirty:
+        if self.store.ui.tab == self.tab and self._dirty:
             self.refresh()
 
     def refresh(self) -> None:

@@ -41,7 +41,7 @@ class LoadView(View):
         self.spinner = pn.indicators.LoadingSpinner(value=False, size=20, visible=False)
         self.status = pn.pane.HTML("", css_classes=["ea-load-status"], sizing_mode="stretch_width")
         self.upload.param.watch(self._on_upload, "value")
-        data = self.analysis.data
+        data = self.store.data
         data.param.watch(lambda *_e: self._refresh(), ["loaded", "busy", "busy_message", "extra_problems"])
         self._layout = pn.Column(self.title, self.upload, pn.Row(self.spinner, self.status),
                                  sizing_mode="stretch_width")
@@ -51,7 +51,7 @@ class LoadView(View):
         if not event.new:
             return
         values = event.new if isinstance(event.new, list) else [event.new]
-        data = self.analysis.data
+        data = self.store.data
         data.busy_message = self.t("reading", n=len(values))
         data.busy = True
         # Let the browser show the indication before the (blocking) read. The names are read after this pause:
@@ -67,7 +67,7 @@ class LoadView(View):
             self.upload.clear()  # so choosing the same file again (after removing it) is a change
 
     def _refresh(self) -> None:
-        data = self.analysis.data
+        data = self.store.data
         self.spinner.value = self.spinner.visible = data.busy
         if data.busy:
             self.status.object = f'<span class="ea-busy">{esc(data.busy_message)}</span>'
@@ -94,7 +94,7 @@ class SettingsView(View):
 
     def __init__(self, **params):
         super().__init__(**params)
-        a = self.analysis
+        a = self.store
         ov = a.overview
         self.dataset = pn.widgets.Select(options=list(a.datasets), css_classes=["ea-w-ds"],
                                          sizing_mode="stretch_width")
@@ -129,12 +129,12 @@ class SettingsView(View):
 
     def _on_sources(self, event) -> None:
         self.models.options = list(event.new)
-        self.models.value = list(self.analysis.overview.models)
+        self.models.value = list(self.store.overview.models)
 
     def _metric_options(self) -> None:
-        metrics = self.analysis.metrics
+        metrics = self.store.metrics
         self.metric.options = {self.t("metric_primary"): "", **{name: name for name in metrics}}
-        self.metric.value = self.analysis.overview.metric
+        self.metric.value = self.store.overview.metric
         self.metric.visible = len(metrics) > 1
 
     def relabel(self) -> None:
@@ -155,7 +155,7 @@ class FilterView(View):
 
     def __init__(self, **params):
         super().__init__(**params)
-        a = self.analysis
+        a = self.store
         f = a.filter
         self.on = pn.widgets.Checkbox(css_classes=["ea-w-thr-on"])
         bind(self.on, f, "on")
@@ -182,12 +182,12 @@ class FilterView(View):
     def _new_slider(self):
         """A slider for the current scale. Rebuilt on a scale switch: changing a live slider's range makes the
         browser echo its old value back, which would undo the conversion."""
-        scale, end = self.analysis.overview.scale, self.analysis.threshold_end()
-        value = min(max(0.0, float(self.analysis.filter.threshold)), end)
+        scale, end = self.store.overview.scale, self.store.threshold_end()
+        value = min(max(0.0, float(self.store.filter.threshold)), end)
         fine = scale == 1 or end != scale  # 0–1, or own units (a perplexity of 2.61)
         slider = pn.widgets.EditableFloatSlider(
             start=0, end=end, fixed_start=0, fixed_end=end, step=0.01 if fine else 1, value=value,
-            name=self.t("threshold"), disabled=not self.analysis.filter.on, css_classes=["ea-w-thr"],
+            name=self.t("threshold"), disabled=not self.store.filter.on, css_classes=["ea-w-thr"],
             sizing_mode="stretch_width")
         # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
         slider.param.watch(self._from_slider, "value_throttled")
@@ -195,22 +195,22 @@ class FilterView(View):
 
     def _from_slider(self, event) -> None:
         if event.obj is self.threshold and event.new is not None:
-            update(self.analysis.filter, threshold=float(event.new))
+            update(self.store.filter, threshold=float(event.new))
 
     def _sync_threshold(self) -> None:
-        end = self.analysis.threshold_end()
+        end = self.store.threshold_end()
         if self.threshold.fixed_end != end:
             old, self.threshold = self.threshold, self._new_slider()
             index = self.card.objects.index(old) if hasattr(self, "card") else -1
             if index >= 0:
                 self.card[index] = self.threshold
             return
-        value = min(max(0.0, float(self.analysis.filter.threshold)), end)
+        value = min(max(0.0, float(self.store.filter.threshold)), end)
         if self.threshold.value != value:
             self.threshold.value = value
 
     def _visibility(self) -> None:
-        f = self.analysis.filter
+        f = self.store.filter
         for widget in (self.op, self.mode, self.threshold):
             widget.disabled = not f.on
         self.model.visible = f.mode == "model"
@@ -233,7 +233,7 @@ class DeltaSettingsView(View):
 
     def __init__(self, **params):
         super().__init__(**params)
-        a = self.analysis
+        a = self.store
         d = a.delta
         self.baseline = pn.widgets.Select(css_classes=["ea-w-base"], sizing_mode="stretch_width")
         self.candidates = pn.widgets.CheckBoxGroup(css_classes=["ea-w-cands"])
@@ -260,7 +260,7 @@ class DeltaSettingsView(View):
         self.relabel()
 
     def _options(self) -> None:
-        a = self.analysis
+        a = self.store
         self.baseline.options = list(a.sources)
         if a.delta.baseline in a.sources:
             self.baseline.value = a.delta.baseline
@@ -268,7 +268,7 @@ class DeltaSettingsView(View):
         self.candidates.value = [name for name in a.delta.candidates if name in self.candidates.options]
 
     def _steps(self) -> None:
-        step = 0.01 if self.analysis.overview.scale == 1 else 0.5
+        step = 0.01 if self.store.overview.scale == 1 else 0.5
         self.min_delta.step = self.eps.step = step
 
     def relabel(self) -> None:

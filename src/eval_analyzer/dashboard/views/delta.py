@@ -58,24 +58,24 @@ class DeltaView(TabView):
     # -- CSV --------------------------------------------------------------------------------------------------
 
     def _ranking_frame(self) -> pd.DataFrame:
-        return self.analysis.ranking[RANKING_COLUMNS]
+        return self.store.ranking[RANKING_COLUMNS]
 
     def _topbottom_frame(self) -> pd.DataFrame:
-        a = self.analysis
+        a = self.store
         top = a.top[RANKING_COLUMNS].assign(list="top")
         bottom = a.bottom[RANKING_COLUMNS].assign(list="bottom")
         frame = pd.concat([top, bottom], ignore_index=True)
         return frame[["list", *RANKING_COLUMNS]]
 
     def _name(self, part: str) -> str:
-        a = self.analysis
+        a = self.store
         return safe_filename("delta", a.overview.dataset, part, f"vs_{a.delta.baseline}", f"scale{a.overview.scale}")
 
     def _csv_ranking(self) -> io.BytesIO:
         return io.BytesIO(to_csv_bytes(self._ranking_frame()))
 
     def _csv_summary(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self.analysis.summary))
+        return io.BytesIO(to_csv_bytes(self.store.summary))
 
     def _csv_topbottom(self) -> io.BytesIO:
         return io.BytesIO(to_csv_bytes(self._topbottom_frame()))
@@ -85,7 +85,7 @@ class DeltaView(TabView):
     def delta_label(self) -> str:
         """What Δ is measured in: "Δ" (0–1), "Δ (pp)" (0–100), or the own-units metric's name, never "pp"
         for a perplexity."""
-        a = self.analysis
+        a = self.store
         fraction = self.t("delta_pp") if a.overview.scale == 100 else self.t("delta")
         if not a.delta_own_units:
             return fraction
@@ -95,7 +95,7 @@ class DeltaView(TabView):
         return self.t("delta_own_units", metric=metric)
 
     def _status_message(self) -> str:
-        a = self.analysis
+        a = self.store
         status = a.delta_status
         if status == "ok":
             return ""
@@ -108,7 +108,7 @@ class DeltaView(TabView):
 
     def _rows_table(self, frame: pd.DataFrame, css: str) -> str:
         """Top/bottom rows; a Δ no larger than the run-to-run noise is marked in its own column."""
-        digits = digits_for(self.analysis.overview.scale)
+        digits = digits_for(self.store.overview.scale)
         noise = "within_noise" in frame and bool(frame["within_noise"].any())
         rows = []
         for cat, cand, b, c, d, within in frame[["category", "candidate", "baseline_score", "candidate_score",
@@ -120,7 +120,7 @@ class DeltaView(TabView):
         return table(headers, rows, css)
 
     def _refresh(self) -> None:
-        a = self.analysis
+        a = self.store
         self.message.object = self._status_message()
         ok = a.delta_status == "ok"
         self.body.visible = ok
@@ -159,7 +159,7 @@ class DeltaView(TabView):
 
     def _draw(self, candidates: list[str], scale: int) -> list[tuple[str, int, int]]:
         """Update each facet in place while its frame (rows shown, scale, language) holds; else build it."""
-        ranking = self.analysis.ranking
+        ranking = self.store.ranking
         facets, capped = [], []
         for candidate in candidates:
             rows = ranking[ranking["candidate"] == candidate]

@@ -19,7 +19,7 @@ class FilesView(View):
     def __init__(self, **params):
         super().__init__(**params)
         self._layout = pn.Column(sizing_mode="stretch_width", css_classes=["ea-files"])
-        self.analysis.data.param.watch(lambda *_e: self.refresh(), ["loaded", "extra_problems"])
+        self.store.data.param.watch(lambda *_e: self.refresh(), ["loaded", "extra_problems"])
         self.refresh()
 
     def _problem_html(self, problem: Problem) -> str:
@@ -33,7 +33,7 @@ class FilesView(View):
                 f'{esc(problem.file)}</span>{where}: {esc(what)}{fix}</li>')
 
     def refresh(self) -> None:
-        data = self.analysis.data
+        data = self.store.data
         rows = []
         if data.extra_problems:
             items = "".join(self._problem_html(p) for p in data.extra_problems)
@@ -52,7 +52,7 @@ class FilesView(View):
                     + (f'<ul class="ea-file-problems">{problems}</ul>' if problems else "") + "</div>")
             button = pn.widgets.Button(name=self.t("remove"), button_type="light", width=90,
                                        css_classes=["ea-remove"])
-            button.on_click(lambda _e, name=report.name: self.analysis.data.remove_file(name))
+            button.on_click(lambda _e, name=report.name: self.store.data.remove_file(name))
             rows.append(pn.Row(pn.pane.HTML(body, sizing_mode="stretch_width"), button,
                                sizing_mode="stretch_width", styles={"border-bottom": "1px solid #eee"},
                                css_classes=["ea-file-row"]))

@@ -36,7 +36,7 @@ class HeatmapView(TabView):
             self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
             self.scores_box.append(self.scores)
             self.delta_box.append(self.delta)
-        a = self.analysis
+        a = self.store
         scale = a.overview.scale
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
         if a.heatmap is not None and a.heatmap.size:

@@ -53,25 +53,25 @@ class OverviewView(View):
         )
         self._chart_key: tuple | None = None
         self._bars: OverviewBars | None = None
-        self.analysis.param.watch(lambda *_e: self.refresh(), list(OVERVIEW_OUTPUTS))
+        self.store.param.watch(lambda *_e: self.refresh(), list(OVERVIEW_OUTPUTS))
         self.relabel()
 
     # -- events -----------------------------------------------------------------------------------------------
 
     def _step(self, step: int) -> None:
-        info = self.analysis.page_info
-        update(self.analysis.overview, page=min(max(1, info.page + step), info.pages))
+        info = self.store.page_info
+        update(self.store.overview, page=min(max(1, info.page + step), info.pages))
 
     def _csv_page(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self.analysis.export("page")))
+        return io.BytesIO(to_csv_bytes(self.store.export("page")))
 
     def _csv_all(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self.analysis.export("all")))
+        return io.BytesIO(to_csv_bytes(self.store.export("all")))
 
     # -- rendering --------------------------------------------------------------------------------------------
 
     def _message(self) -> str:
-        a = self.analysis
+        a = self.store
         f, scale = a.filter, a.overview.scale
         if not a.datasets:
             return message(self.t("nothing_loaded"), "info", "ea-msg-empty")
@@ -92,7 +92,7 @@ class OverviewView(View):
 
     def _units_note(self) -> str:
         """Names the metrics that keep their own units, so a perplexity of 5.68 is not read as 5.68 %."""
-        a = self.analysis
+        a = self.store
         if not a.own_units:
             return ""
         metric = ", ".join(a.own_units)
@@ -103,7 +103,7 @@ class OverviewView(View):
         return message(text, "info", "ea-msg-units")
 
     def _refresh(self) -> None:
-        a = self.analysis
+        a = self.store
         scale, info = a.overview.scale, a.page_info
         digits = digits_for(scale)
         self.message.object = self._message()
@@ -141,7 +141,7 @@ class OverviewView(View):
     def _draw(self, page: pd.DataFrame, scale: int) -> None:
         """Update the bars in place unless their frame changes: a new figure costs ~3× more to build on the
         server and to lay out in the browser."""
-        a = self.analysis
+        a = self.store
         key = (a.overview.page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
         if key != self._chart_key:
             self._chart_key = key
