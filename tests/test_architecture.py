@@ -26,7 +26,7 @@ def test_core_module_imports_no_ui_library(path):
 DASHBOARD = CORE.parent / "dashboard"
 #: Modules that draw: every view, and the chart and HTML helpers they draw with.
 DRAWING = sorted([*DASHBOARD.joinpath("views").glob("*.py"), DASHBOARD / "overview_chart.py",
-                  DASHBOARD / "delta_chart.py", DASHBOARD / "charts.py", DASHBOARD / "chart_style.py",
+                  DASHBOARD / "delta_chart.py", DASHBOARD / "heatmap_chart.py", DASHBOARD / "chart_style.py",
                   DASHBOARD / "htmltext.py"])
 #: The only names of `core` a drawing module may import: constants (the choices a widget offers, the shown
 #: decimals), types, the export helpers a download button calls and the one rule a widget's options follow.

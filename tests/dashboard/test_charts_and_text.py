@@ -15,7 +15,8 @@ import pytest
 import datagen
 from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
-from eval_analyzer.dashboard import charts, htmltext
+from eval_analyzer.dashboard import heatmap_chart as charts
+from eval_analyzer.dashboard import htmltext
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.delta_chart import (
     GAIN_COLOR,

@@ -29,7 +29,9 @@ class HeatmapView(TabView):
         self.relabel()  # draws now if the view was built because its tab opened
 
     def _refresh(self) -> None:
-        from eval_analyzer.dashboard import charts  # HoloViews: imported when the tab is first drawn
+        from eval_analyzer.dashboard import (
+            heatmap_chart as charts,  # HoloViews: imported when the tab is first drawn
+        )
 
         if self.scores is None:
             self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
