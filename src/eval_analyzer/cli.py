@@ -31,7 +31,7 @@ from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, UsageError
 from eval_analyzer.core.export import to_csv_text
 from eval_analyzer.core.loader import MB, Limits, load_paths
-from eval_analyzer.core.scores import SCALES, is_fraction_units
+from eval_analyzer.core.scores import SCALES, SHOWN_DECIMALS, is_fraction_units
 from eval_analyzer.core.table import LoadedData
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_REGRESSION = 0, 1, 2, 3
@@ -134,8 +134,9 @@ def _text_table(frame: pd.DataFrame, markdown: bool) -> str:
 
 
 def _signed(value: float, units: str) -> str:
-    """Two decimals for percentage points, four for fractions and own units (a perplexity Δ of 0.0312)."""
-    return f"{value:+.{2 if units == 'pp' else 4}f}" if pd.notna(value) else "—"
+    """Percentage points with the decimals of scale 100, fractions and own units (a perplexity Δ of 0.0312) with
+    those of scale 1 (core.scores.SHOWN_DECIMALS)."""
+    return f"{value:+.{SHOWN_DECIMALS[100 if units == 'pp' else 1]}f}" if pd.notna(value) else "—"
 
 
 def _display_summary(summary: pd.DataFrame) -> pd.DataFrame:
