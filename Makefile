@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 serve: $(STAMP)
 	$(BIN)/eval-analyzer serve --port $(PORT)
 
-# Browser tests need Debian's Chromium (Playwright's own browser download does not work offline).
+# Browser tests need Debian's Chromium (Playwright's own browser download does not work offline), and a CJK font
+# so that screenshots of the Traditional Chinese interface show characters, not boxes.
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@dpkg -s fonts-noto-cjk >/dev/null 2>&1 || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk)
 
 # The static-site test's Pyodide (pinned PyPI download, sha256-checked, unpacked under ~/.cache/eval-analyzer).
 pyodide-dist: $(STAMP)
