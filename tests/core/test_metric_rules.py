@@ -163,3 +163,12 @@ def test_other_tasks_are_in_no_family(task):
 
 def test_the_member_lists_are_complete_and_distinct():
     assert len(set(MMLU_SUBJECTS)) == 57 and len(set(BLIMP_PHENOMENA)) == 67
+
+
+def test_filters_of_one_metric_share_one_scale_decision():
+    from eval_analyzer.core.metrics import scale_for, scales_of
+
+    scales = scales_of([("exact_match,strict-match", 0.45), ("exact_match,flexible-extract", 47.0)])
+    assert scale_for(scales, "exact_match,strict-match") == scale_for(scales, "exact_match,flexible-extract")
+    assert scale_for(scales, "exact_match,strict-match").factor == 0.01
+    assert scale_for(scales, "never_seen,none").unit_scale

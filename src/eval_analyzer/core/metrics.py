@@ -113,6 +113,20 @@ def scale_of(metric: str, values: Iterable[float]) -> Scale:
     return ASSUMED_UNIT if low >= 0 and high <= 1 else OWN
 
 
+def scales_of(values: Iterable[tuple[str, float]]) -> dict[str, Scale]:
+    """The scale of every metric of one file, by base name (`scale_for` looks one up), from (metric, value)
+    pairs: `exact_match,strict-match` and `exact_match,flexible-extract` share one decision."""
+    by_name: dict[str, list[float]] = {}
+    for metric, value in values:
+        by_name.setdefault(base_name(metric), []).append(value)
+    return {name: scale_of(name, numbers) for name, numbers in by_name.items()}
+
+
+def scale_for(scales: dict[str, Scale], metric: str) -> Scale:
+    """`metric`'s entry of `scales_of`; a metric without values is taken as a fraction."""
+    return scales.get(base_name(metric), UNIT)
+
+
 def lower_is_better(metric: str) -> bool:
     """Whether a smaller value of this metric is better, by the lower-is-better table."""
     name = base_name(metric)

@@ -30,7 +30,7 @@ from eval_analyzer.core.errors import ReadError, problem
 from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval_tasks import family_of
 from eval_analyzer.core.messages import kind_of
-from eval_analyzer.core.metrics import UNIT, Scale, base_name, higher_is_better, scale_of
+from eval_analyzer.core.metrics import Scale, higher_is_better, scale_for, scales_of
 
 NAME = "lm-eval"
 
@@ -146,13 +146,9 @@ def _metrics(entry: dict) -> tuple[list[tuple[str, float]], list[tuple[str, Any]
 def _scales(obj: dict) -> dict[str, Scale]:
     """The scale of every metric of the file, by base name, decided over all its values in `results` and
     `groups` together, so one file's `exact_match` is all fractions or all percentages."""
-    values: dict[str, list[float]] = {}
-    for table in (obj.get("results"), obj.get("groups")):
-        for entry in table.values() if isinstance(table, dict) else ():
-            if isinstance(entry, dict):
-                for metric, value in _metrics(entry)[0]:
-                    values.setdefault(base_name(metric), []).append(value)
-    return {name: scale_of(name, numbers) for name, numbers in values.items()}
+    return scales_of(pair for table in (obj.get("results"), obj.get("groups"))
+                     for entry in (table.values() if isinstance(table, dict) else ())
+                     if isinstance(entry, dict) for pair in _metrics(entry)[0])
 
 
 def _stderr(entry: dict, metric: str) -> float:
@@ -258,7 +254,7 @@ class _Reader:
             self.doc.problems.append(problem(self.doc.source_file, "lmeval.task_skipped", self._where(task),
                                              "notice"))
         for index, (metric, value) in enumerate(found):
-            scale = self.scales.get(base_name(metric), UNIT)
+            scale = scale_for(self.scales, metric)
             direction = higher_is_better(metric, _stated_direction(self.obj, task, metric))
             self.doc.rows.append(ScoreRow(
                 dataset=dataset, category=category, score=value * scale.factor, metric=metric, file=task,
@@ -274,7 +270,7 @@ class _Reader:
         metrics = _metrics(entry)[0] if isinstance(entry, dict) else []
         if metrics:
             metric, value = metrics[0]
-            scale = self.scales.get(base_name(metric), UNIT)
+            scale = scale_for(self.scales, metric)
             self.doc.overall.append(OverallRow(dataset=dataset, group=group, score=value * scale.factor,
                                                metric=metric, reported=True, unit_scale=scale.unit_scale))
 

@@ -31,7 +31,7 @@ from eval_analyzer.core.errors import Problem, ReadError, problem
 from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval import NAME as RESULTS_NAME
 from eval_analyzer.core.formats.lmeval import PREFERRED_METRICS, timestamp_of
-from eval_analyzer.core.metrics import higher_is_better, scale_of
+from eval_analyzer.core.metrics import higher_is_better, scale_for, scales_of
 from eval_analyzer.core.samples import (
     MAX_TEXT_CHARS,
     SampleColumns,
@@ -230,13 +230,10 @@ def _computed_rows(frame: pd.DataFrame) -> list[ScoreRow]:
         if current is None or rank < (PREFERRED_METRICS.index(current) if current in PREFERRED_METRICS
                                        else len(PREFERRED_METRICS)):
             primary[key] = score.metric
-    values: dict[str, list[float]] = {}
-    for score in scores:
-        values.setdefault(score.metric, []).append(score.score)
-    scales = {metric: scale_of(metric, numbers) for metric, numbers in values.items()}  # core/metrics.py rules
+    scales = scales_of((score.metric, score.score) for score in scores)  # the JSON reader's rule
     rows = []
     for score in scores:
-        scale = scales[score.metric]
+        scale = scale_for(scales, score.metric)
         rows.append(ScoreRow(score.dataset, score.category, score.score * scale.factor, score.metric,
                              score.category, primary=primary[(score.dataset, score.category)] == score.metric,
                              higher_is_better=higher_is_better(score.metric), unit_scale=scale.unit_scale,

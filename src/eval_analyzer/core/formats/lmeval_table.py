@@ -25,7 +25,7 @@ from eval_analyzer.core.errors import Problem, ReadError, problem
 from eval_analyzer.core.formats import lmeval
 from eval_analyzer.core.formats.base import Format
 from eval_analyzer.core.formats.lmeval_tasks import family_of
-from eval_analyzer.core.metrics import higher_is_better, scale_of
+from eval_analyzer.core.metrics import higher_is_better, scale_for, scales_of
 
 NAME = "lm-eval-table"
 _NAME_HEADERS = {"tasks": "tasks", "task": "tasks", "groups": "groups"}
@@ -50,21 +50,19 @@ def _score_metrics(entry: dict[str, float]) -> list[tuple[str, float]]:
 
 
 def _apply_scales(doc: SourceDocument) -> None:
-    """Scale every metric as the JSON reader does (`core/metrics.py`): decided per metric over all of the
-    document's values of it, groups included, so a table and its JSON agree."""
-    values: dict[str, list[float]] = {}
+    """Scale every metric as the JSON reader does (`core/metrics.py` `scales_of`): decided per base name over
+    all of the document's values of it, groups included, so a table and its JSON agree."""
+    scales = scales_of((row.metric, row.score) for row in [*doc.rows, *doc.overall])
+    rows = []
     for row in doc.rows:
-        values.setdefault(row.metric, []).append(row.score)
+        scale = scale_for(scales, row.metric)
+        rows.append(row._replace(score=row.score * scale.factor, stderr=row.stderr * scale.factor,
+                                 unit_scale=scale.unit_scale, scale_assumed=scale.assumed))
+    doc.rows = rows
     for row in doc.overall:
-        values.setdefault(row.metric, []).append(row.score)
-    scales = {metric: scale_of(metric, numbers) for metric, numbers in values.items()}
-    doc.rows = [row._replace(score=row.score * scales[row.metric].factor,
-                             stderr=row.stderr * scales[row.metric].factor,
-                             unit_scale=scales[row.metric].unit_scale,
-                             scale_assumed=scales[row.metric].assumed) for row in doc.rows]
-    for row in doc.overall:
-        row.score *= scales[row.metric].factor
-        row.unit_scale = scales[row.metric].unit_scale
+        scale = scale_for(scales, row.metric)
+        row.score *= scale.factor
+        row.unit_scale = scale.unit_scale
 
 
 # -- finding the tables ----------------------------------------------------------------------------------------
