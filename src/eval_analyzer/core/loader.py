@@ -369,15 +369,22 @@ def load_files(files: Iterable[tuple[str, bytes]], limits: Limits = Limits(),
     total = 0
     for name, data in files:
         total += len(data)
-        if total > limits.max_total_bytes:
-            result = FileResult(name=name, size=len(data))
-            result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
-            results.append(result)
-            continue
-        result = read_file(name, data, limits, in_folder=name in in_folder)
-        if not result.passed_over:
-            results.append(result)
+        _read_within_total(results, name, data, limits, name in in_folder, total)
     return build_loaded_data(results)
+
+
+def _read_within_total(results: list[FileResult], name: str, data: bytes, limits: Limits, in_folder: bool,
+                       total: int) -> None:
+    """Read one file into `results`, unless the load's bytes so far (`total`, this file's included) pass the
+    total limit; a note passed over in a folder leaves no entry."""
+    if total > limits.max_total_bytes:
+        result = FileResult(name=name, size=len(data))
+        result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
+        results.append(result)
+        return
+    result = read_file(name, data, limits, in_folder=in_folder)
+    if not result.passed_over:
+        results.append(result)
 
 
 def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
@@ -435,15 +442,8 @@ def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) ->
         sizes[len(data)] += 1
         zipped = zipped or data[:4] == b"PK\x03\x04"
         total += len(data)
-        if total > limits.max_total_bytes:
-            result = FileResult(name=name, size=len(data))
-            result.problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
-            results.append(result)
-            continue
-        result = read_file(name, data, limits, in_folder=in_folder)
+        _read_within_total(results, name, data, limits, in_folder, total)
         del data
-        if not result.passed_over:
-            results.append(result)
     _fingerprint_logs(streamed, sizes, zipped)
     loaded = build_loaded_data(results)
     loaded.problems[:0] = problems
