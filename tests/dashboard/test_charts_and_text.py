@@ -192,3 +192,15 @@ def test_app_renders_with_nothing_loaded_then_loads(files):
     for name, _data in list(store.data.files):
         store.data.remove_file(name)
     assert store.datasets == [] and store.page_info.total == 0
+
+
+
+def test_the_upload_picker_offers_every_extension_a_folder_search_reads():
+    from eval_analyzer.core.loader import UPLOAD_EXTENSIONS
+    from eval_analyzer.dashboard.state import DataState
+    from eval_analyzer.dashboard.store import DerivedData
+    from eval_analyzer.dashboard.views.controls import LoadView
+
+    offered = set(LoadView(store=DerivedData(data=DataState())).upload.accept.split(","))
+    assert {".md", ".txt", ".eval", ".zip", ".json", ".jsonl", ".csv"} <= offered
+    assert offered == set(UPLOAD_EXTENSIONS)

@@ -31,6 +31,8 @@ from eval_analyzer.core.table import LoadedData, build_loaded_data
 NOTE_EXTENSIONS = (".md", ".txt")
 #: Extensions looked at inside folders and zip archives (uploads are detected by content whatever their name).
 RESULT_EXTENSIONS = (".json", ".jsonl", ".csv", ".eval", *NOTE_EXTENSIONS)
+#: What a folder search and the dashboard's file picker offer: the above and bundles of them.
+UPLOAD_EXTENSIONS = (*RESULT_EXTENSIONS, ".zip")
 MB = 1024 * 1024
 
 
@@ -395,7 +397,7 @@ def expand_paths(paths: Sequence[str | os.PathLike]) -> tuple[list[Path], list[P
         path = Path(raw)
         if path.is_dir():
             found.extend(sorted(child for child in path.rglob("*") if child.is_file()
-                                and child.suffix.lower() in (*RESULT_EXTENSIONS, ".zip")))
+                                and child.suffix.lower() in UPLOAD_EXTENSIONS))
         elif path.is_file():
             found.append(path)
         else:

@@ -17,8 +17,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "tab_station": {"en": "Station", "zh-TW": "資料站"},
     # loading
     "load_title": {"en": "Load results", "zh-TW": "載入結果"},
-    "load_help": {"en": "Choose .json, .jsonl, .csv, .eval or .zip files (several at once).",
-                  "zh-TW": "選擇 .json、.jsonl、.csv、.eval 或 .zip 檔案（可一次多選）。"},
+    "load_help": {"en": "Choose .json, .jsonl, .csv, .eval, .md / .txt (an lm-eval table) or .zip files (several "
+                          "at once).",
+                  "zh-TW": "選擇 .json、.jsonl、.csv、.eval、.md／.txt（lm-eval 表格）或 .zip 檔案（可一次多選）。"},
     "reading": {"en": "Reading {n} file(s)…", "zh-TW": "正在讀取 {n} 個檔案…"},
     "loaded_summary": {"en": "{files} file(s), {sources} source(s), {datasets} dataset(s).",
                        "zh-TW": "{files} 個檔案、{sources} 個來源、{datasets} 個資料集。"},

@@ -19,7 +19,7 @@ import param
 
 from eval_analyzer.core.delta import DEFAULT_TOP_N, DELTA_SORTS
 from eval_analyzer.core.errors import Problem
-from eval_analyzer.core.loader import Limits, load_files
+from eval_analyzer.core.loader import UPLOAD_EXTENSIONS, Limits, load_files
 from eval_analyzer.core.overview import DEFAULT_PAGE_SIZE, FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.core.table import LoadedData, empty_loaded_data
@@ -27,6 +27,8 @@ from eval_analyzer.core.table import LoadedData, empty_loaded_data
 #: Tab keys, in display order. "station" only appears when a station is configured.
 TABS = ("overview", "delta", "heatmap", "files", "station")
 LANGUAGES = ("en", "zh-TW")
+#: What the upload picker offers: every extension the loader reads (a browser hides the others from the user).
+ACCEPT = ",".join(UPLOAD_EXTENSIONS)
 #: Default threshold on the unit scale: the middle of the range, a neutral starting point.
 DEFAULT_THRESHOLD = 0.5
 

@@ -13,11 +13,10 @@ from eval_analyzer.core.delta import DELTA_SORTS, without_baseline
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
-from eval_analyzer.dashboard.state import LANGUAGES
+from eval_analyzer.dashboard.state import ACCEPT, LANGUAGES
 from eval_analyzer.dashboard.views.base import View, bind, update
 
 #: File types offered by the browser's file picker (detection is still by content).
-ACCEPT = ".json,.jsonl,.csv,.zip,.eval"
 LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
 
 
