@@ -81,7 +81,7 @@ class SourceDocument:
     #: the parsed JSON instead cost each session ~10x the file's size (OpenCompass predictions included).
     original: bytes = b""
     #: Whether the reader expects this document to be one part of a run split over files (a station file, a
-    #: one-dataset Twinkle document). Informational only: the same-label rule (`core/table.py` `_can_merge`) now
+    #: one-dataset Twinkle document). Informational only: the same-label rule (`core/table.py` `_assign_labels`) now
     #: joins ANY documents of one label whose (dataset, category) pairs do not overlap.
     merge_same_label: bool = False
     #: Hash of the bytes the document came from: byte-identical duplicates are loaded once.

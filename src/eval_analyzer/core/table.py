@@ -60,41 +60,36 @@ class LoadedData:
 
 
 def _assign_labels(documents: list[SourceDocument], problems: list[Problem]) -> list[SourceDocument]:
-    """Identical bytes load once; a different document with a taken label joins that source when it
-    adds only new (dataset, category) pairs (a suite of one model split over files), else gets ` (2)`, ` (3)`…"""
+    """Identical bytes load once. Documents of one label (same model, same run date or both undated) are one run
+    split over files (an OpenCompass station file per dataset, one lm-eval file per task, a one-dataset Twinkle
+    document) while no (dataset, category) appears twice; a document repeating one is a second measurement of the
+    same thing, which must stay a source of its own to be compared: it gets ` (2)`, ` (3)`…"""
     kept: list[SourceDocument] = []
     by_fingerprint: dict[str, SourceDocument] = {}
-    by_label: dict[str, list[SourceDocument]] = {}
+    #: The (dataset, category) pairs each label holds so far: a station of thousands of files of one model
+    #: compares each file with one set, not with every file before it.
+    pairs_by_label: dict[str, set[tuple[str, str]]] = {}
     for doc in documents:
         first = by_fingerprint.get(doc.fingerprint) if doc.fingerprint else None
         if first is not None:
             problems.append(problem(doc.source_file, "source.duplicate", severity="notice", other=first.source_file))
             continue
         label = doc.label
-        taken = by_label.get(label, [])
-        if taken and not _can_merge(doc, taken):
+        mine = {(row.dataset, row.category) for row in doc.rows}
+        if label in pairs_by_label and mine & pairs_by_label[label]:
             number = 2
-            while f"{label} ({number})" in by_label:
+            while f"{label} ({number})" in pairs_by_label:
                 number += 1
             new_label = f"{label} ({number})"
             problems.append(problem(doc.source_file, "source.renamed", severity="notice", label=label,
                                     new_label=new_label))
             label = new_label
         doc.source_label = label
-        by_label.setdefault(label, []).append(doc)
+        pairs_by_label.setdefault(label, set()).update(mine)
         if doc.fingerprint:
             by_fingerprint[doc.fingerprint] = doc
         kept.append(doc)
     return kept
-
-
-def _can_merge(doc: SourceDocument, taken: list[SourceDocument]) -> bool:
-    """Documents of one label (same model, same run date or both undated) are one run split over files (an
-    OpenCompass station file per dataset, one lm-eval file per task, a one-dataset Twinkle document) when no
-    (dataset, category) appears twice; a repeated one means two measurements of the same thing, which must stay
-    two sources to be compared."""
-    mine = {(row.dataset, row.category) for row in doc.rows}
-    return not any(mine & {(row.dataset, row.category) for row in other.rows} for other in taken)
 
 
 def _table(documents: list[SourceDocument]) -> pd.DataFrame:
