@@ -31,6 +31,8 @@ import pandas as pd
 
 CORRECTIONS = ("holm", "bh", "none")
 TESTS = ("auto", "bootstrap")
+#: Tests that pair answers question by question (their `n` counts questions; the fallbacks' do not).
+PAIRED_TESTS = ("mcnemar-exact", "paired-t", "paired-bootstrap")
 #: Power the minimum detectable effect is computed for.
 POWER = 0.8
 
@@ -333,7 +335,8 @@ def summary_stats(stats: pd.DataFrame, eps: float = 0.0, query: StatsQuery = Sta
         sig = group["significant"].to_numpy(dtype=bool)
         wins = int((sig & (group["delta"] > eps)).sum())
         losses = int((sig & (group["delta"] < -eps)).sum())
-        n_samples = group["n"].sum(min_count=1)
+        per_question = group["test"].isin(PAIRED_TESTS).to_numpy()
+        n_samples = group.loc[per_question, "n"].sum(min_count=1)
         rows.append((candidate, mean, se, low, high, p, "+".join(tests), wins, losses, count - wins - losses,
                      n_samples, count))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -1,0 +1,159 @@
+"""The statistics of one Δ comparison: which per-question data and which fallback each (candidate, category) gets.
+
+`core.stats` holds the tests; this module decides what they run on, so that the dashboard's Δ tab and the CLI's
+`compare` give the same answer. For each (candidate, category) the Δ table pairs:
+
+1. per-question answers on both sides (the score rows' own metric) → a paired test over the shared questions;
+2. otherwise run-level scores on both sides → Welch's t on the runs; a standard error on both sides → unpaired z;
+3. otherwise nothing: no CI and no p, and the `test` column says `none`.
+
+Then p-values are adjusted across the categories of each candidate and summarised per candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from eval_analyzer.core import stats as st
+from eval_analyzer.core.scores import dataset_rows, display_factor
+
+#: Columns a ranking / Δ row gains.
+ROW_COLUMNS = ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
+#: Columns a summary row gains.
+SUMMARY_COLUMNS = ["ci_low", "ci_high", "p_value", "test", "sig_wins", "sig_losses", "indistinguishable",
+                   "n_samples"]
+
+
+class StatsUnavailable(RuntimeError):
+    """The statistics library (scipy) is not loaded yet (the static page fetches it after the first render)."""
+
+
+def statistics_ready() -> bool:
+    """Whether scipy can be imported here; the static page loads it in the background."""
+    try:
+        import scipy.stats  # noqa: F401, PLC0415 - a probe, not a use
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass(frozen=True, eq=False)
+class Significance:
+    """Per (candidate, category) statistics (`st.ADJUSTED_COLUMNS`) and their per-candidate summary."""
+
+    rows: pd.DataFrame = field(default_factory=lambda: st._empty(st.ADJUSTED_COLUMNS))
+    summary: pd.DataFrame = field(default_factory=lambda: st._empty(st.SUMMARY_COLUMNS))
+
+    def on_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """`frame` (rows with `candidate`, `category`) with the `ROW_COLUMNS` beside its own, in its order."""
+        keyed = self.rows.set_index(["candidate", "category"])[ROW_COLUMNS]
+        if not len(frame):
+            return frame.assign(**{name: pd.Series(dtype=keyed[name].dtype) for name in ROW_COLUMNS})
+        index = pd.MultiIndex.from_arrays([frame["candidate"].astype(object), frame["category"].astype(object)])
+        joined = keyed.reindex(index)
+        out = frame.reset_index(drop=True).copy()
+        for name in ROW_COLUMNS:
+            out[name] = joined[name].to_numpy()
+        out["test"] = out["test"].fillna("none")
+        out["significant"] = out["significant"].fillna(False).astype(bool)
+        return out
+
+    def on_summary(self, summary: pd.DataFrame) -> pd.DataFrame:
+        """The Δ summary with the `SUMMARY_COLUMNS` (NaN / `none` for candidates without a paired category)."""
+        keyed = self.summary.set_index("candidate")[SUMMARY_COLUMNS]
+        joined = keyed.reindex(summary["candidate"].astype(object))
+        out = summary.reset_index(drop=True).copy()
+        for name in SUMMARY_COLUMNS:
+            out[name] = joined[name].to_numpy()
+        out["test"] = out["test"].fillna("none")
+        for name in ("sig_wins", "sig_losses", "indistinguishable"):
+            out[name] = out[name].fillna(0).astype("int64")
+        return out
+
+
+def _pairs(deltas: pd.DataFrame) -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([deltas["candidate"].astype(object), deltas["category"].astype(object)])
+
+
+def significance(loaded, data, baseline: str, deltas: pd.DataFrame, scale: int, eps: float = 0.0,
+                 query: st.StatsQuery | None = None) -> Significance:
+    """Statistics for every row of the Δ table `deltas` (`core.delta.delta_table` of `data`, a `DatasetFrames`).
+
+    Raises `StatsUnavailable` where scipy cannot be imported yet."""
+    if not statistics_ready():
+        raise StatsUnavailable("scipy is not loaded")
+    query = query if query is not None else st.StatsQuery()
+    if not len(deltas):
+        return Significance()
+    candidates = list(dict.fromkeys(deltas["candidate"].astype(object)))
+    sources = [baseline, *candidates]
+    rows = dataset_rows(loaded.table, data.dataset, data.metric or None)
+    rows = rows[rows["source_label"].isin(sources)].drop_duplicates(["category", "source_label"])
+    sign = 1.0 if data.higher_is_better else -1.0
+    base_units = data.units[baseline] if baseline in data.units.columns else pd.Series(dtype=object)
+    factor_of = pd.Series(display_factor(base_units.to_numpy(dtype=object), scale), index=base_units.index)
+    parts = [_paired(loaded.samples, data.dataset, rows, baseline, candidates, deltas, factor_of, sign, query)]
+    done = _pairs(parts[0]) if len(parts[0]) else pd.MultiIndex.from_arrays([[], []])
+    rest = deltas[~_pairs(deltas).isin(done)]
+    if len(rest):
+        parts.append(_fallback(rows, baseline, rest, factor_of, query))
+    found = pd.concat([part for part in parts if len(part)], ignore_index=True) if any(map(len, parts)) \
+        else st._empty(st.STAT_COLUMNS)
+    adjusted = st.with_adjusted(found, query)
+    summary = st.summary_stats(adjusted, eps, query)
+    return Significance(rows=adjusted, summary=summary)
+
+
+def _paired(samples: pd.DataFrame, dataset: str, rows: pd.DataFrame, baseline: str, candidates: list[str],
+            deltas: pd.DataFrame, factor_of: pd.Series, sign: float, query: st.StatsQuery) -> pd.DataFrame:
+    """Paired tests where both sides have answers on the metric of their score row, one call per display factor
+    (own-units categories are not multiplied by the scale)."""
+    if not len(samples):
+        return st._empty(st.STAT_COLUMNS)
+    mine = samples[samples["dataset"] == dataset]
+    if not len(mine):
+        return st._empty(st.STAT_COLUMNS)
+    # Only the answers on the metric each (source, category) is scored on.
+    wanted = pd.MultiIndex.from_arrays([rows["source_label"].astype(object), rows["category"].astype(object),
+                                        rows["metric"].astype(object)])
+    keys = pd.MultiIndex.from_arrays([mine["source_label"].astype(object), mine["category"].astype(object),
+                                      mine["metric"].astype(object)])
+    mine = mine[keys.isin(wanted)]
+    if not len(mine):
+        return st._empty(st.STAT_COLUMNS)
+    paired_categories = set(deltas["category"].astype(object))
+    results = []
+    factors = factor_of.reindex(list(paired_categories))
+    for factor, categories in factors.groupby(factors).groups.items():
+        part = mine[mine["category"].astype(object).isin(set(categories))]
+        if len(part):
+            results.append(st.paired_stats(part, baseline, candidates, float(factor), sign, query))
+    found = pd.concat(results, ignore_index=True) if results else st._empty(st.STAT_COLUMNS)
+    # Only pairs the Δ table has (its units agree on both sides).
+    return found[_pairs(found).isin(_pairs(deltas))].reset_index(drop=True)
+
+
+def _fallback(rows: pd.DataFrame, baseline: str, deltas: pd.DataFrame, factor_of: pd.Series,
+              query: st.StatsQuery) -> pd.DataFrame:
+    """Run-level or standard-error tests for the pairs without per-question data on both sides."""
+    by_source = {name: group.set_index(group["category"].astype(object))
+                 for name, group in rows.groupby("source_label", sort=False, observed=True)}
+    base = by_source.get(baseline)
+    if base is None:
+        return st._empty(st.STAT_COLUMNS)
+    results = []
+    for factor, part in deltas.groupby(deltas["category"].astype(object).map(factor_of), sort=False):
+        matrix = part.pivot(index="category", columns="candidate", values="delta")
+        cand_runs = pd.DataFrame({name: by_source[name]["run_scores"] for name in matrix.columns}
+                                 ).reindex(matrix.index)
+        cand_stderr = pd.DataFrame({name: by_source[name]["stderr"] for name in matrix.columns}
+                                   ).reindex(matrix.index)
+        base_runs = base["run_scores"].reindex(matrix.index)
+        base_stderr = base["stderr"].reindex(matrix.index)
+        cand_runs = cand_runs.apply(lambda column: column.map(lambda runs: runs if isinstance(runs, tuple) else ()))
+        base_runs = base_runs.map(lambda runs: runs if isinstance(runs, tuple) else ())
+        results.append(st.fallback_stats(base_runs, cand_runs, base_stderr, cand_stderr, matrix, float(factor),
+                                         query))
+    return pd.concat(results, ignore_index=True) if results else st._empty(st.STAT_COLUMNS)
