@@ -5,7 +5,8 @@
 - INCONCLUSIVE: anything else, including no interval at all — the data cannot tell yet. The verdict says how many
   paired questions would settle it at the same mean Δ and spread (SE shrinks as 1/√n).
 
-The worst verdict decides the exit code: REJECT 3, else INCONCLUSIVE 4, else 0.
+The worst verdict decides the exit code: REJECT 3, else INCONCLUSIVE 4, else 0; a gate that judged nothing
+is INCONCLUSIVE too (4), so a CI job never passes on an empty comparison.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ def needed_n(n: float, se: float, mean: float, pp: float, z: float) -> float:
     exactly on the bound)."""
     if not all(map(math.isfinite, (n, se, mean))) or se <= 0 or n <= 0:
         return math.nan
-    margin = mean + pp if mean > -pp else -mean
+    if mean > -pp:
+        margin = mean + pp
+    elif mean < -pp:
+        margin = -mean
+    else:  # exactly on the bound: no n reaches either verdict
+        return math.nan
     if margin <= 0:
         return math.nan
     return float(math.ceil(n * (z * se / margin) ** 2))
@@ -40,9 +46,11 @@ def verdicts(summary: pd.DataFrame, pp: float, ci: float = 0.95) -> pd.DataFrame
     z = float(norm.ppf(1 - (1 - ci) / 2))
     pp = float(pp)
     rows = []
-    for row in summary.itertuples(index=False):
-        low, high, mean = (float(x) if x is not None else math.nan for x in (row.ci_low, row.ci_high,
-                                                                            row.mean_delta))
+    # Missing numbers (None, NaN, pandas' NA of a nullable count) all become NaN.
+    numbers = summary.reindex(columns=["ci_low", "ci_high", "mean_delta", "n_samples"]).apply(
+        lambda column: pd.to_numeric(column, errors="coerce").astype("float64"))
+    for row, (low, high, mean, n_samples) in zip(summary.itertuples(index=False),
+                                                 numbers.itertuples(index=False, name=None), strict=True):
         if np.isfinite(low) and low >= -pp:
             verdict = ALLOW
         elif np.isfinite(high) and high < 0 and mean < -pp:
@@ -50,7 +58,6 @@ def verdicts(summary: pd.DataFrame, pp: float, ci: float = 0.95) -> pd.DataFrame
         else:
             verdict = INCONCLUSIVE
         se = (high - low) / (2 * z) if np.isfinite(low) and np.isfinite(high) else math.nan
-        n_samples = float(row.n_samples) if row.n_samples is not None else math.nan
         need = needed_n(n_samples, se, mean, pp, z) if verdict == INCONCLUSIVE else math.nan
         rows.append((getattr(row, "dataset", ""), row.candidate, verdict, mean, low, high, n_samples, need,
                      row.test, getattr(row, "units", "")))
@@ -58,8 +65,10 @@ def verdicts(summary: pd.DataFrame, pp: float, ci: float = 0.95) -> pd.DataFrame
 
 
 def exit_code(verdict_frame: pd.DataFrame) -> int:
-    """3 if any REJECT, else 4 if any INCONCLUSIVE, else 0 (also for nothing compared: nothing failed)."""
+    """3 if any REJECT, else 4 if any INCONCLUSIVE or nothing was judged, else 0."""
     found = set(verdict_frame["verdict"])
+    if not found:
+        return EXIT_CODES[INCONCLUSIVE]
     if REJECT in found:
         return EXIT_CODES[REJECT]
     if INCONCLUSIVE in found:
