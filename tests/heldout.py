@@ -37,7 +37,8 @@ def twinkle_run(folder: Path, model: str, timestamp: str, answers: dict[str, dic
                 rng.shuffle(order)
                 for qid in order:
                     record = {"question_id": qid, "sample_id": 0, "question": f"{category}: question {qid}",
-                              "correct_answer": "A", "llm_output": "\\box{A}" if flags[qid] else "\\box{C}",
+                              "correct_answer": "A",
+                              "llm_output": f"{model} thinks... " + ("\\box{A}" if flags[qid] else "\\box{C}"),
                               "predicted_answer": "A" if flags[qid] else "C", "is_correct": flags[qid]}
                     if with_file:
                         record["file"] = path
@@ -95,12 +96,18 @@ def lmeval_run(folder: Path, model: str, date: str, group: str, answers: dict[st
                 lines.append(json.dumps({
                     "doc_id": doc_id, "doc": {"question": f"{task} #{doc_id}", "answer": "A"}, "target": "A",
                     "arguments": {"gen_args_0": {"arg_0": f"{task} #{doc_id}", "arg_1": " A"}},
-                    "resps": [[["-0.5", bool(value)]]], "filtered_resps": [["-0.5", bool(value)]],
+                    # Log-likelihoods are the model's own: two models' logs never have the same bytes.
+                    "resps": [[[logprob(model, doc_id), bool(value)]]],
+                    "filtered_resps": [[logprob(model, doc_id), bool(value)]],
                     "filter": "none", "metrics": [metric], "doc_hash": f"{doc_id:064x}",
                     "prompt_hash": f"{doc_id + 1:064x}", "target_hash": f"{doc_id + 2:064x}",
                     metric: int(value) if metric != "pct_stereotype" else bool(value)}))
             (run_folder / f"samples_{task}_{date}.jsonl").write_text("\n".join(lines) + "\n")
     return run_folder
+
+
+def logprob(model: str, doc_id: int) -> str:
+    return repr(-random.Random(f"{model}/{doc_id}").random())
 
 
 def flags(rng: random.Random, n: int, rate: float) -> list[bool]:

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 import datagen
+import heldout
 from conftest import FIXTURE, as_bytes, make_twinkle
 from eval_analyzer.core.formats.twinkle import split_runs
 from eval_analyzer.core.table import TABLE_COLUMNS
@@ -86,7 +87,9 @@ def test_compare_json_matches_an_independent_calculation(runs_dir, fixture_doc):
         assert row["wins"] + row["losses"] + row["ties"] == row["paired"] == row["total"] == 57
     assert document["ranking"] and all(abs(r["delta"]) >= 2 for r in document["ranking"])
     assert list(document["ranking"][0]) == ["dataset", "category", "candidate", "baseline", "baseline_score",
-                                            "candidate_score", "delta", "noise", "within_noise", "units"]
+                                            "candidate_score", "delta", "noise", "within_noise", "units", "n",
+                                            "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant",
+                                            "mde"]
 
 
 def test_compare_baseline_by_unambiguous_model_name_and_text_formats(tmp_path):
@@ -298,3 +301,214 @@ def test_limits_are_built_from_the_arguments(capsys):
     captured = capsys.readouterr()
     assert f"eval-analyzer: error: {FIXTURE}: is " in captured.err and "over the 0 MB limit per file" in captured.err
     assert captured.out.count("\n") == 1  # the CSV header only: the file was not read
+
+
+# --- statistics and the CI gate, on held-out runs written as Twinkle Eval and lm-eval write them ----------------
+
+def _main(capsys, *argv) -> tuple[int, str, str]:
+    code = _exit_code([str(arg) for arg in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _strict_json(text: str) -> dict:
+    """JSON as any strict reader parses it: NaN or Infinity are an error."""
+    def refuse(name):
+        raise AssertionError(f"{name} in JSON output")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.fixture(scope="module")
+def heldout_twinkle(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("heldout_twinkle")
+    truth, base = heldout.twinkle_single_runs(folder)
+    return folder, truth, base
+
+
+@pytest.fixture(scope="module")
+def heldout_gate(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("heldout_gate")
+    truth, base = heldout.twinkle_single_runs(folder, heldout.GATE_SPEC, heldout.GATE_CHANGES)
+    return folder, truth, base
+
+
+def test_compare_json_carries_every_statistic_of_held_out_twinkle_runs(heldout_twinkle, capsys):
+    folder, truth, base = heldout_twinkle
+    code, out, err = _main(capsys, "compare", folder, "--baseline", "model-a", "--format", "json", "--ranking")
+    assert code == 0, err
+    document = _strict_json(out)
+    assert (document["alpha"], document["ci"], document["correction"], document["test"]) == (0.05, 0.95, "holm",
+                                                                                             "auto")
+    heldout.assert_comparison(document["summary"], document["ranking"], heldout.expected_comparison(truth, base))
+    assert list(document["ranking"][0])[-8:] == ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test",
+                                                  "significant", "mde"]
+    assert list(document["summary"][0])[-8:] == ["ci_low", "ci_high", "p_value", "test", "sig_wins", "sig_losses",
+                                                  "indistinguishable", "n_samples"]
+
+
+def test_compare_json_of_lmeval_samples_with_bh_alpha_ci_and_a_lower_is_better_metric(tmp_path, capsys):
+    spec = {"crows_pairs_english_age": (90, 60), "crows_pairs_english_gender": (130, 80),
+            "crows_pairs_english_race": (110, 50)}
+    changes = {"org/m1": {}, "org/m2": {"crows_pairs_english_age": (25, 3), "crows_pairs_english_gender": (9, 5),
+                                        "crows_pairs_english_race": (4, 16)},
+               "org/m3": {"crows_pairs_english_age": (2, 12), "crows_pairs_english_gender": (6, 6)}}
+    truth, _values = heldout.lmeval_runs(tmp_path, "crows_pairs_english", spec, changes, metric="pct_stereotype",
+                                         higher_is_better=False)
+    code, out, err = _main(capsys, "compare", tmp_path, "--baseline", "org/m1", "--metric", "pct_stereotype,none",
+                           "--format", "json", "--ranking", "--alpha", "0.1", "--ci", "90", "--correction", "bh")
+    assert code == 0, err
+    document = _strict_json(out)
+    from eval_analyzer.core.loader import load_paths
+
+    truth = heldout.relabel(truth, load_paths([tmp_path]).table)
+    expected = heldout.expected_comparison(truth, document["baseline"], sign=-1.0, method="bh", alpha=0.1,
+                                           level=0.9)
+    heldout.assert_comparison(document["summary"], document["ranking"], expected)
+    age = next(row for row in document["ranking"]
+               if row["category"].endswith("age") and row["candidate"].startswith("org/m2"))
+    assert age["delta"] > 0 and age["significant"]  # stereotyped less often: better
+
+
+def test_compare_json_fallbacks_are_named_and_null_where_nothing_is_known(tmp_path, capsys):
+    runs = tmp_path / "runs"
+    heldout.twinkle_repeated_runs(runs, write_samples=False)
+    code, out, _err = _main(capsys, "compare", runs, "--baseline", "model-a", "--format", "json", "--ranking")
+    document = _strict_json(out)
+    assert code == 0 and {row["test"] for row in document["ranking"]} == {"welch-runs"}
+    assert document["summary"][0]["n_samples"] is None and document["ranking"][0]["mde"] is None
+    assert document["ranking"][0]["n"] == 6  # runs, not questions
+    stderr_only, bare = tmp_path / "stderr", tmp_path / "bare"
+    spec = {"arc_easy": (120, 80), "arc_challenge": (100, 40)}
+    changes = {"org/m1": {}, "org/m2": {"arc_easy": (3, 15), "arc_challenge": (10, 12)}}
+    heldout.lmeval_runs(stderr_only, "arc", spec, changes, write_samples=False)
+    heldout.lmeval_runs(bare, "arc", spec, changes, write_samples=False, stderr=False)
+    z_doc = _strict_json(_main(capsys, "compare", stderr_only, "--baseline", "org/m1", "--format", "json",
+                               "--ranking")[1])
+    assert {row["test"] for row in z_doc["ranking"]} == {"unpaired-z"}
+    assert all(row["n"] is None and row["ci_low"] is not None for row in z_doc["ranking"])
+    none_doc = _strict_json(_main(capsys, "compare", bare, "--baseline", "org/m1", "--format", "json",
+                                  "--ranking")[1])
+    for row in none_doc["ranking"]:
+        assert row["test"] == "none" and row["significant"] is False
+        assert [row[name] for name in ("n", "ci_low", "ci_high", "p_value", "p_adjusted", "mde")] == [None] * 6
+    summary = none_doc["summary"][0]
+    assert [summary[name] for name in ("ci_low", "ci_high", "p_value", "n_samples")] == [None] * 4
+    assert (summary["test"], summary["sig_wins"], summary["indistinguishable"]) == ("none", 0, 2)
+
+
+def test_compare_ranking_csv_is_one_rectangular_table(heldout_twinkle, capsys):
+    folder, _truth, _base = heldout_twinkle
+    _code, out, _err = _main(capsys, "compare", folder, "--baseline", "model-a", "--format", "csv", "--ranking")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert len({len(row) for row in rows}) == 1 and len(rows) == 1 + 2 * 5  # header + 2 candidates × 5 categories
+    assert rows[0][-8:] == ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
+    summary = list(csv.DictReader(io.StringIO(_main(capsys, "compare", folder, "--baseline", "model-a",
+                                                    "--format", "csv")[1])))
+    assert len(summary) == 4 and {"sig_wins", "n_samples", "ci_low"} <= set(summary[0])
+
+
+def test_compare_table_and_markdown_show_the_interval_p_and_significant_wins(heldout_twinkle, capsys):
+    folder, truth, base = heldout_twinkle
+    expected = heldout.expected_comparison(truth, base)
+    want = expected[("mmlu", "model-b @ 20250102_0900")]["summary"]
+    _code, out, _err = _main(capsys, "compare", folder, "--baseline", "model-a", "--dataset", "mmlu")
+    line = next(line for line in out.splitlines() if "model-b" in line)
+    assert f"{want['mean_delta']:+.2f} [{want['ci_low']:+.2f}, {want['ci_high']:+.2f}]" in line
+    assert f"{want['sig_wins']}/{want['sig_losses']}/{want['indistinguishable']}" in line
+    assert "mean Δ [95% CI]" in out and "sig W/L/=" in out
+    _code, markdown, _err = _main(capsys, "compare", folder, "--baseline", "model-a", "--format", "markdown",
+                                  "--ranking", "--ci", "0.9")
+    assert "| mean Δ [90% CI] |" in markdown and "| p adj. |" in markdown and "| mcnemar-exact |" in markdown
+
+
+@pytest.mark.parametrize(("flag", "value"), [("--alpha", "0"), ("--alpha", "1.5"), ("--alpha", "x"),
+                                             ("--ci", "100"), ("--ci", "0"), ("--ci", "1"),
+                                             ("--correction", "bonferroni"), ("--test", "wilcoxon"),
+                                             ("--gate", "-1")])
+def test_statistics_options_are_validated_with_a_usage_error(flag, value, capsys):
+    code, _out, err = _main(capsys, "compare", FIXTURE, "--baseline", "gpt-oss-120b", flag, value)
+    assert code == 2 and flag in err and "eval-analyzer: error: " in err
+
+
+def _gate_line(out: str, candidate: str) -> str:
+    return next(line for line in out.splitlines() if f"  {candidate} @ " in line)
+
+
+def test_gate_gives_each_verdict_with_its_numbers_and_the_worst_exit_code(heldout_gate, capsys):
+    folder, truth, base = heldout_gate
+    expected = heldout.expected_comparison(truth, base)
+    code, out, err = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1")
+    assert code == 3, err  # REJECT beats INCONCLUSIVE
+    assert len(out.splitlines()) == 3  # one line per candidate and dataset
+    seen = set()
+    for (_dataset, candidate), item in expected.items():
+        want = item["summary"]
+        verdict, needed = heldout.expected_verdict(want, 1.0)
+        seen.add(verdict)
+        line = _gate_line(out, candidate.split(" @ ")[0])
+        assert line.startswith(verdict) and "gate" in line
+        assert f"mean Δ {want['mean_delta']:+.2f} pp" in line
+        assert f"95% CI [{want['ci_low']:+.2f}, {want['ci_high']:+.2f}]" in line
+        assert f"n {want['n_samples']}" in line and "test mcnemar-exact" in line
+        assert (f"needs n ≈ {needed}" in line) == (needed is not None)
+    assert seen == {"ALLOW", "REJECT", "INCONCLUSIVE"}
+    assert "1 ALLOW, 1 REJECT, 1 INCONCLUSIVE; exit 3" in err
+    assert _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--candidates", "allow",
+                 "unsure")[0] == 4
+    assert _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--candidates", "allow")[0] == 0
+    # A tolerance wider than the loss turns the small loss into ALLOW.
+    assert _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "5", "--candidates", "unsure")[0] == 0
+
+
+def test_gate_exit_codes_as_a_ci_job_sees_them(heldout_gate):
+    folder, _truth, _base = heldout_gate
+    rejected = run("compare", folder, "--baseline", "model-a", "--gate", "1")
+    assert rejected.returncode == 3 and rejected.stdout.startswith(("ALLOW", "REJECT", "INCONCLUSIVE"))
+    assert run("compare", folder, "--baseline", "model-a", "--gate", "1", "--candidates", "unsure").returncode == 4
+
+
+def test_gate_is_in_points_whatever_the_scale_and_combines_with_fail_on_regression(heldout_gate, capsys):
+    folder, _truth, _base = heldout_gate
+    at_100 = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--format", "json")
+    at_1 = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--format", "json",
+                 "--scale", "1")
+    verdicts_100 = _strict_json(at_100[1])["gate"]["verdicts"]
+    verdicts_1 = _strict_json(at_1[1])["gate"]["verdicts"]
+    assert [row["verdict"] for row in verdicts_100] == [row["verdict"] for row in verdicts_1]
+    assert [row["mean_delta"] for row in verdicts_1] == pytest.approx([row["mean_delta"] for row in verdicts_100])
+    assert _strict_json(at_1[1])["gate"]["exit_code"] == 3 == at_1[0]
+    # INCONCLUSIVE alone is 4, but a mean Δ below --fail-on-regression still exits 3.
+    unsure = ["compare", folder, "--baseline", "model-a", "--candidates", "unsure", "--gate", "1"]
+    assert _main(capsys, *unsure)[0] == 4
+    assert _main(capsys, *unsure, "--fail-on-regression", "0.1")[0] == 3
+    assert _main(capsys, *unsure, "--fail-on-regression", "2")[0] == 4
+    # --fail-on-regression alone keeps its documented meaning.
+    assert _main(capsys, "compare", folder, "--baseline", "model-a", "--candidates", "unsure",
+                 "--fail-on-regression", "0.1")[0] == 3
+
+
+def test_gate_markdown_is_a_block_for_a_pull_request_comment(heldout_gate, capsys):
+    folder, truth, base = heldout_gate
+    code, out, _err = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--format",
+                            "markdown")
+    assert code == 3 and out.startswith("### Eval gate: REJECT (tolerance 1 pp)")
+    rows = [line for line in out.splitlines() if line.startswith("| **")]
+    assert len(rows) == 3 and any(row.startswith("| **INCONCLUSIVE** |") for row in rows)
+    unsure = heldout.expected_comparison(truth, base)[("gate", "unsure @ 20250104_0900")]["summary"]
+    assert f"| {heldout.expected_verdict(unsure, 1.0)[1]} |" in next(row for row in rows if "unsure" in row)
+
+
+def test_gate_csv_json_and_what_it_refuses(heldout_gate, perplexity_dir, capsys):
+    folder, _truth, _base = heldout_gate
+    rows = list(csv.DictReader(io.StringIO(_main(capsys, "compare", folder, "--baseline", "model-a", "--gate",
+                                                 "1", "--format", "csv")[1])))
+    assert [row["verdict"] for row in rows] == ["ALLOW", "REJECT", "INCONCLUSIVE"]
+    code, _out, err = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--ranking")
+    assert code == 2 and "--ranking" in err
+    code, out, _err = _main(capsys, "compare", folder, "--baseline", "model-a", "--gate", "1", "--ranking",
+                            "--format", "json")
+    assert code == 3 and "ranking" in _strict_json(out)
+    # An own-units Δ is not judged in points: skipped with a notice; nothing judged is INCONCLUSIVE.
+    code, out, err = _main(capsys, "compare", perplexity_dir, "--baseline", "m1", "--metric",
+                           "word_perplexity,none", "--gate", "1")
+    assert code == 4 and out == "" and "--gate skips m2" in err

@@ -7,7 +7,10 @@ once, in `main`), printing, and the one exit-code policy of every command (READM
 - 1: some inputs had errors or warnings, or part of the work failed (a station entry not written, a site not
   built); whatever could be done is still done and printed;
 - 2: usage error (unknown option or name, no paths, an unusable station folder);
-- 3: `compare --fail-on-regression` tripped.
+- 3: `compare --fail-on-regression` tripped, or `compare --gate` rejected a candidate;
+- 4: `compare --gate` could not decide for some candidate (INCONCLUSIVE) and rejected none.
+
+The gate's and the regression check's codes take precedence over 1; 3 over 4.
 
 Every line on stderr is `eval-analyzer: <level>: <text>`, level `error`, `warning` or `notice` (a problem's
 severity). The commands call typed library functions (`core.compare.compare`, `dashboard.server.serve`,
@@ -34,7 +37,7 @@ from eval_analyzer.core.loader import MB, Limits, load_paths
 from eval_analyzer.core.scores import SCALES, SHOWN_DECIMALS, is_fraction_units
 from eval_analyzer.core.table import LoadedData
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_REGRESSION = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_REGRESSION, EXIT_INCONCLUSIVE = 0, 1, 2, 3, 4
 #: Problem severities that make a command exit 1; a notice (duplicate skipped, label renamed) never does.
 FAILING_SEVERITIES = ("error", "warning")
 PROG = "eval-analyzer"
@@ -139,19 +142,60 @@ def _signed(value: float, units: str) -> str:
     return f"{value:+.{SHOWN_DECIMALS[100 if units == 'pp' else 1]}f}" if pd.notna(value) else "—"
 
 
-def _display_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    pairs = list(zip(summary["mean_delta"], summary["median_delta"], summary["units"], strict=True))
+def _p_text(value) -> str:
+    if pd.isna(value):
+        return "—"
+    return "<0.0001" if value < 0.0001 else f"{value:.4f}"
+
+
+def _interval(low, high, units: str) -> str:
+    return f"[{_signed(low, units)}, {_signed(high, units)}]" if pd.notna(low) and pd.notna(high) else "—"
+
+
+def _count_text(value) -> str:
+    return "—" if pd.isna(value) else str(int(value))
+
+
+def _display_summary(summary: pd.DataFrame, ci: float) -> pd.DataFrame:
+    rows = summary.to_dict("records")
     return pd.DataFrame({
         "dataset": summary["dataset"],
         "candidate": summary["candidate"],
-        "mean Δ": [_signed(mean, units) for mean, _median, units in pairs],
-        "median Δ": [_signed(median, units) for _mean, median, units in pairs],
-        "W/L/T": [f"{w}/{lo}/{t}" for w, lo, t in zip(summary["wins"], summary["losses"], summary["ties"],
-                                                       strict=True)],
-        "coverage": [f"{p}/{t}" for p, t in zip(summary["paired"], summary["total"], strict=True)],
+        f"mean Δ [{ci:.0%} CI]": [f"{_signed(r['mean_delta'], r['units'])} "
+                                  f"{_interval(r['ci_low'], r['ci_high'], r['units'])}" for r in rows],
+        "median Δ": [_signed(r["median_delta"], r["units"]) for r in rows],
+        "W/L/T": [f"{r['wins']}/{r['losses']}/{r['ties']}" for r in rows],
+        "p": [_p_text(r["p_value"]) for r in rows],
+        # Significant wins / losses / the rest: categories whose adjusted p is below α.
+        "sig W/L/=": [f"{r['sig_wins']}/{r['sig_losses']}/{r['indistinguishable']}" for r in rows],
+        "test": summary["test"],
+        "questions": [_count_text(r["n_samples"]) for r in rows],
+        "coverage": [f"{r['paired']}/{r['total']}" for r in rows],
         # Named per row: a perplexity Δ is in perplexity, never in pp.
         "Δ units": summary["units"],
-    })
+    }, columns=["dataset", "candidate", f"mean Δ [{ci:.0%} CI]", "median Δ", "W/L/T", "p", "sig W/L/=", "test",
+                "questions", "coverage", "Δ units"])
+
+
+def _display_ranking(ranking: pd.DataFrame, ci: float) -> pd.DataFrame:
+    rows = ranking.to_dict("records")
+    return pd.DataFrame({
+        "dataset": ranking["dataset"],
+        "category": ranking["category"],
+        "candidate": ranking["candidate"],
+        "baseline_score": ranking["baseline_score"].astype("float64").round(4),
+        "candidate_score": ranking["candidate_score"].astype("float64").round(4),
+        "delta": ranking["delta"].astype("float64").round(4),
+        f"{ci:.0%} CI": [_interval(r["ci_low"], r["ci_high"], r["units"]) for r in rows],
+        "n": [_count_text(r["n"]) for r in rows],
+        "p": [_p_text(r["p_value"]) for r in rows],
+        "p adj.": [_p_text(r["p_adjusted"]) for r in rows],
+        "sig": ["yes" if r["significant"] else "no" for r in rows],
+        "MDE": [_signed(r["mde"], r["units"]).lstrip("+") for r in rows],
+        "test": ranking["test"],
+        "units": ranking["units"],
+    }, columns=["dataset", "category", "candidate", "baseline_score", "candidate_score", "delta", f"{ci:.0%} CI",
+                "n", "p", "p adj.", "sig", "MDE", "test", "units"])
 
 
 def _regressions(summary: pd.DataFrame, gate: float, scale: int) -> pd.DataFrame:
@@ -166,46 +210,146 @@ def _regressions(summary: pd.DataFrame, gate: float, scale: int) -> pd.DataFrame
     return judged[mean_pp < -gate]
 
 
+def _stats_query(args: argparse.Namespace):
+    from eval_analyzer.core.stats import StatsQuery
+
+    return StatsQuery(alpha=args.alpha, ci=args.ci, correction=args.correction, test=args.test)
+
+
+def _gate(summary: pd.DataFrame, pp: float, scale: int, ci: float) -> pd.DataFrame:
+    """Verdicts in percentage points whatever `--scale`, for 0–1 metrics only (like `--fail-on-regression`): an
+    own-units Δ (perplexity) is not comparable with PP and is skipped with a notice."""
+    from eval_analyzer.core.gate import verdicts
+
+    fraction = summary["units"].map(is_fraction_units).astype(bool) if len(summary) else summary["units"]
+    for row in summary[~fraction].itertuples():
+        say("notice", f"--gate skips {_printable(row.candidate)} on {_printable(row.dataset)}: its Δ is in "
+                      f"{row.units}, not percentage points")
+    judged = summary[fraction].copy()
+    for name in ("mean_delta", "ci_low", "ci_high"):
+        judged[name] = pd.to_numeric(judged[name], errors="coerce").astype("float64") * (100 / scale)
+    judged["units"] = "pp"
+    return verdicts(judged, pp, ci)
+
+
+def _needed_text(row) -> str:
+    if row.verdict != "INCONCLUSIVE":
+        return ""
+    if pd.isna(row.needed_n):
+        return "needed n unknown (no per-question CI)" if pd.isna(row.n_samples) or pd.isna(row.ci_low) \
+            else "needed n unknown"
+    return f"needs n ≈ {int(row.needed_n)}"
+
+
+def _gate_lines(verdict_frame: pd.DataFrame, ci: float) -> str:
+    """One line per (candidate, dataset): verdict, dataset, candidate, mean Δ, CI, n, test, and the n needed."""
+    width = max([len(name) for name in verdict_frame["verdict"]] or [0])
+    lines = []
+    for row in verdict_frame.itertuples(index=False):
+        parts = [f"{row.verdict:<{width}}", _printable(str(row.dataset)), _printable(str(row.candidate)),
+                 f"mean Δ {_signed(row.mean_delta, 'pp')} pp", f"{ci:.0%} CI {_interval(row.ci_low, row.ci_high, 'pp')}",
+                 f"n {_count_text(row.n_samples)}", f"test {row.test}"]
+        needed = _needed_text(row)
+        if needed:
+            parts.append(needed)
+        lines.append("  ".join(parts))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _gate_markdown(verdict_frame: pd.DataFrame, pp: float, baseline: str, query, code: int) -> str:
+    """A block to paste into a pull-request comment: the overall verdict, one table row per candidate and
+    dataset, and how to read it. Names are escaped for Markdown and HTML."""
+    from html import escape
+
+    worst = {0: "ALLOW", 3: "REJECT", 4: "INCONCLUSIVE"}[code]
+    shown = pd.DataFrame({
+        "verdict": [f"**{verdict}**" for verdict in verdict_frame["verdict"]],
+        "dataset": [escape(_printable(str(name))) for name in verdict_frame["dataset"]],
+        "candidate": [escape(_printable(str(name))) for name in verdict_frame["candidate"]],
+        "mean Δ (pp)": [_signed(value, "pp") for value in verdict_frame["mean_delta"]],
+        f"{query.ci:.0%} CI (pp)": [_interval(low, high, "pp") for low, high in
+                                    zip(verdict_frame["ci_low"], verdict_frame["ci_high"], strict=True)],
+        "n": [_count_text(value) for value in verdict_frame["n_samples"]],
+        "test": verdict_frame["test"],
+        "needed n": [_needed_text(row).removeprefix("needs n ≈ ") for row in verdict_frame.itertuples(index=False)],
+    })
+    table = _text_table(shown, markdown=True) if len(shown) else "_Nothing was judged._\n"
+    return (f"### Eval gate: {worst} (tolerance {pp:g} pp)\n\n"
+            f"Baseline: {escape(_printable(baseline))}\n\n{table}\n"
+            f"ALLOW: the {query.ci:.0%} CI of the mean Δ lies above −{pp:g} pp. REJECT: the CI lies below 0 and "
+            f"the mean Δ is below −{pp:g} pp. INCONCLUSIVE: neither; *needed n* is the number of paired questions "
+            f"that would decide at the same mean Δ and spread. Per-category tests at α = {query.alpha:g}, "
+            f"correction {query.correction}.\n")
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     from eval_analyzer.core.compare import compare
+    from eval_analyzer.core.gate import exit_code
+    from eval_analyzer.core.significance import statistics_ready
 
+    gating = args.gate is not None
+    if gating and not statistics_ready():
+        raise UsageError("--gate needs scipy for its confidence intervals: pip install scipy")
+    if gating and args.ranking and args.format != "json":
+        raise UsageError("--gate prints its verdicts instead of the tables; --ranking goes with it only in "
+                         "--format json")
+    query = _stats_query(args)
     loaded = _load(args)
     status = report_problems(loaded.problems)
     result = compare(loaded, args.baseline, args.candidates, args.dataset, scale=args.scale, eps=args.eps,
-                     min_delta=args.min_delta, sort=args.sort, metric=args.metric)
+                     min_delta=args.min_delta, sort=args.sort, metric=args.metric, stats=query)
     for note in result.notes:
         say("notice", note)
     if args.dataset and result.summary.empty:
         raise UsageError(result.notes[0] if result.notes else "nothing to compare")
+    baseline = result.summary["baseline"].iloc[0] if len(result.summary) else args.baseline
+    verdict_frame = _gate(result.summary, args.gate, args.scale, query.ci) if gating else None
+    gate_code = exit_code(verdict_frame) if gating else EXIT_OK
     if args.format == "json":
         document = {
-            "baseline": result.summary["baseline"].iloc[0] if len(result.summary) else args.baseline,
-            "scale": args.scale, "eps": args.eps, "min_delta": args.min_delta,
+            "baseline": baseline, "scale": args.scale, "eps": args.eps, "min_delta": args.min_delta,
+            "alpha": query.alpha, "ci": query.ci, "correction": query.correction, "test": query.test,
             "summary": _records(result.summary),
         }
         if args.ranking:
             document["ranking"] = _records(result.ranking)
+        if gating:
+            document["gate"] = {"pp": args.gate, "exit_code": gate_code, "verdicts": _records(verdict_frame)}
         json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
+    elif gating and args.format == "csv":
+        sys.stdout.write(to_csv_text(verdict_frame))
+    elif gating and args.format == "markdown":
+        sys.stdout.write(_gate_markdown(verdict_frame, args.gate, baseline, query, gate_code))
+    elif gating:
+        sys.stdout.write(_gate_lines(verdict_frame, query.ci))
     elif args.format == "csv":
-        sys.stdout.write(to_csv_text(result.summary))
-        if args.ranking:
-            sys.stdout.write("\r\n" + to_csv_text(result.ranking))
+        # One rectangular table, so that any CSV reader loads it: the ranking when asked for, else the summary.
+        sys.stdout.write(to_csv_text(result.ranking if args.ranking else result.summary))
     else:
         markdown = args.format == "markdown"
-        sys.stdout.write(_text_table(_display_summary(result.summary), markdown))
+        sys.stdout.write(_text_table(_display_summary(result.summary, query.ci), markdown))
         if args.ranking:
-            ranking = result.ranking[["dataset", "category", "candidate", "baseline_score", "candidate_score",
-                                      "delta", "units"]].round(4)
-            sys.stdout.write("\n" + _text_table(ranking, markdown))
+            sys.stdout.write("\n" + _text_table(_display_ranking(result.ranking, query.ci), markdown))
+    regression = False
     if args.fail_on_regression is not None and len(result.summary):
         failing = _regressions(result.summary, args.fail_on_regression, args.scale)
         for row in failing.itertuples():
             say("error", f"regression: {row.candidate} on {row.dataset}: mean Δ "
                          f"{row.mean_delta * 100 / args.scale:+.2f} pp < -{args.fail_on_regression} pp")
-        if len(failing):
-            return EXIT_REGRESSION
-    return status
+        regression = bool(len(failing))
+    if regression or gate_code == EXIT_REGRESSION:
+        code = EXIT_REGRESSION
+    elif gate_code == EXIT_INCONCLUSIVE:
+        code = EXIT_INCONCLUSIVE
+    else:
+        code = status
+    if gating:
+        counts = Counter(verdict_frame["verdict"])
+        say("notice", f"gate at -{args.gate:g} pp: "
+            + ", ".join(f"{counts[name]} {name}" for name in ("ALLOW", "REJECT", "INCONCLUSIVE"))
+            + f"; exit {code}")
+    return code
 
 
 def _open_station(folder: str, create: bool = True, limits: Limits | None = None):
@@ -290,6 +434,23 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if counts[FAILED] else status
 
 
+def _open_fraction(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, not {text}")
+    return value
+
+
+def _level(text: str) -> float:
+    """A confidence level as a fraction (0.95) or a percentage (95)."""
+    value = float(text)
+    if math.isfinite(value) and 1 < value < 100:
+        value = value / 100
+    if not math.isfinite(value) or not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a level such as 0.95 or 95, not {text}")
+    return value
+
+
 def _positive(text: str) -> float:
     value = float(text)
     if not math.isfinite(value) or value < 0:
@@ -325,6 +486,19 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--fail-on-regression", type=_positive, metavar="PP",
                       help="exit 3 when a candidate's mean Δ is below −PP percentage points; applies to 0–1 "
                            "metrics only (own-units metrics such as perplexity are skipped with a note on stderr)")
+    comp.add_argument("--alpha", type=_open_fraction, default=0.05,
+                      help="significance level of the per-category tests, after --correction (default 0.05)")
+    comp.add_argument("--ci", type=_level, default=0.95, metavar="LEVEL",
+                      help="confidence level of every interval, 0.95 or 95 (default 0.95)")
+    comp.add_argument("--correction", choices=("holm", "bh", "none"), default="holm",
+                      help="multiplicity adjustment across the categories of a candidate (default holm)")
+    comp.add_argument("--test", choices=("auto", "bootstrap"), default="auto",
+                      help="auto: exact McNemar on right/wrong answers, else paired t; bootstrap: paired "
+                           "bootstrap (2,000 seeded resamples)")
+    comp.add_argument("--gate", type=_positive, metavar="PP",
+                      help="CI gate: ALLOW (exit 0) when the mean Δ's CI lies above −PP percentage points, REJECT "
+                           "(exit 3) when it lies below 0 with mean Δ < −PP, else INCONCLUSIVE (exit 4); prints "
+                           "one verdict per candidate and dataset instead of the tables")
     comp.add_argument("--station", metavar="DIR", help="also read every entry of this station")
     _add_limits(comp)
     comp.set_defaults(func=cmd_compare)
