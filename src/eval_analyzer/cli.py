@@ -235,24 +235,25 @@ def _gate(summary: pd.DataFrame, pp: float, scale: int, ci: float) -> pd.DataFra
 def _needed_text(row) -> str:
     if row.verdict != "INCONCLUSIVE":
         return ""
+    if pd.isna(row.ci_low) or pd.isna(row.ci_high):
+        return "needed n unknown: no CI (no per-question data, runs or stderr)"
     if pd.isna(row.needed_n):
-        return "needed n unknown (no per-question CI)" if pd.isna(row.n_samples) or pd.isna(row.ci_low) \
-            else "needed n unknown"
-    return f"needs n ≈ {int(row.needed_n)}"
+        return "needed n unknown: no paired question count" if pd.isna(row.n_samples) else "needed n unknown"
+    return f"needs n ≈ {int(row.needed_n)} paired questions"
 
 
 def _gate_lines(verdict_frame: pd.DataFrame, ci: float) -> str:
-    """One line per (candidate, dataset): verdict, dataset, candidate, mean Δ, CI, n, test, and the n needed."""
-    width = max([len(name) for name in verdict_frame["verdict"]] or [0])
-    lines = []
+    """One line per (candidate, dataset): verdict, dataset, candidate, mean Δ, CI, n, test, and the n needed;
+    the text columns aligned so that a CI log reads as a table."""
+    cells = []
     for row in verdict_frame.itertuples(index=False):
-        parts = [f"{row.verdict:<{width}}", _printable(str(row.dataset)), _printable(str(row.candidate)),
-                 f"mean Δ {_signed(row.mean_delta, 'pp')} pp", f"{ci:.0%} CI {_interval(row.ci_low, row.ci_high, 'pp')}",
-                 f"n {_count_text(row.n_samples)}", f"test {row.test}"]
         needed = _needed_text(row)
-        if needed:
-            parts.append(needed)
-        lines.append("  ".join(parts))
+        cells.append([row.verdict, _printable(str(row.dataset)), _printable(str(row.candidate)),
+                      f"mean Δ {_signed(row.mean_delta, 'pp')} pp",
+                      f"{ci:.0%} CI {_interval(row.ci_low, row.ci_high, 'pp')}", f"n {_count_text(row.n_samples)}",
+                      f"test {row.test}", *([needed] if needed else [])])
+    widths = [max((len(line[i]) for line in cells if len(line) > i), default=0) for i in range(8)]
+    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip() for line in cells]
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -271,7 +272,8 @@ def _gate_markdown(verdict_frame: pd.DataFrame, pp: float, baseline: str, query,
                                     zip(verdict_frame["ci_low"], verdict_frame["ci_high"], strict=True)],
         "n": [_count_text(value) for value in verdict_frame["n_samples"]],
         "test": verdict_frame["test"],
-        "needed n": [_needed_text(row).removeprefix("needs n ≈ ") for row in verdict_frame.itertuples(index=False)],
+        "needed n": [_needed_text(row).removeprefix("needs n ≈ ").removesuffix(" paired questions")
+                     for row in verdict_frame.itertuples(index=False)],
     })
     table = _text_table(shown, markdown=True) if len(shown) else "_Nothing was judged._\n"
     return (f"### Eval gate: {worst} (tolerance {pp:g} pp)\n\n"
