@@ -70,8 +70,9 @@ def _dists():
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="float64") for name in columns}).astype(
-        {"candidate": object, "category": object, **({"test": object} if "test" in columns else {})})
+    """No rows, the text columns typed as text (the summary has no `category`)."""
+    return pd.DataFrame({name: pd.Series(dtype=object if name in ("candidate", "category", "test") else "float64")
+                         for name in columns})
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
