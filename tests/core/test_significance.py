@@ -193,3 +193,19 @@ def test_significance_joins_its_columns_onto_rows_and_summaries_it_lacks(twinkle
                                          ignore_index=True))
     assert list(summary.columns[-len(SUMMARY_COLUMNS):]) == SUMMARY_COLUMNS
     assert summary.iloc[-1]["test"] == "none" and summary.iloc[-1]["sig_wins"] == 0
+
+
+def test_without_scipy_compare_still_gives_the_deltas_and_says_why_there_is_no_interval(twinkle_single,
+                                                                                      monkeypatch):
+    from eval_analyzer.core import significance as sig
+    from eval_analyzer.core.compare import NO_SCIPY
+
+    loaded, _truth, base = twinkle_single
+    with_stats = compare(loaded, base)
+    monkeypatch.setattr(sig, "statistics_ready", lambda: False)
+    result = compare(loaded, base)
+    assert result.notes.count(NO_SCIPY) == 1
+    pd.testing.assert_series_equal(result.ranking["delta"], with_stats.ranking["delta"])
+    assert list(result.ranking.columns) == list(with_stats.ranking.columns)
+    assert result.ranking["p_value"].isna().all() and set(result.ranking["test"]) == {"none"}
+    assert result.summary["ci_low"].isna().all()
