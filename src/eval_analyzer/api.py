@@ -16,6 +16,7 @@ from eval_analyzer.core.compare import Comparison, compare
 from eval_analyzer.core.errors import Problem
 from eval_analyzer.core.loader import Limits, file_pairs, load_files, load_paths
 from eval_analyzer.core.scores import score_units, unit_keys
+from eval_analyzer.core.stats import StatsQuery
 from eval_analyzer.core.table import TABLE_COLUMNS, LoadedData
 
 Source = str | os.PathLike | tuple[str, bytes]
@@ -61,12 +62,13 @@ class Results:
 
     def compare(self, baseline: str, candidates: Sequence[str] | None = None, dataset: str | None = None,
                 metric: str | None = None, scale: int = 100, eps: float = 0.0, min_delta: float = 0.0,
-                sort: str = "abs_desc") -> Comparison:
+                sort: str = "abs_desc", stats: StatsQuery | None = None) -> Comparison:
         """Δ of each candidate against `baseline`: `.summary` and `.ranking` DataFrames (with a `dataset`
-        column) and `.notes`, the same as `eval-analyzer compare --format json` writes. Unknown names raise
-        `UsageError` with the names that exist."""
+        column, and the statistics of `stats`: α, CI level, correction, test) and `.notes`, the same as
+        `eval-analyzer compare --format json` writes. Unknown names raise `UsageError` with the names that
+        exist."""
         return compare(self.loaded, baseline, list(candidates) if candidates else None, dataset, scale, eps,
-                       min_delta, sort, metric)
+                       min_delta, sort, metric, stats)
 
     def files(self) -> list[tuple[str, bytes]]:
         """The (name, bytes) pairs behind these results (read again from disk for paths)."""
