@@ -25,8 +25,6 @@ import panel as pn
 from bokeh.events import DocumentReady
 from panel.io.state import set_curdoc
 
-from eval_analyzer.core.significance import statistics_ready
-
 #: What the page loads after its first render; site/offline.py `BACKGROUND_PACKAGES` puts the same in the lock.
 PACKAGES = ("scipy",)
 #: The worker's message to the page when the load has settled (site/assets/status.js sets `window.eaStatistics`).
@@ -35,6 +33,13 @@ MESSAGE_TYPE = "ea-statistics"
 
 def _in_pyodide() -> bool:
     return sys.platform == "emscripten"
+
+
+def statistics_ready() -> bool:
+    """core.significance's probe, imported on first use: the app's start imports no statistics module."""
+    from eval_analyzer.core.significance import statistics_ready as ready  # noqa: PLC0415
+
+    return ready()
 
 
 async def _install() -> None:
