@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
+from email.parser import HeaderParser
 
 import pytest
+from packaging.requirements import Requirement
 
 from eval_analyzer import cli
 from eval_analyzer.core.errors import UsageError
 from eval_analyzer.site import builder
 from eval_analyzer.site.builder import DATA_FILE, build_site
+from eval_analyzer.site.wheels import PYODIDE_MARKERS
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +96,18 @@ def test_a_failed_build_exits_1_with_the_one_error_prefix(tmp_path, monkeypatch,
     monkeypatch.setattr(builder, "build_site", failing)
     assert cli.main(["build", "--out", str(tmp_path)]) == cli.EXIT_PROBLEMS
     assert capsys.readouterr().err == "eval-analyzer: error: panel convert failed: boom\n"
+
+
+def test_project_wheel_leaves_scipy_to_the_background_load_in_pyodide(cdn_site):
+    """micropip evaluates Requires-Dist markers (sys_platform is 'emscripten' there): scipy is not installed at
+    start; the page loads it from the same CDN as Pyodide after the first render (dashboard/lazy_stats.py)."""
+    with zipfile.ZipFile(cdn_site / "index.resources.zip") as packed:
+        [name] = packed.namelist()
+        with zipfile.ZipFile(io.BytesIO(packed.read(name))) as wheel:
+            [metadata] = [n for n in wheel.namelist() if n.endswith(".dist-info/METADATA")]
+            requires = HeaderParser().parsestr(wheel.read(metadata).decode()).get_all("Requires-Dist")
+    [scipy] = [Requirement(line) for line in requires if Requirement(line).name == "scipy"]
+    assert not scipy.marker.evaluate(PYODIDE_MARKERS)
+    assert scipy.marker.evaluate()
+    worker = (cdn_site / "index.js").read_text(encoding="utf-8")
+    assert "scipy" not in worker  # neither its install list nor anything else the worker runs at start

@@ -17,6 +17,7 @@ from eval_analyzer.core.demo import demo_files
 from eval_analyzer.core.errors import problem
 from eval_analyzer.core.loader import Limits
 from eval_analyzer.dashboard.i18n import t
+from eval_analyzer.dashboard.lazy_stats import load_after_first_render
 from eval_analyzer.dashboard.state import TABS, DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.urlsettings import UrlSync
@@ -156,6 +157,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     store.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
 
     _load_url_sources(sync, data, station, is_demo)
+    load_after_first_render()  # the static page: scipy, in the background once the page is live
     template = pn.template.BootstrapTemplate(
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
         sidebar=[load, settings, filter_view, delta_settings, sync], main=[holder],

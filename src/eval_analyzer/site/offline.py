@@ -5,6 +5,9 @@ What the page loads, and from where once this has run (folders relative to index
   distribution's compiled ones plus every pure wheel, each with its sha256, imports and Pyodide-evaluated
   dependencies), and those wheels. Every requirement resolves inside the lock, so micropip never asks PyPI.
   The wheels are slimmed (`slim`) and carry Python 3.12 bytecode (`pyc`), so each visit unzips and compiles less.
+  The lock also holds `BACKGROUND_PACKAGES` (scipy and what it needs, e.g. openblas), which the page does not
+  install at start but loads after its first render (`dashboard/lazy_stats.py`); Pyodide's `loadPackage` reads
+  them from this lock, so they too come from `pyodide/`.
 - `bokeh/`: the Bokeh JS bundles of the installed bokeh (the same version the page was rendered with).
 - `panel-cdn/<version>/dist/`: the installed Panel's dist files that the page or Panel's CSS reference; the
   worker sets `PANEL_CDN_ROOT` to `panel-cdn/`, so documents built in Python link here too.
@@ -42,6 +45,10 @@ BOKEH_CDN_FALLBACKS = {"https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-svg.js": 
 PANEL_ALWAYS = ("panel.min.js", "css", "assets", "images")
 # Developer files in Panel's dist that no page loads.
 PANEL_SKIP = ("*.map", "*.ts", "*.scss", "*.less")
+# Compiled packages of the distribution's lock that the page loads after its first render, not at start: the
+# project's wheel excludes them from its requirements in Pyodide (`sys_platform != 'emscripten'`), so the
+# requirements alone would leave them out of the lock. Kept equal to dashboard/lazy_stats.py `PACKAGES`.
+BACKGROUND_PACKAGES = ("scipy",)
 _INSTALL_LIST = re.compile(r"micropip\.install\(\[(.*?)\]\)", re.DOTALL)
 _QUOTED = re.compile(r"'([^']*)'|\"([^\"]*)\"")
 
@@ -143,7 +150,11 @@ def bundle_pyodide(site: Path, dist: Path, project_wheel: Path | None, source: W
         else:
             roots.append(Requirement(item))
             by_name.append(item)
-    from_lock, added = resolve(roots, packages, source)
+    absent = [name for name in BACKGROUND_PACKAGES if canonicalize_name(name) not in packages]
+    if absent:
+        raise OfflineError(f"{dist} has no {', '.join(absent)} in its pyodide-lock.json; the page loads "
+                           f"{'them' if len(absent) > 1 else 'it'} after the first render for statistics")
+    from_lock, added = resolve([*roots, *map(Requirement, BACKGROUND_PACKAGES)], packages, source)
 
     target = site / PYODIDE_DIR
     target.mkdir(parents=True, exist_ok=True)

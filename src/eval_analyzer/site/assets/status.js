@@ -83,6 +83,10 @@
         if (live()) { console.error('Eval Analyzer worker: ' + msg.msg) } else { fail(TEXT.worker, msg.msg) }
       } else if (msg.type === 'render') {
         show(TEXT.starting)
+      } else if (msg.type === 'ea-statistics') {
+        // scipy, loaded after the first render (dashboard/lazy_stats.py): ready, or why not (console only).
+        window.eaStatistics = {ready: !!msg.ready, seconds: msg.seconds, error: msg.error || null}
+        if (!msg.ready) { console.error('Eval Analyzer: statistics could not be loaded: ' + msg.error) }
       }
     })
     worker.addEventListener('error', function (event) {
