@@ -70,8 +70,9 @@ def _dists():
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
+    # The summary has no `category`: only the text columns a frame has are typed as text.
     return pd.DataFrame({name: pd.Series(dtype="float64") for name in columns}).astype(
-        {"candidate": object, "category": object, **({"test": object} if "test" in columns else {})})
+        {name: object for name in ("candidate", "category", "test") if name in columns})
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
