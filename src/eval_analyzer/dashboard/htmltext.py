@@ -76,3 +76,19 @@ def message(text: str, kind: str = "info", css_class: str = "") -> str:
     cls = f' class="{esc(css_class)}"' if css_class else ""
     return (f'<div{cls} role="status" style="background:{background};color:{colour};padding:8px 12px;'
             f'border-radius:4px">{esc(text)}</div>')
+
+
+def p_text(value: object) -> str:
+    """A p-value as people read it: three decimals, "< 0.001" below that (more digits are not information),
+    an em dash when there is none."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    value = float(value)
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def ci_text(low: object, high: object, digits: int) -> str:
+    """`[low, high]` with signed numbers; an em dash when the interval is unknown."""
+    if any(v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+        return "—"
+    return f"[{float(low):+.{digits}f}, {float(high):+.{digits}f}]"
