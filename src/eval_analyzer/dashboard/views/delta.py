@@ -152,7 +152,7 @@ class DeltaView(TabView):
         headers = ([self.t(k) for k in keys] + [self.delta_label()]
                    + [self.t(k) for k in ("ci_col", "p_adjusted_col", "n_col", "mde_col", "significant_col")]
                    + ([self.t("within_noise")] if noise else []))
-        return _SCROLL.format(table(headers, rows, css))
+        return _SCROLL.format(table(headers, rows, css, nowrap_from=1))
 
     def _summary_table(self, summary: pd.DataFrame, digits: int, tested: bool) -> str:
         pct = f"{self.store.delta.ci * 100:g}"
@@ -167,7 +167,7 @@ class DeltaView(TabView):
                          "—" if pd.isna(item.n_samples) else f"{int(item.n_samples)}"])
         headers = [self.t("candidate"), self.t("mean_ci", pct=pct), self.t("median_delta"), self.t("p_col"),
                    self.t("test_col"), self.t("sig_wl"), self.t("wlt"), self.t("coverage"), self.t("n_samples")]
-        return _SCROLL.format(table(headers, rows, "ea-summary"))
+        return _SCROLL.format(table(headers, rows, "ea-summary", nowrap_from=1))
 
     def _legend(self, tested: bool) -> str:
         """What solid, pale and the whisker mean, with swatches drawn like the bars."""
