@@ -176,7 +176,7 @@ class DeltaView(TabView):
                   'vertical-align:middle;border:1px solid {color};{fill}"></span>')
         solid = swatch.format(cls="ea-swatch-solid", color=GAIN_COLOR, fill=f"background:{GAIN_COLOR}")
         if not tested:
-            return (f'<div style="font-size:13px">{solid}{esc(self.t("legend_untested"))}</div>')
+            return f'<div class="ea-legend" style="font-size:13px">{solid}{esc(self.t("legend_untested"))}</div>'
         pale_fill = (f"background:repeating-linear-gradient(45deg,{GAIN_COLOR}55 0 2px,"
                      f"rgba(33,102,172,{PALE_ALPHA}) 2px 6px)")
         pale = swatch.format(cls="ea-swatch-pale", color=GAIN_COLOR, fill=pale_fill)
@@ -187,7 +187,7 @@ class DeltaView(TabView):
         parts = [f'{solid}{loss}{esc(self.t("legend_solid", alpha=f"{d.alpha:g}", correction=correction))}',
                  f'{pale}{esc(self.t("legend_pale"))}',
                  f'{whisker}{esc(self.t("legend_whisker", pct=f"{d.ci * 100:g}"))}']
-        return f'<div style="font-size:13px;line-height:1.8">{"".join(parts)}</div>'
+        return f'<div class="ea-legend" style="font-size:13px;line-height:1.8">{"".join(parts)}</div>'
 
     def _stats_notes(self) -> str:
         a = self.store
