@@ -151,7 +151,7 @@ class DeltaFacet:
             hatch_scale=8))
         # Whiskers over the bars: drawn after them, in a dark grey that reads on blue, red and pale fills.
         self.whisker = Whisker(source=self.source, base="category", lower="ci_low", upper="ci_high",
-                               dimension="width", line_color="#333333", line_width=1.2)
+                               dimension="width", line_color="#111111", line_width=1.5)
         self.whisker.upper_head.size = self.whisker.lower_head.size = 7
         self.figure.add_layout(self.whisker)
         tip.renderers = [renderer]
