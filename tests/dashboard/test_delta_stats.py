@@ -123,6 +123,7 @@ def test_ci_level_widens_the_interval_and_keeps_delta(store):
 
 def test_while_statistics_load_the_views_say_so_and_draw_them_when_ready(monkeypatch, generated):
     from eval_analyzer.dashboard.views.delta import DeltaView
+    from eval_analyzer.dashboard.views.heatmaps import HeatmapView
 
     waiting = []
     monkeypatch.setattr(store_module, "ensure_statistics", lambda on_ready: waiting.append(on_ready) or False)
@@ -132,9 +133,14 @@ def test_while_statistics_load_the_views_say_so_and_draw_them_when_ready(monkeyp
     assert derived.stats_status == "loading" and derived.stat_ranking["p_value"].isna().all()
     assert "still loading" in view.stats_message.object
     assert len(derived.ranking)  # the Δ itself is shown meanwhile
+    derived.ui.tab = "heatmap"
+    heat = HeatmapView(store=derived)
+    assert "still loading" in heat.delta_title.object and not hasattr(heat.delta.object, "Labels")
     monkeypatch.setattr(store_module, "ensure_statistics", lambda on_ready: True)
     waiting[-1]()
     assert derived.stats_status == "ok" and derived.stat_ranking["p_value"].notna().all()
+    assert "significant Δ" in heat.delta_title.object and hasattr(heat.delta.object, "Labels")
+    derived.ui.tab = "delta"
     assert "still loading" not in view.stats_message.object
 
 

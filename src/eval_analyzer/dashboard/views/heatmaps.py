@@ -48,8 +48,9 @@ class HeatmapView(TabView):
             self.scores_box.visible = False
         ok = a.delta_status == "ok" and len(a.delta_all)
         tested = a.stats_status == "ok"
-        note = (f'<div class="ea-heat-sig-note" style="font-size:13px">'
-                f'{esc(self.t("heatmap_sig_note", alpha=f"{a.delta.alpha:g}"))}</div>' if tested else "")
+        text = (self.t("heatmap_sig_note", alpha=f"{a.delta.alpha:g}") if tested
+                else self.t("stats_loading") if a.stats_status == "loading" else "")
+        note = f'<div class="ea-heat-sig-note" style="font-size:13px">{esc(text)}</div>' if text else ""
         self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>{note}"
                                    if ok else "")
         if ok:
