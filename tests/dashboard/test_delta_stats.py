@@ -275,6 +275,10 @@ def test_the_delta_heatmap_marks_significant_cells(store):
     assert sorted(zip(marks["candidate"], marks["category"], strict=True)) == sorted(
         zip(expected["candidate"], expected["category"], strict=True))
     assert set(marks["mark"]) == {heatmap_chart.SIGNIFICANT_MARK}
+    import holoviews as hv
+
+    tools = {type(tool).__name__ for tool in hv.render(chart).tools}
+    assert tools == {"HoverTool", "SaveTool", "ResetTool"}  # the marks bring no pan / zoom of their own
 
 
 def test_how_is_this_tested_names_the_tests_in_both_languages(store):

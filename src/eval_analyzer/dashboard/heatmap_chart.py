@@ -76,7 +76,7 @@ def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en",
     marks = pd.DataFrame({"category": marked["category"], "candidate": marked["candidate"],
                           "mark": SIGNIFICANT_MARK, "color": np.where(strong, "#ffffff", "#111111")})
     labels = hv.Labels(marks, kdims=["category", "candidate"], vdims=["mark", "color"]).opts(
-        text_color="color", text_font_size="9pt")
+        text_color="color", text_font_size="12pt", default_tools=[])  # no pan / zoom tools of its own
     return heat * labels
 
 
