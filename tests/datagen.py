@@ -95,3 +95,60 @@ def lmeval_perplexity_file(model: str, scores: dict[str, tuple[float, float]] | 
                 "higher_is_better": {task: {name: better[name] for name in metrics} for task in scores},
                 "model_name": model}
     return f"{model}.json", json.dumps(document).encode()
+
+
+def twinkle_with_questions(model: str, timestamp: str, answers: dict[tuple[str, str], list[bool]]
+                           ) -> list[tuple[str, bytes]]:
+    """One Twinkle run of `model` as Twinkle writes it: results_<ts>.json and eval_results_<ts>_run0.jsonl, with
+    `answers[(dataset, category)]` the right/wrong flag of each question (question_id = its index)."""
+    blocks: dict[str, list[dict]] = {}
+    lines = []
+    for (dataset, category), flags in answers.items():
+        path = f"datasets/{dataset}/{category}.csv"
+        blocks.setdefault(f"datasets/{dataset}", []).append(
+            {"file": path, "accuracy_mean": sum(flags) / len(flags), "accuracy_std": 0.0,
+             "individual_runs": {"accuracies": [sum(flags) / len(flags)],
+                                 "results": [f"results/eval_results_{timestamp}_run0.jsonl"]}})
+        for qid, flag in enumerate(flags):
+            lines.append(json.dumps({"question_id": qid, "sample_id": 0, "question": f"{path} q{qid}",
+                                     "correct_answer": "A", "llm_output": "A" if flag else "B",
+                                     "predicted_answer": "A" if flag else "B", "is_correct": bool(flag),
+                                     "file": path}, ensure_ascii=False))
+    results = {"timestamp": timestamp, "config": {"model": {"name": model}},
+               "dataset_results": {name: {"results": items,
+                                          "average_accuracy": sum(i["accuracy_mean"] for i in items) / len(items)}
+                                   for name, items in blocks.items()}}
+    return [(f"results_{timestamp}.json", dump(results)),
+            (f"eval_results_{timestamp}_run0.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))]
+
+
+def paired_answers(effects: dict[str, dict[str, float]], questions: int = 200, dataset: str = "mmlu",
+                   seed: int = 3) -> dict[str, dict[tuple[str, str], list[bool]]]:
+    """Right/wrong answers of a baseline ("base") and candidates on the same questions, correlated as real
+    models are (a shared difficulty per question): `effects[candidate][category]` is the candidate's shift in
+    the probability of a right answer (0.25: a large, real gain; 0: the same model, fresh noise)."""
+    import random
+
+    rng = random.Random(seed)
+    categories = list(dict.fromkeys(category for shifts in effects.values() for category in shifts))
+    difficulty = {category: [rng.random() for _ in range(questions)] for category in categories}
+
+    def answer(category: str, shift: float) -> list[bool]:
+        return [rng.random() < min(1.0, max(0.0, 0.15 + 0.7 * (1 - level) + shift))
+                for level in difficulty[category]]
+
+    found = {"base": {(dataset, category): answer(category, 0.0) for category in categories}}
+    for candidate, shifts in effects.items():
+        found[candidate] = {(dataset, category): answer(category, shifts.get(category, 0.0))
+                            for category in categories}
+    return found
+
+
+def paired_files(effects: dict[str, dict[str, float]], questions: int = 200, seed: int = 3
+                 ) -> tuple[list[tuple[str, bytes]], dict[str, dict[tuple[str, str], list[bool]]]]:
+    """`paired_answers` written as one Twinkle run per model (timestamps 20250101_0000, …_0001, …)."""
+    answers = paired_answers(effects, questions, seed=seed)
+    files = []
+    for index, (model, flags) in enumerate(answers.items()):
+        files += twinkle_with_questions(model, f"20250101_{index:04d}", flags)
+    return files, answers

@@ -81,6 +81,18 @@ def test_top_and_bottom_n_per_candidate():
     assert top.groupby("candidate").size().to_dict() == {"c1": 2, "c2": 2}
     assert top[top["candidate"] == "c2"]["category"].tolist() == ["b", "c"]
     assert bottom[bottom["candidate"] == "c2"]["category"].tolist() == ["a", "e"]
+    assert top["candidate"].tolist() == ["c1", "c1", "c2", "c2"]  # one block per candidate, not interleaved
+
+
+def test_top_lists_only_gains_and_bottom_only_regressions():
+    wide = pd.DataFrame({"base": [0.5, 0.5, 0.5, 0.5], "up": [0.6, 0.7, 0.5, 0.8],
+                         "mixed": [0.4, 0.9, 0.5, 0.45]}, index=pd.Index(list("abcd"), name="category"))
+    table = delta_table(wide, "base", ["up", "mixed"], scale=100)
+    top, bottom = top_bottom(table, 10)
+    assert bottom[bottom["candidate"] == "up"].empty  # improved everywhere: no "regressions" to list
+    assert (top["delta"] > 0).all() and (bottom["delta"] < 0).all()
+    assert top[top["candidate"] == "up"]["category"].tolist() == ["d", "b", "a"]  # the tie (c) is in neither
+    assert bottom["category"].tolist() == ["a", "d"]
 
 
 def test_noise_marks_deltas_within_run_to_run_spread():

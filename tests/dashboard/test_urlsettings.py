@@ -111,7 +111,8 @@ def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a
 
 def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_written():
     assert urlsettings.KEYS == ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op",
-                                "mode", "tmodel", "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "page")
+                                "mode", "tmodel", "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "alpha", "ci",
+                                "corr", "dshared", "page")
     assert "metric" in urlsettings.WATCHED["overview"]  # once missing from a hand-written list
 
 

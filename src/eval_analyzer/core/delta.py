@@ -160,11 +160,18 @@ def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: f
 
 
 def top_bottom(delta: pd.DataFrame, n: int = DEFAULT_TOP_N) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per candidate, the N most improved and the N most regressed categories."""
+    """Per candidate, the N most improved (Δ > 0) and the N most regressed (Δ < 0) categories, candidates
+    in their order of first appearance: a "most regressed" list that shows gains when a candidate improved
+    everywhere tells the user something false, so a list may be shorter than N or empty."""
     n = max(1, int(n))
-    up = sort_delta(delta, "delta_desc").groupby("candidate", sort=False).head(n).reset_index(drop=True)
-    down = sort_delta(delta, "delta_asc").groupby("candidate", sort=False).head(n).reset_index(drop=True)
-    return up, down
+    order = pd.Series(range(delta["candidate"].nunique()), index=list(dict.fromkeys(delta["candidate"])))
+
+    def ranked(rows: pd.DataFrame, mode: str) -> pd.DataFrame:
+        rows = sort_delta(rows, mode)
+        rows = rows.iloc[order.reindex(rows["candidate"]).to_numpy().argsort(kind="stable")]
+        return rows.groupby("candidate", sort=False).head(n).reset_index(drop=True)
+
+    return ranked(delta[delta["delta"] > 0], "delta_desc"), ranked(delta[delta["delta"] < 0], "delta_asc")
 
 
 def delta_matrix(delta: pd.DataFrame, categories: list[str] | None = None) -> pd.DataFrame:

@@ -40,22 +40,44 @@ def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
                      toolbar="above", invert_yaxis=True)
 
 
-def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:
-    """candidates × categories of Δ, diverging colours centred on 0 (symmetric colour limits)."""
+#: The mark of a significant Δ cell, drawn over its colour (dark on the pale middle, light on the dark ends).
+SIGNIFICANT_MARK = "●"
+
+
+def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en",
+                  significant: pd.DataFrame | None = None) -> hv.HeatMap | hv.Overlay:
+    """candidates × categories of Δ, diverging colours centred on 0 (symmetric colour limits); with
+    `significant` (a boolean frame shaped like `matrix`), a mark on every significant cell."""
     long = matrix.rename_axis(index="candidate", columns="category").stack(future_stack=True)
     long = long.rename("delta").reset_index()
+    sig = (significant.reindex(index=matrix.index, columns=matrix.columns).fillna(False).astype(bool)
+           .to_numpy().ravel() if significant is not None and significant.size else np.zeros(len(long), bool))
+    long["significant"] = np.where(sig, t("yes", lang), "")
     values = long["delta"].to_numpy(dtype="float64")
     finite = values[np.isfinite(values)]
     bound = float(np.abs(finite).max()) if finite.size else 0.0
     bound = bound or 0.01 * scale
-    tip = hover(lang, [("candidate", "@candidate"), ("category", "@category"), ("delta", f"@delta{number_format(scale)}")])
+    fields = [("candidate", "@candidate"), ("category", "@category"), ("delta", f"@delta{number_format(scale)}")]
+    if significant is not None:
+        fields.append(("significant_col", "@significant"))
+    tip = hover(lang, fields)
     heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                    hv.Dimension("candidate", label=t("candidate", lang))],
-                      vdims=[hv.Dimension("delta", label=t("delta", lang))])
-    return heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[tip], xrotation=60,
+                      vdims=[hv.Dimension("delta", label=t("delta", lang)), "significant"])
+    heat = heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[tip], xrotation=60,
                      width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
                      height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
                      toolbar="above", invert_yaxis=True)
+    if significant is None:
+        return heat
+    marked = long[sig]
+    # Light on strong colours (|Δ| above half the range), dark on the pale middle.
+    strong = marked["delta"].abs().to_numpy(dtype="float64") > bound / 2
+    marks = pd.DataFrame({"category": marked["category"], "candidate": marked["candidate"],
+                          "mark": SIGNIFICANT_MARK, "color": np.where(strong, "#ffffff", "#111111")})
+    labels = hv.Labels(marks, kdims=["category", "candidate"], vdims=["mark", "color"]).opts(
+        text_color="color", text_font_size="12pt", default_tools=[])  # no pan / zoom tools of its own
+    return heat * labels
 
 
 def _load_holoviews_backend() -> None:

@@ -17,6 +17,7 @@ from eval_analyzer.core.scores import SHOWN_DECIMALS
 #: Inline styles rather than a stylesheet: the HTML panes render in shadow DOM, so page CSS does not reach them.
 _TABLE_STYLE = "border-collapse:collapse;font-size:13px;font-variant-numeric:tabular-nums"
 _CELL_STYLE = "border:1px solid #ddd;padding:2px 6px"
+_NOWRAP = ";white-space:nowrap"
 _HEAD_STYLE = _CELL_STYLE + ";background:#f3f3f3;text-align:left;position:sticky;top:0"
 
 
@@ -45,12 +46,14 @@ def digits_for(scale: int) -> int:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], css_class: str = "",
-          raw_cells: bool = False) -> str:
-    """An HTML table. Headers are escaped here; cells are escaped too unless `raw_cells` (already escaped)."""
+          raw_cells: bool = False, nowrap_from: int | None = None) -> str:
+    """An HTML table. Headers are escaped here; cells are escaped too unless `raw_cells` (already escaped).
+    Cells from column `nowrap_from` on keep to one line (numbers and intervals broken over lines misread)."""
     head = "".join(f'<th style="{_HEAD_STYLE}">{esc(h)}</th>' for h in headers)
     body = []
     for row in rows:
-        cells = "".join(f'<td style="{_CELL_STYLE}">{cell if raw_cells else esc(cell)}</td>' for cell in row)
+        cells = "".join(f'<td style="{_CELL_STYLE}{_NOWRAP if nowrap_from is not None and i >= nowrap_from else ""}">'
+                        f'{cell if raw_cells else esc(cell)}</td>' for i, cell in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
     cls = f' class="{esc(css_class)}"' if css_class else ""
     return f'<table{cls} style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
@@ -76,3 +79,19 @@ def message(text: str, kind: str = "info", css_class: str = "") -> str:
     cls = f' class="{esc(css_class)}"' if css_class else ""
     return (f'<div{cls} role="status" style="background:{background};color:{colour};padding:8px 12px;'
             f'border-radius:4px">{esc(text)}</div>')
+
+
+def p_text(value: object) -> str:
+    """A p-value as people read it: three decimals, "< 0.001" below that (more digits are not information),
+    an em dash when there is none."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    value = float(value)
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def ci_text(low: object, high: object, digits: int) -> str:
+    """`[low, high]` with signed numbers; an em dash when the interval is unknown."""
+    if any(v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)) for v in (low, high)):
+        return "—"
+    return f"[{float(low):+.{digits}f}, {float(high):+.{digits}f}]"

@@ -149,6 +149,76 @@ TEXTS: dict[str, dict[str, str]] = {
     # link
     "link_title": {"en": "Link to this view", "zh-TW": "此畫面的連結"},
     "copy_link": {"en": "Copy link", "zh-TW": "複製連結"},
+    # Δ statistics (is the difference real?)
+    "alpha": {"en": "Significance level α", "zh-TW": "顯著水準 α"},
+    "ci_level": {"en": "Confidence interval", "zh-TW": "信賴區間"},
+    "ci_level_value": {"en": "{pct} % CI", "zh-TW": "{pct}% 信賴區間"},
+    "correction": {"en": "Multiple-comparison correction", "zh-TW": "多重比較校正"},
+    "corr_holm": {"en": "Holm (controls false positives)", "zh-TW": "Holm（控制偽陽性）"},
+    "corr_bh": {"en": "Benjamini–Hochberg (false discovery rate)", "zh-TW": "Benjamini–Hochberg（偽發現率）"},
+    "corr_none": {"en": "None (each category alone)", "zh-TW": "不校正（各類別單獨檢定）"},
+    "shared_x": {"en": "One Δ axis for every candidate", "zh-TW": "所有比較模型共用同一 Δ 軸"},
+    "ci_col": {"en": "CI", "zh-TW": "信賴區間"},
+    "p_col": {"en": "p", "zh-TW": "p 值"},
+    "p_adjusted_col": {"en": "p (adjusted)", "zh-TW": "p 值（校正後）"},
+    "n_col": {"en": "n", "zh-TW": "題數 n"},
+    "mde_col": {"en": "MDE", "zh-TW": "最小可偵測差異"},
+    "test_col": {"en": "Test", "zh-TW": "檢定"},
+    "mean_ci": {"en": "Mean Δ [{pct} % CI]", "zh-TW": "平均 Δ [{pct}% 信賴區間]"},
+    "sig_wl": {"en": "Significant W / L / indistinguishable", "zh-TW": "顯著 勝 / 負 / 無法區分"},
+    "n_samples": {"en": "Paired questions", "zh-TW": "配對題數"},
+    "stats_loading": {"en": "Computing significance: the statistics library is still loading; whiskers, p-values "
+                            "and solid/pale bars appear when it is ready.",
+                      "zh-TW": "正在準備顯著性檢定：統計函式庫仍在載入中，完成後會顯示誤差線、p 值與實心／淡色長條。"},
+    "legend_solid": {"en": "significant: adjusted p < {alpha} ({correction})",
+                     "zh-TW": "顯著：校正後 p < {alpha}（{correction}）"},
+    "legend_pale": {"en": "not significant: may be noise", "zh-TW": "不顯著：可能只是雜訊"},
+    "legend_whisker": {"en": "whisker: {pct} % confidence interval", "zh-TW": "誤差線：{pct}% 信賴區間"},
+    "legend_untested": {"en": "untested (no statistics yet)", "zh-TW": "尚未檢定（尚無統計結果）"},
+    "tests_used": {"en": "Tests used: {tests}.", "zh-TW": "使用的檢定：{tests}。"},
+    "unpaired_note": {"en": "unpaired-z (no per-question data, only standard errors) overstates the uncertainty: "
+                            "a real difference may look indistinguishable.",
+                      "zh-TW": "unpaired-z（沒有逐題資料，只有標準誤）會高估不確定性：真實的差異可能看起來無法區分。"},
+    "none_note": {"en": "{n} row(s) have no test (“none”): neither per-question answers, nor several runs, nor a "
+                        "standard error on both sides; they have no CI and no p and count as indistinguishable.",
+                  "zh-TW": "{n} 列沒有檢定（“none”）：兩邊都沒有逐題答案、多次執行或標準誤，因此沒有信賴區間與 p 值，"
+                           "視為無法區分。"},
+    "stats_help_title": {"en": "How is this tested?", "zh-TW": "如何檢定？"},
+    "stats_help": {
+        "en": "Each Δ is tested on the questions both models answered (paired: the same questions on both "
+              "sides, so most of the question-to-question variance cancels).\n"
+              "mcnemar-exact — right/wrong answers with one run per side: an exact binomial test on the questions "
+              "where exactly one side is right (assumes the questions are independent).\n"
+              "paired-t — other scores, or several runs per side (first averaged per question): a t-test on the "
+              "per-question differences (assumes independent questions; robust for large n).\n"
+              "paired-bootstrap — on request (CLI --test bootstrap): 2,000 seeded resamples of the questions, "
+              "percentile CI; no distribution assumed.\n"
+              "Without per-question data: welch-runs (Welch's t on the run-level scores of both sides; few runs, "
+              "little power), unpaired-z (both sides report a standard error, e.g. lm-eval; it ignores the pairing "
+              "and overstates the uncertainty), or none (nothing to test with: no CI, no p).\n"
+              "The p-values of a candidate's categories are adjusted together (Holm by default, or "
+              "Benjamini–Hochberg): a bar is significant when its adjusted p is below α. MDE is the smallest Δ "
+              "the category could detect with 80 % power. The summary's CI treats categories as independent "
+              "strata.",
+        "zh-TW": "每個 Δ 都在兩個模型都作答的題目上檢定（配對：兩邊是同一批題目，題目之間的大部分變異因此抵銷）。\n"
+                 "mcnemar-exact：對錯題且兩邊各一次執行時，對「只有一邊答對」的題目做精確二項檢定（假設題目彼此獨立）。\n"
+                 "paired-t：其他分數，或任一邊有多次執行（先逐題平均）時，對逐題差值做 t 檢定（假設題目獨立；n 大時穩健）。\n"
+                 "paired-bootstrap：需指定（CLI --test bootstrap）：對題目做 2,000 次固定種子重抽樣，百分位數信賴區間；"
+                 "不假設分布。\n"
+                 "沒有逐題資料時：welch-runs（以兩邊各次執行的分數做 Welch t 檢定；執行次數少時檢定力低）、"
+                 "unpaired-z（兩邊都有標準誤，例如 lm-eval；忽略配對，會高估不確定性），或 none（無從檢定：沒有信賴區間與 p 值）。\n"
+                 "同一比較模型各類別的 p 值一起校正（預設 Holm，或 Benjamini–Hochberg）：校正後 p 小於 α 的長條為顯著。"
+                 "MDE 是該類別在 80% 檢定力下能偵測到的最小 Δ。摘要的信賴區間把各類別視為獨立分層。",
+    },
+    "top_none": {"en": "No gains: {candidate} is not better than the baseline in any category.",
+                 "zh-TW": "沒有進步：{candidate} 在任何類別都沒有優於基準模型。"},
+    "bottom_none": {"en": "No regressions: {candidate} is not worse than the baseline in any category.",
+                    "zh-TW": "沒有退步：{candidate} 在任何類別都沒有劣於基準模型。"},
+    "tb_candidate": {"en": "Candidate for the top/bottom lists", "zh-TW": "前/後 N 名所列的比較模型"},
+    "heatmap_sig_note": {"en": "● marks a significant Δ (adjusted p < {alpha}).",
+                         "zh-TW": "● 表示顯著的 Δ（校正後 p < {alpha}）。"},
+    "significant_col": {"en": "Significant", "zh-TW": "顯著"},
+    "yes": {"en": "yes", "zh-TW": "是"},
 }
 
 

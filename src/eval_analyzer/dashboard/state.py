@@ -22,6 +22,7 @@ from eval_analyzer.core.errors import Problem
 from eval_analyzer.core.loader import UPLOAD_EXTENSIONS, Limits, load_files
 from eval_analyzer.core.overview import DEFAULT_PAGE_SIZE, FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.core.scores import SCALES
+from eval_analyzer.core.stats import CORRECTIONS
 from eval_analyzer.core.table import LoadedData, empty_loaded_data
 
 #: Tab keys, in display order. "station" only appears when a station is configured.
@@ -29,6 +30,8 @@ TABS = ("overview", "delta", "heatmap", "files", "station")
 LANGUAGES = ("en", "zh-TW")
 #: What the upload picker offers: every extension the loader reads (a browser hides the others from the user).
 ACCEPT = ",".join(UPLOAD_EXTENSIONS)
+#: Confidence levels offered for the Δ whiskers.
+CI_LEVELS = (0.8, 0.9, 0.95, 0.99)
 #: Default threshold on the unit scale: the middle of the range, a neutral starting point.
 DEFAULT_THRESHOLD = 0.5
 
@@ -145,11 +148,18 @@ class DeltaSettings(param.Parameterized):
     min_delta = param.Number(default=0.0, bounds=(0, None), doc="Hide ranking rows with |Δ| below this")
     eps = param.Number(default=0.0, bounds=(0, None), doc="Tie tolerance: |Δ| ≤ ε counts as a tie")
     top_n = param.Integer(default=DEFAULT_TOP_N, bounds=(1, 1000), doc="N of the top/bottom-N lists")
+    # Beyond 0.2 "significant" stops meaning much; below 0.001 few evaluation sets could ever reach it.
+    alpha = param.Number(default=0.05, bounds=(0.001, 0.2), doc="Significance level α (after the correction)")
+    ci = param.Selector(default=0.95, objects=list(CI_LEVELS), doc="Confidence level of the CI whiskers")
+    correction = param.Selector(default="holm", objects=list(CORRECTIONS),
+                                doc="Multiplicity correction across the categories of a candidate")
+    shared_x = param.Boolean(default=True, doc="Every candidate's facet on one Δ range, so bars compare across")
 
     url_keys: ClassVar[dict[str, UrlKey]] = {
         "baseline": UrlKey("base", names="sources", sources=True),
         "candidates": UrlKey("cands", names="sources", sources=True),
         "sort": UrlKey("dsort"), "min_delta": UrlKey("dmin"), "eps": UrlKey("eps"), "top_n": UrlKey("topn"),
+        "alpha": UrlKey("alpha"), "ci": UrlKey("ci"), "correction": UrlKey("corr"), "shared_x": UrlKey("dshared"),
     }
 
 

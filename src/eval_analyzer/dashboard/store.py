@@ -8,6 +8,7 @@ once per change with all its new frames:
     data.loaded, overview.dataset/metric  ─ _derive_dataset ─▶ DATASET_OUTPUTS (wide_all, sources, …)
     dataset frames + overview, filter     ─ _derive_overview ─▶ OVERVIEW_OUTPUTS (page_wide, pivot, …)
     dataset frames + delta, scale         ─ _derive_delta ─▶ DELTA_OUTPUTS (ranking, summary, …)
+    Δ frames + α, CI level, correction    ─ _derive_significance ─▶ SIGNIFICANCE_OUTPUTS (stat_ranking, …)
 
 A method recomputes only when its query differs from the one its outputs were built from (queries compare by
 value), so one user change computes each group at most once, however many watchers it reaches. Settings that
@@ -18,6 +19,7 @@ methods included, run after every value is in place, and the method that settled
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 
@@ -40,7 +42,10 @@ from eval_analyzer.core.frames import (
     overview_order,
 )
 from eval_analyzer.core.scores import shows_fractions
+from eval_analyzer.core.significance import Significance, significance
+from eval_analyzer.core.stats import StatsQuery
 from eval_analyzer.core.table import LoadedData
+from eval_analyzer.dashboard.lazy_stats import ensure_statistics
 from eval_analyzer.dashboard.state import (
     SETTINGS,
     DataState,
@@ -59,6 +64,13 @@ OVERVIEW_OUTPUTS = ("sorted_wide", "page_wide", "page_info", "overall", "filter_
                     "page_spread", "heatmap", "own_units", "mixed_units")
 DELTA_OUTPUTS = ("delta_all", "ranking", "summary", "top", "bottom", "delta_matrix", "delta_status",
                  "delta_own_units", "delta_mixed_units")
+#: The Δ frames with their statistics; set together with DELTA_OUTPUTS on a Δ change, alone on an α change.
+SIGNIFICANCE_OUTPUTS = ("stats_status", "stat_ranking", "stat_summary", "stat_top", "stat_bottom", "stat_matrix")
+#: Why the statistics are missing, if they are: "loading" while scipy is fetched (static page), "empty" when
+#: there is no Δ to test.
+STATS_STATUSES = ("ok", "loading", "empty")
+#: Significance results kept per session: switching α, the CI level or the correction back is free.
+STATS_CACHE_SIZE = 16
 
 
 @contextmanager
@@ -115,6 +127,17 @@ class DerivedData(param.Parameterized):
     delta_own_units = param.List(default=[], doc="Own-units metrics among the baseline's and candidates' scores")
     delta_mixed_units = param.Boolean(default=False, doc="Those scores mix fractions and own-units metrics")
 
+    stats_status = param.Selector(default="empty", objects=list(STATS_STATUSES),
+                                  doc="Whether the statistics below are computed, loading or not applicable")
+    stat_ranking = param.DataFrame(default=None, allow_None=True,
+                                   doc="`ranking` with n, CI, p, p_adjusted, test, significant and MDE")
+    stat_summary = param.DataFrame(default=None, allow_None=True,
+                                   doc="`summary` with the CI of the mean Δ, p, test and significant W/L")
+    stat_top = param.DataFrame(default=None, allow_None=True, doc="`top` with the row statistics")
+    stat_bottom = param.DataFrame(default=None, allow_None=True, doc="`bottom` with the row statistics")
+    stat_matrix = param.DataFrame(default=None, allow_None=True,
+                                  doc="candidate × category: significant (bool), shaped like delta_matrix")
+
     def __init__(self, **params):
         # Only the missing ones are built (`setdefault` would build an empty DataState even when one is given).
         params = {name: cls() for name, cls in SETTINGS.items() if name not in params} | params
@@ -126,6 +149,10 @@ class DerivedData(param.Parameterized):
         self._overview: tuple[OverviewQuery, DatasetFrames] | None = None  # what OVERVIEW_OUTPUTS come from
         self._order: tuple[OverviewQuery, DatasetFrames, OverviewOrder] | None = None  # ...but for the page
         self._delta: tuple[DeltaQuery, DatasetFrames] | None = None  # what DELTA_OUTPUTS come from
+        self._stats_key: tuple | None = None  # what SIGNIFICANCE_OUTPUTS come from, with this ranking:
+        self._stats_ranking: pd.DataFrame | None = None
+        self._stats_cache: OrderedDict[tuple, Significance] = OrderedDict()
+        self._stats_loaded: LoadedData | None = None  # the data the cache's results were computed on
         self._derive_dataset()
 
     # -- the three groups -------------------------------------------------------------------------------------
@@ -211,10 +238,75 @@ class DerivedData(param.Parameterized):
             return
         result = delta_frames(frames, query)
         self._delta = (query, frames)
-        self.param.update(delta_all=result.deltas, ranking=result.ranking, summary=result.summary,
-                          top=result.top, bottom=result.bottom, delta_matrix=result.matrix,
-                          delta_status=result.status, delta_own_units=list(result.own_units),
-                          delta_mixed_units=result.mixed_units)
+        outputs = dict(delta_all=result.deltas, ranking=result.ranking, summary=result.summary,
+                       top=result.top, bottom=result.bottom, delta_matrix=result.matrix,
+                       delta_status=result.status, delta_own_units=list(result.own_units),
+                       delta_mixed_units=result.mixed_units)
+        # One update with the statistics: a view of both groups draws once per change.
+        self.param.update(**outputs, **self._significance_outputs(outputs))
+
+    # -- statistics -------------------------------------------------------------------------------------------
+
+    def stats_query(self) -> StatsQuery:
+        d = self.delta
+        return StatsQuery(alpha=float(d.alpha), ci=float(d.ci), correction=d.correction)
+
+    @param.depends("delta.alpha", "delta.ci", "delta.correction", watch=True)
+    def _derive_significance(self) -> None:
+        """An α, CI-level or correction change: new statistics on the Δ table as it is (not recomputed)."""
+        if self._delta is None:
+            return
+        current = dict(delta_all=self.delta_all, ranking=self.ranking, summary=self.summary, top=self.top,
+                       bottom=self.bottom, delta_matrix=self.delta_matrix, delta_status=self.delta_status)
+        outputs = self._significance_outputs(current)
+        if outputs:
+            self.param.update(**outputs)
+
+    def _statistics_ready(self) -> None:
+        """scipy has arrived (static page): compute what was waiting for it."""
+        self._stats_key = None
+        self._derive_significance()
+
+    def _significance_outputs(self, delta: dict) -> dict:
+        """SIGNIFICANCE_OUTPUTS for these Δ outputs; {} when they would be what is shown already."""
+        query, frames = self._delta
+        stats_query = self.stats_query()
+        key = (frames, query, stats_query)
+        if key == self._stats_key and delta["ranking"] is self._stats_ranking:
+            return {}
+        if delta["delta_status"] != "ok" or delta["delta_all"] is None or not len(delta["delta_all"]):
+            found, status = Significance(), "empty"
+        elif not ensure_statistics(self._statistics_ready):
+            found, status = Significance(), "loading"
+        else:
+            found, status = self._significance(frames, query, stats_query, delta["delta_all"]), "ok"
+        self._stats_key, self._stats_ranking = (key if status != "loading" else None), delta["ranking"]
+        matrix = delta["delta_matrix"]
+        significant = found.rows.pivot(index="candidate", columns="category", values="significant") \
+            if len(found.rows) else pd.DataFrame()
+        significant = significant.reindex(index=matrix.index, columns=matrix.columns).fillna(False).astype(bool) \
+            if matrix is not None and len(matrix) else pd.DataFrame(dtype=bool)
+        return dict(stats_status=status, stat_ranking=found.on_rows(delta["ranking"]),
+                    stat_summary=found.on_summary(delta["summary"]), stat_top=found.on_rows(delta["top"]),
+                    stat_bottom=found.on_rows(delta["bottom"]), stat_matrix=significant)
+
+    def _significance(self, frames: DatasetFrames, query: DeltaQuery, stats_query: StatsQuery,
+                      deltas: pd.DataFrame) -> Significance:
+        """The statistics of one (data, Δ, statistics settings), computed once: a sort, min |Δ| or N change
+        reuses them, and so does going back to an α seen before."""
+        loaded = self.data.loaded
+        if loaded is not self._stats_loaded:
+            self._stats_cache.clear()
+            self._stats_loaded = loaded
+        key = (frames, query.baseline, query.candidates, query.scale, query.eps, stats_query)
+        found = self._stats_cache.get(key)
+        if found is None:
+            found = significance(loaded, frames, query.baseline, deltas, query.scale, query.eps, stats_query)
+            self._stats_cache[key] = found
+            while len(self._stats_cache) > STATS_CACHE_SIZE:
+                self._stats_cache.popitem(last=False)
+        self._stats_cache.move_to_end(key)
+        return found
 
     # -- settings that move together --------------------------------------------------------------------------
 

@@ -89,7 +89,9 @@ def parse_value(store: DerivedData, owner: str, name: str, spec: UrlKey, values:
         if spec.aliases:
             spelled = {str(o).lower(): o for o in objects} | {k.lower(): v for k, v in spec.aliases.items()}
             return spelled.get(text.lower())
-        value = _integer(text) if objects and all(isinstance(o, int) for o in objects) else text
+        numbers = bool(objects) and all(isinstance(o, int | float) and not isinstance(o, bool) for o in objects)
+        integers = numbers and all(isinstance(o, int) for o in objects)
+        value = _integer(text) if integers else parse_finite(text) if numbers else text
         return value if value in objects and (valid is None or value in valid) else None
     if isinstance(parameter, param.Integer):
         value = _integer(text)

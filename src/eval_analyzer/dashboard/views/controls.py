@@ -13,9 +13,11 @@ from eval_analyzer.core.delta import DELTA_SORTS, without_baseline
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
-from eval_analyzer.dashboard.state import ACCEPT, LANGUAGES
+from eval_analyzer.dashboard.state import ACCEPT, CI_LEVELS, LANGUAGES, DeltaSettings
 from eval_analyzer.dashboard.views.base import View, bind, update
 
+#: The corrections offered: the parameter's own objects (core.stats.CORRECTIONS).
+CORRECTIONS = tuple(DeltaSettings.param.correction.objects)
 #: File types offered by the browser's file picker (detection is still by content).
 LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
 
@@ -249,12 +251,24 @@ class DeltaSettingsView(View):
         bind(self.eps, d, "eps", from_widget=lambda v: max(0.0, float(v or 0)))
         self.top_n = pn.widgets.IntInput(start=1, end=1000, css_classes=["ea-w-topn"], sizing_mode="stretch_width")
         bind(self.top_n, d, "top_n", from_widget=lambda v: min(1000, max(1, int(v or 1))))
+        low, high = DeltaSettings.param.alpha.bounds
+        self.alpha = pn.widgets.FloatInput(start=low, end=high, step=0.01, css_classes=["ea-w-alpha"],
+                                           sizing_mode="stretch_width")
+        bind(self.alpha, d, "alpha", from_widget=lambda v: min(high, max(low, float(v if v is not None else 0.05))))
+        self.ci = pn.widgets.Select(options=self._ci_options(), css_classes=["ea-w-ci"], sizing_mode="stretch_width")
+        bind(self.ci, d, "ci")
+        self.correction = pn.widgets.Select(options=_options(self, "corr_", CORRECTIONS), css_classes=["ea-w-corr"],
+                                            sizing_mode="stretch_width")
+        bind(self.correction, d, "correction")
+        self.shared_x = pn.widgets.Checkbox(css_classes=["ea-w-dshared"])
+        bind(self.shared_x, d, "shared_x")
         a.param.watch(lambda *_e: self._options(), "sources")
         d.param.watch(lambda *_e: self._options(), "baseline")
         a.overview.param.watch(lambda *_e: self._steps(), "scale")
         self.candidates_label = pn.pane.HTML("", margin=(5, 10, 0, 10))
         self.card = pn.Card(self.baseline, self.candidates_label, self.candidates, self.sort, self.min_delta,
-                            self.eps, self.top_n, sizing_mode="stretch_width", css_classes=["ea-delta-card"])
+                            self.eps, self.top_n, self.alpha, self.ci, self.correction, self.shared_x,
+                            sizing_mode="stretch_width", css_classes=["ea-delta-card"])
         self._steps()
         self.relabel()
 
@@ -270,10 +284,17 @@ class DeltaSettingsView(View):
         step = 0.01 if self.store.overview.scale == 1 else 0.5
         self.min_delta.step = self.eps.step = step
 
+    def _ci_options(self) -> dict[str, float]:
+        return {self.t("ci_level_value", pct=f"{level * 100:g}"): level for level in CI_LEVELS}
+
     def relabel(self) -> None:
         self.sort.options = _options(self, "dsort_", DELTA_SORTS)
+        self.ci.options = self._ci_options()
+        self.correction.options = _options(self, "corr_", CORRECTIONS)
         for widget, key in ((self.baseline, "baseline"), (self.candidates, "candidates"), (self.sort, "dsort"),
-                            (self.min_delta, "dmin"), (self.eps, "eps"), (self.top_n, "topn")):
+                            (self.min_delta, "dmin"), (self.eps, "eps"), (self.top_n, "topn"),
+                            (self.alpha, "alpha"), (self.ci, "ci_level"), (self.correction, "correction"),
+                            (self.shared_x, "shared_x")):
             widget.name = self.t(key)
         self.candidates_label.object = f"<label>{esc(self.t('candidates'))}</label>"
         self.card.title = self.t("delta_title")

@@ -1,4 +1,9 @@
-"""Δ analysis tab (README, Dashboard): summary, faceted diverging bars, top/bottom-N, three CSVs, clear messages."""
+"""Δ analysis tab (README, Dashboard): summary, faceted diverging bars, top/bottom-N, three CSVs, clear messages.
+
+Every Δ is shown with its statistics (`DerivedData.stat_*`: CI, p, adjusted p, the test, MDE): a whisker and a
+solid or pale bar in the facets, columns in the tables and CSVs. While the statistics library loads (static
+page) the tab says so and draws the plain Δ.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,25 @@ import pandas as pd
 import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
-from eval_analyzer.dashboard.delta_chart import MAX_DELTA_ROWS, DeltaFacet, cap_rows
-from eval_analyzer.dashboard.htmltext import digits_for, esc, message, number, table
-from eval_analyzer.dashboard.store import DELTA_OUTPUTS
+from eval_analyzer.dashboard.delta_chart import (
+    GAIN_COLOR,
+    LOSS_COLOR,
+    MAX_DELTA_ROWS,
+    PALE_ALPHA,
+    DeltaFacet,
+    cap_rows,
+    delta_bounds,
+)
+from eval_analyzer.dashboard.htmltext import ci_text, digits_for, esc, message, number, p_text, table
+from eval_analyzer.dashboard.store import DELTA_OUTPUTS, SIGNIFICANCE_OUTPUTS
 from eval_analyzer.dashboard.views.base import TabView
 
 #: `units` last: "pp", "fraction" or "<metric> (own units)", so an exported Δ of a perplexity is not read as pp.
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "units"]
+#: The statistics every exported Δ row carries (core.significance.ROW_COLUMNS), after its own columns.
+STAT_COLUMNS = ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
+#: Wraps a table so that it scrolls inside its card instead of printing over its neighbours.
+_SCROLL = '<div style="max-width:100%;overflow-x:auto">{}</div>'
 
 
 class DeltaView(TabView):
@@ -32,8 +49,16 @@ class DeltaView(TabView):
         # One pane per facet slot; a facet is updated in place while its frame holds.
         self.chart_box = pn.Column(sizing_mode="stretch_width")
         self._facets: list[tuple[tuple, DeltaFacet, pn.pane.Bokeh]] = []
-        self.top = pn.pane.HTML("", css_classes=["ea-top-pane"])
-        self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"])
+        self.stats_message = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-stats-message"])
+        self.legend = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-legend"])
+        self.help = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-stats-help-text"])
+        self.help_card = pn.Card(self.help, collapsed=True, sizing_mode="stretch_width",
+                                 css_classes=["ea-stats-help"])
+        # Top and bottom N of one candidate at a time, stacked: side by side, ten columns did not fit.
+        self.tb_candidate = pn.widgets.Select(css_classes=["ea-w-tbcand"], width=360)
+        self.tb_candidate.param.watch(lambda *_e: self._draw_top_bottom(), "value")
+        self.top = pn.pane.HTML("", css_classes=["ea-top-pane"], sizing_mode="stretch_width")
+        self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"], sizing_mode="stretch_width")
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
         self.bottom_card = pn.Card(self.bottom, collapsed=False, sizing_mode="stretch_width",
                                    css_classes=["ea-bottom-card"])
@@ -45,27 +70,33 @@ class DeltaView(TabView):
                                                      css_classes=["ea-csv-topbottom"], button_type="primary",
                                                      width=200)
         self.body = pn.Column(
-            self.summary_title, self.summary,
+            self.summary_title, self.stats_message, self.summary,
             pn.Row(self.csv_ranking, self.csv_summary, self.csv_topbottom),
-            self.ranking_title, self.notes, self.chart_box,
-            pn.Row(self.top_card, self.bottom_card, sizing_mode="stretch_width"),
+            self.help_card,
+            self.ranking_title, self.legend, self.notes, self.chart_box,
+            self.tb_candidate, self.top_card, self.bottom_card,
             sizing_mode="stretch_width",
         )
         self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
-        self._redraw_on(DELTA_OUTPUTS)
+        self._redraw_on([*DELTA_OUTPUTS, *SIGNIFICANCE_OUTPUTS])
+        self.store.delta.param.watch(lambda *_e: self._changed(), "shared_x")  # a drawing choice, no new data
         self.relabel()
 
     # -- CSV --------------------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _with_stats(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[[*RANKING_COLUMNS, *STAT_COLUMNS]]
+
     def _ranking_frame(self) -> pd.DataFrame:
-        return self.store.ranking[RANKING_COLUMNS]
+        return self._with_stats(self.store.stat_ranking)
 
     def _topbottom_frame(self) -> pd.DataFrame:
         a = self.store
-        top = a.top[RANKING_COLUMNS].assign(list="top")
-        bottom = a.bottom[RANKING_COLUMNS].assign(list="bottom")
+        top = self._with_stats(a.stat_top).assign(list="top")
+        bottom = self._with_stats(a.stat_bottom).assign(list="bottom")
         frame = pd.concat([top, bottom], ignore_index=True)
-        return frame[["list", *RANKING_COLUMNS]]
+        return frame[["list", *RANKING_COLUMNS, *STAT_COLUMNS]]
 
     def _name(self, part: str) -> str:
         a = self.store
@@ -75,7 +106,7 @@ class DeltaView(TabView):
         return io.BytesIO(to_csv_bytes(self._ranking_frame()))
 
     def _csv_summary(self) -> io.BytesIO:
-        return io.BytesIO(to_csv_bytes(self.store.summary))
+        return io.BytesIO(to_csv_bytes(self.store.stat_summary))
 
     def _csv_topbottom(self) -> io.BytesIO:
         return io.BytesIO(to_csv_bytes(self._topbottom_frame()))
@@ -106,18 +137,71 @@ class DeltaView(TabView):
         text = self.t(key, baseline=a.delta.baseline, dataset=a.overview.dataset)
         return message(text, "warning", f"ea-msg-{status.replace('_', '-')}")
 
-    def _rows_table(self, frame: pd.DataFrame, css: str) -> str:
-        """Top/bottom rows; a Δ no larger than the run-to-run noise is marked in its own column."""
+    def _rows_table(self, frame: pd.DataFrame, css: str, noise: bool) -> str:
+        """One candidate's top or bottom rows with their statistics; `noise` adds the within-run-noise column
+        (decided for both tables together, so they have the same columns)."""
         digits = digits_for(self.store.overview.scale)
-        noise = "within_noise" in frame and bool(frame["within_noise"].any())
         rows = []
-        for cat, cand, b, c, d, within in frame[["category", "candidate", "baseline_score", "candidate_score",
-                                                 "delta", "within_noise"]].itertuples(index=False):
-            row = [cat, cand, number(b, digits), number(c, digits), number(d, digits, signed=True)]
-            rows.append([*row, "≈" if within else ""] if noise else row)
-        keys = ["category", "candidate", "baseline_score", "candidate_score"]
-        headers = [self.t(k) for k in keys] + [self.delta_label()] + ([self.t("within_noise")] if noise else [])
-        return table(headers, rows, css)
+        for item in frame.itertuples(index=False):
+            row = [item.category, number(item.baseline_score, digits), number(item.candidate_score, digits),
+                   number(item.delta, digits, signed=True), ci_text(item.ci_low, item.ci_high, digits),
+                   p_text(item.p_adjusted), "—" if pd.isna(item.n) else f"{int(item.n)}",
+                   number(item.mde, digits), "✓" if item.significant else ""]
+            rows.append([*row, "≈" if item.within_noise else ""] if noise else row)
+        keys = ["category", "baseline_score", "candidate_score"]
+        headers = ([self.t(k) for k in keys] + [self.delta_label()]
+                   + [self.t(k) for k in ("ci_col", "p_adjusted_col", "n_col", "mde_col", "significant_col")]
+                   + ([self.t("within_noise")] if noise else []))
+        return _SCROLL.format(table(headers, rows, css, nowrap_from=1))
+
+    def _summary_table(self, summary: pd.DataFrame, digits: int, tested: bool) -> str:
+        pct = f"{self.store.delta.ci * 100:g}"
+        rows = []
+        for item in summary.itertuples(index=False):
+            mean = number(item.mean_delta, digits, True)
+            ci = ci_text(item.ci_low, item.ci_high, digits) if tested else "…"
+            rows.append([item.candidate, f"{mean} {ci}", number(item.median_delta, digits, True),
+                         p_text(item.p_value) if tested else "…", item.test if tested else "…",
+                         f"{item.sig_wins} / {item.sig_losses} / {item.indistinguishable}" if tested else "…",
+                         f"{item.wins} / {item.losses} / {item.ties}", f"{item.paired}/{item.total}",
+                         "—" if pd.isna(item.n_samples) else f"{int(item.n_samples)}"])
+        headers = [self.t("candidate"), self.t("mean_ci", pct=pct), self.t("median_delta"), self.t("p_col"),
+                   self.t("test_col"), self.t("sig_wl"), self.t("wlt"), self.t("coverage"), self.t("n_samples")]
+        return _SCROLL.format(table(headers, rows, "ea-summary", nowrap_from=1))
+
+    def _legend(self, tested: bool) -> str:
+        """What solid, pale and the whisker mean, with swatches drawn like the bars."""
+        d = self.store.delta
+        swatch = ('<span class="{cls}" style="display:inline-block;width:22px;height:12px;margin:0 4px 0 12px;'
+                  'vertical-align:middle;border:1px solid {color};{fill}"></span>')
+        solid = swatch.format(cls="ea-swatch-solid", color=GAIN_COLOR, fill=f"background:{GAIN_COLOR}")
+        if not tested:
+            return f'<div class="ea-legend" style="font-size:13px">{solid}{esc(self.t("legend_untested"))}</div>'
+        pale_fill = (f"background:repeating-linear-gradient(45deg,{GAIN_COLOR}55 0 2px,"
+                     f"rgba(33,102,172,{PALE_ALPHA}) 2px 6px)")
+        pale = swatch.format(cls="ea-swatch-pale", color=GAIN_COLOR, fill=pale_fill)
+        loss = swatch.format(cls="ea-swatch-loss", color=LOSS_COLOR, fill=f"background:{LOSS_COLOR}")
+        whisker = ('<span style="display:inline-block;width:22px;height:0;margin:0 4px 3px 12px;'
+                   'border-top:2px solid #333;vertical-align:middle"></span>')
+        correction = self.t(f"corr_{d.correction}").split(" (")[0].split("（")[0]
+        parts = [f'{solid}{loss}{esc(self.t("legend_solid", alpha=f"{d.alpha:g}", correction=correction))}',
+                 f'{pale}{esc(self.t("legend_pale"))}',
+                 f'{whisker}{esc(self.t("legend_whisker", pct=f"{d.ci * 100:g}"))}']
+        return f'<div class="ea-legend" style="font-size:13px;line-height:1.8">{"".join(parts)}</div>'
+
+    def _stats_notes(self) -> str:
+        a = self.store
+        if a.stats_status == "loading":
+            return message(self.t("stats_loading"), "info", "ea-msg-stats-loading")
+        rows = a.stat_ranking if a.stat_ranking is not None else pd.DataFrame(columns=["test"])
+        tests = list(dict.fromkeys(rows["test"])) if len(rows) else []
+        notes = [self.t("tests_used", tests=", ".join(tests))] if tests else []
+        if "unpaired-z" in tests:
+            notes.append(self.t("unpaired_note"))
+        untested = int((rows["test"] == "none").sum()) if len(rows) else 0
+        if untested:
+            notes.append(self.t("none_note", n=untested))
+        return "".join(f'<div class="ea-stats-note" style="font-size:13px">{esc(note)}</div>' for note in notes)
 
     def _refresh(self) -> None:
         a = self.store
@@ -128,18 +212,15 @@ class DeltaView(TabView):
             return
         scale = a.overview.scale
         digits = digits_for(scale)
-        summary = a.summary
-        rows = [[cand, number(mean, digits, True), number(median, digits, True), f"{w} / {lo} / {ti}",
-                 f"{p}/{tot}"]
-                for cand, mean, median, w, lo, ti, p, tot in summary[
-                    ["candidate", "mean_delta", "median_delta", "wins", "losses", "ties", "paired", "total"]
-                ].itertuples(index=False)]
-        headers = [self.t(k) for k in ("candidate", "mean_delta", "median_delta", "wlt", "coverage")]
+        tested = a.stats_status == "ok"
+        summary = a.stat_summary
         paired = int(summary["paired"].max()) if len(summary) else 0
         self.summary.object = (f'<p class="ea-delta-units">{esc(self.delta_label())}</p>'
-                               + table(headers, rows, "ea-summary")
+                               + self._summary_table(summary, digits, tested)
                                + f'<p class="ea-summary-note">{esc(self.t("summary_note", n=paired))}</p>')
-        capped = self._draw(list(summary["candidate"]), scale)
+        self.stats_message.object = self._stats_notes()
+        self.legend.object = self._legend(tested)
+        capped = self._draw(list(summary["candidate"]), scale, tested)
         notes = [self.t("capped", candidate=c, shown=s, total=n) for c, s, n in capped]
         hidden = len(a.delta_all) - len(a.ranking)
         if hidden:
@@ -149,17 +230,39 @@ class DeltaView(TabView):
             note_html += message(self.t("msg_no_rows"), "info", "ea-msg-no-rows")
         self.notes.object = note_html
         self.chart_box.visible = bool(len(a.ranking))
-        self.top.object = self._rows_table(a.top, "ea-top")
-        self.bottom.object = self._rows_table(a.bottom, "ea-bottom")
+        candidates = [str(name) for name in summary["candidate"]]
+        keep = self.tb_candidate.value if self.tb_candidate.value in candidates else (candidates or [None])[0]
+        self.tb_candidate.options = candidates
+        self.tb_candidate.visible = len(candidates) > 1
+        if self.tb_candidate.value != keep:
+            self.tb_candidate.value = keep  # draws the tables
+        else:
+            self._draw_top_bottom()
         self.csv_ranking.filename = self._name("ranking")
         self.csv_summary.filename = self._name("summary")
         self.csv_topbottom.filename = self._name(f"top{a.delta.top_n}")
-        self.top_card.title = self.t("top_title", n=a.delta.top_n)
-        self.bottom_card.title = self.t("bottom_title", n=a.delta.top_n)
 
-    def _draw(self, candidates: list[str], scale: int) -> list[tuple[str, int, int]]:
+    def _draw_top_bottom(self) -> None:
+        a = self.store
+        if a.stat_top is None or a.delta_status != "ok":
+            return
+        candidate = self.tb_candidate.value
+        top = a.stat_top[a.stat_top["candidate"] == candidate]
+        bottom = a.stat_bottom[a.stat_bottom["candidate"] == candidate]
+        # The noise column in both tables or neither: where this candidate's Δ has a run-to-run spread.
+        noise = bool((pd.concat([top["noise"], bottom["noise"]]) > 0).any())
+        self.top.object = (self._rows_table(top, "ea-top", noise) if len(top)
+                           else message(self.t("top_none", candidate=candidate), "info", "ea-msg-no-gains"))
+        self.bottom.object = (self._rows_table(bottom, "ea-bottom", noise) if len(bottom)
+                              else message(self.t("bottom_none", candidate=candidate), "info",
+                                           "ea-msg-no-regressions"))
+        n, name = a.delta.top_n, "" if candidate is None else f" — {candidate}"
+        self.top_card.title = self.t("top_title", n=n) + name
+        self.bottom_card.title = self.t("bottom_title", n=n) + name
+
+    def _draw(self, candidates: list[str], scale: int, tested: bool) -> list[tuple[str, int, int]]:
         """Update each facet in place while its frame (rows shown, scale, language) holds; else build it."""
-        ranking = self.store.ranking
+        ranking = self.store.stat_ranking
         facets, capped = [], []
         for candidate in candidates:
             rows = ranking[ranking["candidate"] == candidate]
@@ -167,6 +270,9 @@ class DeltaView(TabView):
                 capped.append((candidate, MAX_DELTA_ROWS, len(rows)))
             if len(rows):
                 facets.append((candidate, cap_rows(rows)))
+        shown = pd.concat([rows for _c, rows in facets]) if facets else ranking
+        # One Δ range for every facet (unless switched off), holding every bar and whisker shown.
+        bounds = (delta_bounds(shown if tested else shown[["delta"]]) if self.store.delta.shared_x else None)
         slots = []
         label = self.delta_label()
         for index, (candidate, rows) in enumerate(facets):
@@ -178,7 +284,7 @@ class DeltaView(TabView):
                 # On the figure itself: a Bokeh pane renders the figure as its own element.
                 facet.figure.css_classes = ["ea-delta-chart"]
                 pane = pn.pane.Bokeh(facet.figure)
-            facet.show(rows, candidate)
+            facet.show(rows, candidate, tested, bounds)
             slots.append((key, facet, pane))
         if [pane for _k, _f, pane in slots] != [pane for _k, _f, pane in self._facets]:
             self.chart_box[:] = [pane for _k, _f, pane in slots]
@@ -191,6 +297,10 @@ class DeltaView(TabView):
         self.csv_ranking.label = self.t("csv_ranking")
         self.csv_summary.label = self.t("csv_summary")
         self.csv_topbottom.label = self.t("csv_topbottom")
+        self.tb_candidate.name = self.t("tb_candidate")
+        self.help_card.title = self.t("stats_help_title")
+        self.help.object = "".join(f'<p style="margin:4px 0;font-size:13px">{esc(line)}</p>'
+                                   for line in self.t("stats_help").split("\n"))
         self._changed()
 
     def __panel__(self):

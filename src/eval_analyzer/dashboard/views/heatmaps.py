@@ -5,7 +5,7 @@ from __future__ import annotations
 import panel as pn
 
 from eval_analyzer.dashboard.htmltext import esc
-from eval_analyzer.dashboard.store import DELTA_OUTPUTS, OVERVIEW_OUTPUTS
+from eval_analyzer.dashboard.store import DELTA_OUTPUTS, OVERVIEW_OUTPUTS, SIGNIFICANCE_OUTPUTS
 from eval_analyzer.dashboard.views.base import TabView
 
 
@@ -25,7 +25,7 @@ class HeatmapView(TabView):
         self.delta_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
-        self._redraw_on([*OVERVIEW_OUTPUTS, *DELTA_OUTPUTS])
+        self._redraw_on([*OVERVIEW_OUTPUTS, *DELTA_OUTPUTS, *SIGNIFICANCE_OUTPUTS])
         self.relabel()  # draws now if the view was built because its tab opened
 
     def _refresh(self) -> None:
@@ -47,10 +47,15 @@ class HeatmapView(TabView):
         else:
             self.scores_box.visible = False
         ok = a.delta_status == "ok" and len(a.delta_all)
-        self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>"
+        tested = a.stats_status == "ok"
+        text = (self.t("heatmap_sig_note", alpha=f"{a.delta.alpha:g}") if tested
+                else self.t("stats_loading") if a.stats_status == "loading" else "")
+        note = f'<div class="ea-heat-sig-note" style="font-size:13px">{esc(text)}</div>' if text else ""
+        self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>{note}"
                                    if ok else "")
         if ok:
-            self.delta.object = charts.delta_heatmap(a.delta_matrix, scale, self.lang)
+            self.delta.object = charts.delta_heatmap(a.delta_matrix, scale, self.lang,
+                                                     a.stat_matrix if tested else None)
         self.delta_box.visible = bool(ok)
 
     def relabel(self) -> None:
