@@ -45,7 +45,7 @@ def counted(monkeypatch, generated):
         return wrapper
 
     monkeypatch.setattr(store_module, "delta_frames", counting("delta", store_module.delta_frames))
-    monkeypatch.setattr(store_module, "significance", counting("significance", store_module.significance))
+    monkeypatch.setattr(store_module, "tested", counting("significance", store_module.tested))
     derived = DerivedData(data=DataState(files=generated[0]))
     calls.update(delta=0, significance=0)
     return derived, calls
@@ -91,13 +91,15 @@ def test_alpha_changes_the_result_without_recomputing_the_delta_table(counted):
     before = derived.stat_summary.set_index("candidate")
     assert before.loc[GOOD, ["sig_wins", "sig_losses"]].tolist() == [1, 1]
     derived.delta.alpha = 0.001
-    assert calls == {"delta": 0, "significance": 1}
+    assert calls == {"delta": 0, "significance": 0}  # the same tests, judged again at the new α
     after = derived.stat_summary.set_index("candidate")
     p = derived.stat_ranking.set_index(["candidate", "category"])["p_adjusted"]
     assert after.loc[GOOD, "sig_wins"] + after.loc[GOOD, "sig_losses"] == int((p.loc[GOOD] < 0.001).sum())
-    derived.delta.alpha = 0.05  # seen before: from the cache
-    assert calls == {"delta": 0, "significance": 1}
+    derived.delta.alpha = 0.05
+    assert calls == {"delta": 0, "significance": 0}
     assert derived.stat_summary.set_index("candidate").loc[GOOD, "sig_wins"] == 1
+    derived.delta.ci = 0.9  # a new CI level: new intervals, so the tests run again, once
+    assert calls == {"delta": 0, "significance": 1}
 
 
 def test_a_sort_min_delta_or_n_change_reuses_the_statistics_and_a_baseline_change_computes_them_once(counted):

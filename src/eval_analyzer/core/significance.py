@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from eval_analyzer.core import stats as st
@@ -82,11 +83,35 @@ def significance(loaded, data, baseline: str, deltas: pd.DataFrame, scale: int, 
     """Statistics for every row of the Δ table `deltas` (`core.delta.delta_table` of `data`, a `DatasetFrames`).
 
     Raises `StatsUnavailable` where scipy cannot be imported yet."""
+    query = query if query is not None else st.StatsQuery()
+    return judged(tested(loaded, data, baseline, deltas, scale, query), eps, query)
+
+
+def judged(found: pd.DataFrame, eps: float = 0.0, query: st.StatsQuery | None = None) -> Significance:
+    """`tested` rows adjusted, thresholded and summarised under `query`'s α and correction: the cheap step, so
+    that an α or correction change re-judges the same tests (the MDE, which depends on α, is recomputed too)."""
+    query = query if query is not None else st.StatsQuery()
+    if not len(found):
+        return Significance()
+    dist = st._dists()
+    factor = dist.norm.ppf(1 - query.alpha / 2) + dist.norm.ppf(st.POWER)
+    n = found["n"].to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        found = found.assign(mde=np.where(n >= 2, factor * found["sd"].to_numpy(dtype="float64") / np.sqrt(n),
+                                          np.nan))
+    adjusted = st.with_adjusted(found, query)
+    return Significance(rows=adjusted, summary=st.summary_stats(adjusted, eps, query))
+
+
+def tested(loaded, data, baseline: str, deltas: pd.DataFrame, scale: int,
+           query: st.StatsQuery | None = None) -> pd.DataFrame:
+    """The tests of every row of `deltas` (`st.STAT_COLUMNS`), before any adjustment: the costly step, which
+    depends on the data, the scale, the CI level and the test, not on α or the correction."""
     if not statistics_ready():
         raise StatsUnavailable("scipy is not loaded")
     query = query if query is not None else st.StatsQuery()
     if not len(deltas):
-        return Significance()
+        return st._empty(st.STAT_COLUMNS)
     candidates = list(dict.fromkeys(deltas["candidate"].astype(object)))
     sources = [baseline, *candidates]
     rows = dataset_rows(loaded.table, data.dataset, data.metric or None)
@@ -99,11 +124,8 @@ def significance(loaded, data, baseline: str, deltas: pd.DataFrame, scale: int, 
     rest = deltas[~_pairs(deltas).isin(done)]
     if len(rest):
         parts.append(_fallback(rows, baseline, rest, factor_of, query))
-    found = pd.concat([part for part in parts if len(part)], ignore_index=True) if any(map(len, parts)) \
+    return pd.concat([part for part in parts if len(part)], ignore_index=True) if any(map(len, parts)) \
         else st._empty(st.STAT_COLUMNS)
-    adjusted = st.with_adjusted(found, query)
-    summary = st.summary_stats(adjusted, eps, query)
-    return Significance(rows=adjusted, summary=summary)
 
 
 def _paired(samples: pd.DataFrame, dataset: str, rows: pd.DataFrame, baseline: str, candidates: list[str],

@@ -42,7 +42,7 @@ from eval_analyzer.core.frames import (
     overview_order,
 )
 from eval_analyzer.core.scores import shows_fractions
-from eval_analyzer.core.significance import Significance, significance
+from eval_analyzer.core.significance import Significance, judged, tested
 from eval_analyzer.core.stats import StatsQuery
 from eval_analyzer.core.table import LoadedData
 from eval_analyzer.dashboard.lazy_stats import ensure_statistics
@@ -292,21 +292,22 @@ class DerivedData(param.Parameterized):
 
     def _significance(self, frames: DatasetFrames, query: DeltaQuery, stats_query: StatsQuery,
                       deltas: pd.DataFrame) -> Significance:
-        """The statistics of one (data, Δ, statistics settings), computed once: a sort, min |Δ| or N change
-        reuses them, and so does going back to an α seen before."""
+        """The statistics of one (data, Δ, statistics settings). The tests run once per (data, Δ, CI level):
+        a sort, min |Δ|, N, ε, α or correction change only re-judges them (adjusted p, significance, summary)."""
         loaded = self.data.loaded
         if loaded is not self._stats_loaded:
             self._stats_cache.clear()
             self._stats_loaded = loaded
-        key = (frames, query.baseline, query.candidates, query.scale, query.eps, stats_query)
+        # The tests do not depend on α or the correction: changing those only re-judges them.
+        key = (frames, query.baseline, query.candidates, query.scale, stats_query.ci, stats_query.test)
         found = self._stats_cache.get(key)
         if found is None:
-            found = significance(loaded, frames, query.baseline, deltas, query.scale, query.eps, stats_query)
+            found = tested(loaded, frames, query.baseline, deltas, query.scale, stats_query)
             self._stats_cache[key] = found
             while len(self._stats_cache) > STATS_CACHE_SIZE:
                 self._stats_cache.popitem(last=False)
         self._stats_cache.move_to_end(key)
-        return found
+        return judged(found, query.eps, stats_query)
 
     # -- settings that move together --------------------------------------------------------------------------
 
