@@ -29,7 +29,7 @@ import pandas as pd
 
 from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, UsageError
-from eval_analyzer.core.export import to_csv_text
+from eval_analyzer.core.export import csv_number, to_csv_text
 from eval_analyzer.core.loader import MB, Limits, load_paths
 from eval_analyzer.core.scores import SCALES, SHOWN_DECIMALS, is_fraction_units
 from eval_analyzer.core.table import LoadedData
@@ -113,7 +113,8 @@ def cmd_table(args: argparse.Namespace) -> int:
         json.dump(_records(table), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        csv_table = table.assign(run_scores=table["run_scores"].map(lambda runs: " ".join(map(repr, runs))))
+        csv_table = table.assign(run_scores=table["run_scores"].map(
+            lambda runs: " ".join(repr(csv_number(run)) for run in runs)))
         sys.stdout.write(to_csv_text(csv_table))
     return report_problems(loaded.problems)
 
