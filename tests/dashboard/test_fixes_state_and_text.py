@@ -28,3 +28,21 @@ def test_summary_csv_writes_the_mean_delta_people_compute_not_its_binary_residue
     store.overview.scale = 100
     (row,) = _csv_rows(view.csv_summary)
     assert row["mean_delta"] == "15.0" and row["units"] == "pp"
+
+
+def test_one_source_says_load_another_instead_of_asking_for_a_candidate():
+    store = DerivedData(data=DataState(files=[datagen.lmeval_file("only", 0.5, 0.3)]))
+    store.ui.tab = "delta"
+    view = DeltaView(store=store)
+    view.refresh()
+    text = view.message.object
+    assert "ea-msg-one-source" in text and "No candidate chosen" not in text
+    assert "Only one source (“only”)" in text and "Load another result file" in text
+    store.ui.lang = "zh-TW"
+    assert "只有一個來源" in view.message.object
+    # With two sources and none ticked, the old message is still the right one.
+    two = DerivedData(data=DataState(files=[datagen.lmeval_file("a", 0.5, 0.3), datagen.lmeval_file("b", 0.6, 0.3)]))
+    view = DeltaView(store=two)
+    two.delta.candidates = []
+    view.refresh()
+    assert "ea-msg-no-candidates" in view.message.object and "No candidate chosen" in view.message.object

@@ -149,6 +149,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # link
     "link_title": {"en": "Link to this view", "zh-TW": "此畫面的連結"},
     "copy_link": {"en": "Copy link", "zh-TW": "複製連結"},
+    # issue 13: state and small texts
+    "msg_one_source": {"en": "Only one source (“{baseline}”) has scores in dataset “{dataset}”. Load another "
+                             "result file to compare with it.",
+                       "zh-TW": "資料集「{dataset}」中只有一個來源（「{baseline}」）有分數。請再載入一個結果檔案以進行比較。"},
 }
 
 
