@@ -9,6 +9,15 @@ import datagen
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.views.delta import DeltaView
+from eval_analyzer.dashboard.views.overview import OverviewView
+
+
+def shown(layout, target) -> bool:
+    """Whether `target` is drawn: it and every layout holding it are visible."""
+    if layout is target:
+        return layout.visible
+    children = getattr(layout, "objects", None) or []
+    return layout.visible and any(shown(child, target) for child in children)
 
 
 def _csv_rows(download) -> list[dict[str, str]]:
@@ -46,3 +55,17 @@ def test_one_source_says_load_another_instead_of_asking_for_a_candidate():
     two.delta.candidates = []
     view.refresh()
     assert "ea-msg-no-candidates" in view.message.object and "No candidate chosen" in view.message.object
+
+
+def test_no_match_shows_one_message_not_an_empty_page_with_csv_buttons():
+    store = DerivedData(data=DataState(files=datagen.standard_files()))
+    view = OverviewView(store=store)
+    parts = (view.range, view.csv_page, view.csv_all, view.pivot)
+    assert all(shown(view._layout, part) for part in parts)
+    store.filter.param.update(on=True, op="ge", threshold=1.0)  # no category has every score at 1
+    wide = store.wide_all[store.overview.models]
+    assert not (wide >= 1.0).any(axis=1).any()  # the data has none, by an independent look
+    assert "ea-msg-no-match" in view.message.object
+    assert not any(shown(view._layout, part) for part in (*parts, view.chart))
+    store.filter.on = False
+    assert all(shown(view._layout, part) for part in parts) and "categories 1–20 of 57" in view.range.object
