@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import math
+import re
+
+from bokeh.models import HoverTool
 
 import datagen
+from eval_analyzer.dashboard.overview_chart import OverviewBars
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.views.delta import DeltaView
@@ -69,3 +75,44 @@ def test_no_match_shows_one_message_not_an_empty_page_with_csv_buttons():
     assert not any(shown(view._layout, part) for part in (*parts, view.chart))
     store.filter.on = False
     assert all(shown(view._layout, part) for part in parts) and "categories 1–20 of 57" in view.range.object
+
+
+def render_tooltip(tool, data: dict, index: int) -> str:
+    """The text Bokeh shows for bar `index`: its tooltip with `@field{format}` filled in as BokehJS does
+    (NaN shown as "NaN"), tags stripped. Handles both the (label, spec) table and an HTML template."""
+    def fill(spec: str) -> str:
+        def one(match):
+            value = data[match.group(1) or match.group(2)][index]
+            if isinstance(value, float) and math.isnan(value):
+                return "NaN"
+            if match.group(3) and isinstance(value, float):
+                return f"{value:.{len(match.group(3)) - 2}f}"  # "{0.0000}" → 4 decimals
+            return str(value)
+        return re.sub(r"@(?:\{(\w+)\}|(\w+))(\{[^}]*\})?", one, spec)
+
+    if isinstance(tool.tooltips, str):
+        text = re.sub(r"<div[^>]*>", "\n", fill(tool.tooltips))
+        return html.unescape(re.sub(r"<[^>]+>", "", text))
+    return "\n".join(f"{label}: {fill(spec)}" for label, spec in tool.tooltips)
+
+
+def test_tooltip_has_no_std_line_for_a_score_without_runs_and_one_with_decimals_otherwise():
+    store = DerivedData(data=DataState(files=datagen.standard_files()))
+    bars = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20, palette_order=list(store.sources))
+    bars.show(store.page_shown, store.files_all, store.page_spread)
+    (tool,) = [tool for tool in bars.figure.tools if isinstance(tool, HoverTool)]
+    data = bars.source.data
+    std = store.page_spread  # independent of the chart: the run std of each (category, model)
+    single = next(i for i, (c, m) in enumerate(zip(data["category"], data["source_label"], strict=True))
+                  if math.isnan(std.loc[c, m]))
+    runs = next(i for i, (c, m) in enumerate(zip(data["category"], data["source_label"], strict=True))
+                if not math.isnan(std.loc[c, m]))
+    text = render_tooltip(tool, data, single)
+    assert "NaN" not in text and "std" not in text and data["source_label"][single] in text
+    text = render_tooltip(tool, data, runs)
+    category, model = data["category"][runs], data["source_label"][runs]
+    assert f"± std: {std.loc[category, model]:.4f}" in text
+    bars = OverviewBars(list(store.page_wide.columns), 100, "zh-TW", slots=20)
+    bars.show(store.page_shown * 100, store.files_all, store.page_spread * 100)
+    assert f"± 標準差: {std.loc[category, model] * 100:.2f}" in render_tooltip(bars.figure.tools[-1], bars.source.data,
+                                                                              runs)
