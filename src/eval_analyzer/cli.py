@@ -225,7 +225,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     files, status = None, EXIT_OK
     if args.paths:
-        files, problems = file_pairs(args.paths, args.limits)
+        # Browser users see these names (Files tab, problems): never the server's absolute paths.
+        files, problems = file_pairs(args.paths, args.limits, relative=True)
         status = report_problems(problems)
     station = _open_station(args.station, not args.read_only, args.limits) if args.station else None
     auth = {name: getattr(args, name) for name in AUTH_OPTIONS if getattr(args, name, None)}
