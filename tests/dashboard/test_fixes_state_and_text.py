@@ -116,3 +116,18 @@ def test_tooltip_has_no_std_line_for_a_score_without_runs_and_one_with_decimals_
     bars.show(store.page_shown * 100, store.files_all, store.page_spread * 100)
     assert f"± 標準差: {std.loc[category, model] * 100:.2f}" in render_tooltip(bars.figure.tools[-1], bars.source.data,
                                                                               runs)
+
+
+def test_a_category_with_a_slash_is_whole_in_the_table_chart_delta_and_csv():
+    document = datagen.fixture_document()
+    items = document["dataset_results"]["datasets/mmlu/"]["results"]
+    items[0]["file"] = "datasets/mmlu/stem/physics/mechanics.csv"
+    other = datagen.renamed(document, "other", "20250101_0000")
+    store = DerivedData(data=DataState(files=[("a.json", datagen.dump(document)), ("b.json", datagen.dump(other))]))
+    store.overview.param.update(sort="alpha", page_size=100)
+    name = "stem/physics/mechanics"
+    assert name in list(store.sorted_wide.index) and "mechanics" not in list(store.sorted_wide.index)
+    assert name in set(store.ranking["category"])
+    view = OverviewView(store=store)
+    assert name in {row["category"] for row in _csv_rows(view.csv_all)}
+    assert f"<td style=\"border:1px solid #ddd;padding:2px 6px\">{name}</td>" in view.pivot.object
