@@ -14,6 +14,7 @@ import datagen
 from eval_analyzer.dashboard.overview_chart import OverviewBars
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.store import DerivedData
+from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.overview import OverviewView
 
@@ -131,3 +132,40 @@ def test_a_category_with_a_slash_is_whole_in_the_table_chart_delta_and_csv():
     view = OverviewView(store=store)
     assert name in {row["category"] for row in _csv_rows(view.csv_all)}
     assert f"<td style=\"border:1px solid #ddd;padding:2px 6px\">{name}</td>" in view.pivot.object
+
+
+def type_into(box, value) -> None:
+    """What the browser sends when the user types into a number box and presses Enter."""
+    try:
+        box._process_events({"value": value, "value_throttled": value})  # as Panel applies a browser message
+    except ValueError:
+        pass  # Panel's own slider raises here (in a callback the user never sees)
+
+
+def test_a_typed_threshold_outside_the_range_is_clamped_and_the_box_shows_it():
+    store = DerivedData(data=DataState(files=datagen.standard_files()))
+    view = FilterView(store=store)
+    store.overview.scale = 100
+    store.filter.param.update(on=True, threshold=50)
+    box = view.threshold._value_edit
+    type_into(box, 150)
+    assert store.filter.threshold == 100 and box.value == 100 and view.threshold.value == 100
+    assert "150 is outside the range 0–100: the threshold is 100." in view.note.object
+    type_into(box, 150)  # again, with the threshold already at the end: the box still shows 100
+    assert box.value == 100 and store.filter.threshold == 100
+    type_into(box, -5)
+    assert store.filter.threshold == 0 and box.value == 0 and "threshold is 0" in view.note.object
+    type_into(box, 42)
+    assert store.filter.threshold == 42 and box.value == 42 and view.note.object == ""
+    assert store.page_info.total == int((store.wide_all[store.overview.models] * 100 >= 42).any(axis=1).sum())
+
+
+def test_delta_number_boxes_show_the_value_in_use_after_a_value_out_of_range():
+    store = DerivedData(data=DataState(files=datagen.standard_files()))
+    view = DeltaSettingsView(store=store)
+    for box, typed, used in ((view.min_delta, -1.0, 0.0), (view.eps, -0.5, 0.0), (view.top_n, 5000, 1000)):
+        name = {id(view.min_delta): "min_delta", id(view.eps): "eps", id(view.top_n): "top_n"}[id(box)]
+        if name == "top_n":
+            store.delta.top_n = 1000  # already at the end: the setting does not change
+        type_into(box, typed)
+        assert getattr(store.delta, name) == used and box.value == used, name

@@ -153,6 +153,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "msg_one_source": {"en": "Only one source (“{baseline}”) has scores in dataset “{dataset}”. Load another "
                              "result file to compare with it.",
                        "zh-TW": "資料集「{dataset}」中只有一個來源（「{baseline}」）有分數。請再載入一個結果檔案以進行比較。"},
+    "threshold_clamped": {"en": "{typed} is outside the range 0–{end}: the threshold is {value}.",
+                          "zh-TW": "{typed} 超出範圍 0–{end}：門檻設為 {value}。"},
 }
 
 
