@@ -11,10 +11,11 @@ import re
 from bokeh.models import HoverTool
 
 import datagen
+from eval_analyzer.dashboard import urlsettings
 from eval_analyzer.dashboard.overview_chart import OverviewBars
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.store import DerivedData
-from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView
+from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.overview import OverviewView
 
@@ -169,3 +170,64 @@ def test_delta_number_boxes_show_the_value_in_use_after_a_value_out_of_range():
             store.delta.top_n = 1000  # already at the end: the setting does not change
         type_into(box, typed)
         assert getattr(store.delta, name) == used and box.value == used, name
+
+
+MMLU_ONLY = "mmlu-only @ 20250303_0000"
+RUN2 = "gpt-oss-120b @ 20250806_1543 run2"
+
+
+def files_with_a_model_of_one_dataset() -> list[tuple[str, bytes]]:
+    document = datagen.renamed(datagen.fixture_document(), "mmlu-only", "20250303_0000")
+    document["dataset_results"] = {"datasets/mmlu/": document["dataset_results"]["datasets/mmlu/"]}
+    return [*datagen.standard_files(), ("results_mmlu_only.json", datagen.dump(document))]
+
+
+def test_the_model_choice_survives_a_dataset_without_some_models_and_the_url_keeps_it():
+    files = files_with_a_model_of_one_dataset()
+    store = DerivedData(data=DataState(files=files))
+    settings = SettingsView(store=store)
+    assert store.overview.dataset == "mmlu" and MMLU_ONLY in store.sources
+    settings.models.value = [name for name in store.sources if name != RUN2]  # the user unticks run2
+    chosen = list(store.overview.models)
+    assert RUN2 not in chosen and MMLU_ONLY in chosen
+    store.overview.dataset = "tmmluplus"  # mmlu-only has no scores there
+    assert MMLU_ONLY not in store.sources
+    assert MMLU_ONLY not in settings.models.options and RUN2 not in settings.models.value
+    assert list(store.page_wide.columns) == [name for name in store.sources if name != RUN2]  # drawn: the rest
+    search = urlsettings.build_search(store)
+    assert ("models", MMLU_ONLY) in urlsettings.query_pairs(store) and RUN2 not in search.replace("+", " ")
+    store.overview.dataset = "mmlu"  # back: the same models as before, mmlu-only included
+    assert store.overview.models == chosen and settings.models.value == chosen
+    assert list(store.page_wide.columns) == chosen
+    # A link made on tmmluplus restores the whole choice, for the way back too.
+    other = DerivedData(data=DataState(files=files))
+    assert urlsettings.apply_query(other, urlsettings.parse_search(search), ("overview",)) == []
+    assert other.overview.dataset == "tmmluplus" and other.overview.models == chosen
+    other.overview.dataset = "mmlu"
+    assert list(other.page_wide.columns) == chosen
+
+
+def test_unticking_on_one_dataset_leaves_the_choice_of_models_it_lacks():
+    store = DerivedData(data=DataState(files=files_with_a_model_of_one_dataset()))
+    settings = SettingsView(store=store)
+    settings.models.value = [name for name in store.sources if name != MMLU_ONLY]  # on mmlu: hide mmlu-only
+    store.overview.dataset = "tmmluplus"  # every model shown there
+    store.overview.dataset = "mmlu"
+    assert MMLU_ONLY not in store.overview.models and MMLU_ONLY not in settings.models.value
+    store.overview.dataset = "tmmluplus"
+    settings.models.value = [name for name in store.sources if name != RUN2]  # there: hide run2
+    store.overview.dataset = "mmlu"
+    assert MMLU_ONLY not in store.overview.models and RUN2 not in store.overview.models
+    assert RUN2 not in list(store.page_wide.columns) and MMLU_ONLY not in list(store.page_wide.columns)
+    settings.models.value = []  # nothing ticked: the message, even though other datasets' choices remain
+    view = OverviewView(store=store)
+    assert "ea-msg-no-models" in view.message.object
+
+
+def test_a_model_added_later_is_shown_and_a_new_dataset_shows_its_models():
+    store = DerivedData(data=DataState(files=datagen.standard_files()))
+    SettingsView(store=store)
+    store.overview.models = [name for name in store.sources if name != RUN2]
+    store.data.add_files(files_with_a_model_of_one_dataset()[-1:])  # a new model: ticked
+    assert MMLU_ONLY in store.overview.models and RUN2 not in store.overview.models
+    assert MMLU_ONLY in list(store.page_wide.columns)

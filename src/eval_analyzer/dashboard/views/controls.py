@@ -148,7 +148,8 @@ class SettingsView(View):
         a.param.watch(lambda *_e: self._metric_options(), "metrics")
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
-        bind(self.models, ov, "models")
+        # The boxes show the dataset's models; a tick changes only those, the choice of the others stays.
+        bind(self.models, ov, "models", to_widget=self._ticked, from_widget=self._chosen)
         self.scale = pn.widgets.RadioButtonGroup(options={f"0–{scale}": scale for scale in SCALES}, css_classes=["ea-w-scale"],
                                                  button_type="default")
         bind(self.scale, ov, "scale")
@@ -169,9 +170,20 @@ class SettingsView(View):
                                  self.scale, self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
         self.relabel()
 
+    def _ticked(self, models: list[str]) -> list[str]:
+        sources = set(self.store.sources)
+        return [name for name in models if name in sources]
+
+    def _chosen(self, ticked: list[str]) -> list[str]:
+        """The whole choice after the boxes changed: the ticked ones plus the chosen models of other datasets."""
+        a = self.store
+        sources = set(a.sources)
+        wanted = {name for name in a.overview.models if name not in sources} | set(ticked)
+        return [name for name in a.all_sources if name in wanted]
+
     def _on_sources(self, event) -> None:
         self.models.options = list(event.new)
-        self.models.value = list(self.store.overview.models)
+        self.models.value = self._ticked(self.store.overview.models)
 
     def _metric_options(self) -> None:
         metrics = self.store.metrics

@@ -80,7 +80,7 @@ class OverviewView(View):
         f, scale = a.filter, a.overview.scale
         if not a.datasets:
             return message(self.t("nothing_loaded"), "info", "ea-msg-empty")
-        if not a.overview.models:
+        if not a.shown_models():
             return message(self.t("no_models"), "warning", "ea-msg-no-models")
         if not f.on:
             return ""
@@ -116,7 +116,7 @@ class OverviewView(View):
         self.prev.disabled = info.page <= 1
         self.next.disabled = info.page >= info.pages
         page = a.page_wide if a.page_wide is not None else pd.DataFrame()
-        shown = bool(info.total) and bool(a.overview.models)
+        shown = bool(info.total) and bool(a.shown_models())
         self.pager.visible = self.csv_row.visible = self.pivot_box.visible = shown
         if len(page) and len(page.columns):
             self._draw(page, scale)
