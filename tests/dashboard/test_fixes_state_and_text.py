@@ -149,6 +149,8 @@ def test_a_typed_threshold_outside_the_range_is_clamped_and_the_box_shows_it():
     store.overview.scale = 100
     store.filter.param.update(on=True, threshold=50)
     box = view.threshold._value_edit
+    # The browser's number box drops a value outside its own bounds without a word: it must have none.
+    assert box.start is None and box.end is None
     type_into(box, 150)
     assert store.filter.threshold == 100 and box.value == 100 and view.threshold.value == 100
     assert "150 is outside the range 0–100: the threshold is 100." in view.note.object
@@ -158,6 +160,8 @@ def test_a_typed_threshold_outside_the_range_is_clamped_and_the_box_shows_it():
     assert store.filter.threshold == 0 and box.value == 0 and "threshold is 0" in view.note.object
     type_into(box, 42)
     assert store.filter.threshold == 42 and box.value == 42 and view.note.object == ""
+    store.overview.scale = 1  # a new slider for the new range: its box has no bounds either
+    assert view.threshold._value_edit.end is None and view.threshold.fixed_end == 1
     assert store.page_info.total == int((store.wide_all[store.overview.models] * 100 >= 42).any(axis=1).sum())
 
 
@@ -231,3 +235,30 @@ def test_a_model_added_later_is_shown_and_a_new_dataset_shows_its_models():
     store.data.add_files(files_with_a_model_of_one_dataset()[-1:])  # a new model: ticked
     assert MMLU_ONLY in store.overview.models and RUN2 not in store.overview.models
     assert MMLU_ONLY in list(store.page_wide.columns)
+
+
+def test_a_language_switch_renames_the_tabs_in_place_and_leaves_the_charts_where_they_are():
+    """The Overview's hover broke after a language switch when the whole Tabs were rebuilt around the views
+    (the browser test hovers; this one checks the server sends no new parents for the charts)."""
+    from bokeh.document import Document
+    from bokeh.models import Plot, Tabs
+    from panel.io.state import set_curdoc
+
+    from eval_analyzer.dashboard.app import create_app
+
+    doc = Document()
+    with set_curdoc(doc):
+        app = create_app(datagen.standard_files())
+        app.server_doc(doc)
+        (tabs,) = [model for model in doc.models if isinstance(model, Tabs)]
+        overview = tabs.tabs[0].child
+        app.store.ui.lang = "zh-TW"
+        (after,) = [model for model in doc.models if isinstance(model, Tabs)]
+        assert after is tabs and tabs.tabs[0].child is overview
+        assert [panel.title for panel in tabs.tabs] == ["總覽", "Δ 分析", "熱力圖", "檔案與問題"]
+        (plot,) = [model for model in doc.models if isinstance(model, Plot)]
+        assert plot.xaxis[0].axis_label == "類別"  # the chart follows the language
+        app.store.ui.tab = "delta"  # a tab drawn later keeps the new title
+        assert [panel.title for panel in tabs.tabs][:2] == ["總覽", "Δ 分析"]
+        app.store.ui.lang = "en"
+        assert [panel.title for panel in tabs.tabs] == ["Overview", "Δ analysis", "Heatmaps", "Files & problems"]

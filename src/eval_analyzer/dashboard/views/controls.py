@@ -32,10 +32,11 @@ def _options(view: View, prefix: str, values) -> dict[str, object]:
 
 
 class BoundedFloatSlider(pn.widgets.EditableFloatSlider):
-    """An editable slider whose box never disagrees with its value. Panel's raises (in a callback no one sees)
-    on a typed value outside `fixed_start`–`fixed_end`, leaving 150 in the box of a 0–100 slider while the value
-    stays 50; here such a value is clamped to the range, the box shows the clamped value, and `clamped` holds
-    what was typed, for the view to say so."""
+    """An editable slider whose box never disagrees with its value. Panel's gives its box the slider's bounds,
+    and Bokeh's number box silently drops a typed value outside them: 150 stayed in the box of a 0–100 slider,
+    nothing reached the server, and the filter kept 50. Here the box takes any number; one outside
+    `fixed_start`–`fixed_end` is clamped to the range, the box shows the clamped value, and `clamped` holds what
+    was typed, for the view to say so."""
 
     clamped = param.Number(default=None, allow_None=True, doc="The last typed value that was clamped, else None")
 
@@ -45,6 +46,11 @@ class BoundedFloatSlider(pn.widgets.EditableFloatSlider):
         # Panel widens the slider in the browser to a typed value beyond its end; the clamp replaces that.
         for callback in list(Callback.registry.get(self._value_edit, [])):
             callback.unwatch()
+
+    @param.depends("start", "end", "fixed_start", "fixed_end", watch=True)
+    def _update_bounds(self):
+        super()._update_bounds()
+        self._value_edit.param.update(start=None, end=None)  # the clamp below answers a value out of range
 
     def _sync_value(self, event):
         if event.name not in ("value", "value_throttled"):
