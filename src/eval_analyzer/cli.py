@@ -32,7 +32,7 @@ import pandas as pd
 
 from eval_analyzer.core.delta import DELTA_SORTS
 from eval_analyzer.core.errors import EvalAnalyzerError, Problem, UsageError
-from eval_analyzer.core.export import to_csv_text
+from eval_analyzer.core.export import csv_number, to_csv_text
 from eval_analyzer.core.loader import MB, Limits, load_paths
 from eval_analyzer.core.scores import SCALES, SHOWN_DECIMALS, is_fraction_units
 from eval_analyzer.core.table import LoadedData
@@ -116,7 +116,8 @@ def cmd_table(args: argparse.Namespace) -> int:
         json.dump(_records(table), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        csv_table = table.assign(run_scores=table["run_scores"].map(lambda runs: " ".join(map(repr, runs))))
+        csv_table = table.assign(run_scores=table["run_scores"].map(
+            lambda runs: " ".join(repr(csv_number(run)) for run in runs)))
         sys.stdout.write(to_csv_text(csv_table))
     return report_problems(loaded.problems)
 
@@ -370,7 +371,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     files, status = None, EXIT_OK
     if args.paths:
-        files, problems = file_pairs(args.paths, args.limits)
+        # Browser users see these names (Files tab, problems): never the server's absolute paths.
+        files, problems = file_pairs(args.paths, args.limits, relative=True)
         status = report_problems(problems)
     station = _open_station(args.station, not args.read_only, args.limits) if args.station else None
     auth = {name: getattr(args, name) for name in AUTH_OPTIONS if getattr(args, name, None)}

@@ -45,3 +45,12 @@ def test_safe_filenames(parts):
     name = safe_filename(*parts)
     assert name.endswith(".csv")
     assert not any(ch in name for ch in " @/\\\0\n") and ".." not in name.replace(".csv", "")
+
+
+def test_csv_numbers_drop_binary_residue_but_keep_twelve_significant_digits():
+    # 0.55 − 0.5 and 0.35 − 0.3 are 0.05 to a person, 0.04999999999999999 / 0.05000000000000004 in binary.
+    deltas = [0.55 - 0.5, 0.35 - 0.3, (0.55 - 0.5 + 0.35 - 0.3) / 2]
+    assert repr(deltas[2]) != "0.05"  # the residue the old CSV wrote
+    frame = pd.DataFrame({"delta": deltas + [123456.789012345678, 1e-20, float("nan")], "n": range(6)})
+    rows = list(csv.reader(io.StringIO(to_csv_bytes(frame).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["0.05", "0.05", "0.05", "123456.789012", "1e-20", ""]

@@ -149,3 +149,20 @@ def test_split_runs_makes_one_real_source_per_run(fixture_doc):
     scores = loaded.table[loaded.table["category"] == category].sort_values("source_label")["score"].tolist()
     assert scores == item["individual_runs"]["accuracies"]
     assert all(math.isfinite(s) for s in loaded.table["score"])
+
+
+@pytest.mark.parametrize(("key", "path", "expected"), [
+    ("datasets/mmlu/", "datasets/mmlu/stem/physics.csv", "stem/physics"),  # a subfolder is part of the name
+    ("datasets/mmlu/", "datasets/mmlu/a/b/c.csv", "a/b/c"),
+    ("datasets/mmlu/", "/home/u/twinkle/datasets/mmlu/law/intl.csv", "law/intl"),  # below the folder elsewhere
+    ("datasets/mmlu/", "datasets/mmlu/plain.csv", "plain"),
+    ("datasets/mmlu/", "elsewhere/other.csv", "other"),  # not below the dataset folder: the file name
+    ("mmlu", "datasets/mmlu/x/y.csv", "x/y"),
+])
+def test_a_category_in_a_subfolder_keeps_its_whole_name(key, path, expected):
+    document = make_twinkle(datasets={"mmlu": {}})
+    block = document["dataset_results"].pop("datasets/mmlu/")
+    block["results"] = [{"file": path, "accuracy_mean": 0.4}]
+    document["dataset_results"][key] = block
+    loaded = load_files([("r.json", as_bytes(document))])
+    assert loaded.table["category"].tolist() == [expected]

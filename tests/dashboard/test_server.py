@@ -91,3 +91,47 @@ def test_src_on_a_server_loads_only_station_entries(tmp_path):
     assert [name for name, _data in found] == [key] and found[0][1]
     assert unknown == ["http://169.254.169.254/latest", "../etc/passwd"]
     assert _station_sources(None, ["http://example.org/x.json"]) == ([], ["http://example.org/x.json"])
+
+
+def test_served_names_never_show_the_servers_absolute_paths(tmp_path):
+    """What `serve` hands to browser sessions: names as the user gave them, not /home/…/results/…."""
+    folder = tmp_path / "results"
+    (folder / "mmlu").mkdir(parents=True)
+    (folder / "other").mkdir()
+    standard = datagen.standard_files()
+    (folder / "mmlu" / "a.json").write_bytes(standard[0][1])
+    (folder / "other" / "a.json").write_bytes(standard[1][1])  # same file name, another folder
+    alone = tmp_path / "single" / "results_alt.json"
+    alone.parent.mkdir()
+    alone.write_bytes(standard[3][1])
+    pairs, _problems = file_pairs([folder, alone], relative=True)
+    names = [name for name, _data in pairs]
+    assert names == ["results/mmlu/a.json", "results/other/a.json", "single/results_alt.json"]
+    assert not any(str(tmp_path) in name or name.startswith("/") for name in names)
+    # Two given files of the same folder and file name elsewhere get one more folder each, not their full path.
+    twin = tmp_path / "x" / "single" / "results_alt.json"
+    twin.parent.mkdir(parents=True)
+    twin.write_bytes(standard[2][1])
+    names = [name for name, _data in file_pairs([alone, twin], relative=True)[0]]
+    assert len(set(names)) == 2 and names[1] == "x/single/results_alt.json" and str(tmp_path) not in names[0]
+
+
+def test_the_files_tab_of_a_served_session_shows_no_server_path(tmp_path):
+    from eval_analyzer.dashboard.views.files import FilesView
+
+    datagen.write(datagen.standard_files()[:2], tmp_path)
+    bad = tmp_path / "broken.json"
+    bad.write_bytes(b"{nope")
+    app = app_factory(file_pairs([tmp_path, bad], relative=True)[0])()
+    view = FilesView(store=app.store)
+    html = "".join(row[0].object for row in view._layout if hasattr(row, "__getitem__"))
+    assert f"{tmp_path.name}/results_run1.json" in html and "broken.json" in html
+    assert str(tmp_path.parent) not in html
+
+
+def test_serve_preloads_with_names_relative_to_what_was_given(tmp_path, monkeypatch):
+    datagen.write(datagen.standard_files()[:1], tmp_path)
+    seen = {}
+    monkeypatch.setattr(server, "serve", lambda files, **_kw: seen.setdefault("files", files))
+    cli.main(["serve", str(tmp_path)])
+    assert [name for name, _data in seen["files"]] == [f"{tmp_path.name}/results_20250806_1543.json"]

@@ -61,7 +61,8 @@ def test_out_of_range_page_is_clamped(store):
 def test_dataset_switch_updates_sources_and_keeps_selection_rules(store):
     store.overview.dataset = "tw-legal-benchmark-v1"
     assert ALT not in store.sources  # alt-model has no score in that dataset
-    assert store.overview.models == store.sources
+    assert store.shown_models() == store.sources and list(store.sorted_wide.columns) == store.sources
+    assert ALT in store.overview.models  # not drawn here, still chosen for the way back
     assert store.page_info.total == 1
 
 

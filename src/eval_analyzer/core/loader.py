@@ -452,13 +452,46 @@ def load_paths(paths: Sequence[str | os.PathLike], limits: Limits = Limits()) ->
     return loaded
 
 
-def file_pairs(paths: Sequence[str | os.PathLike], limits: Limits = Limits()
+def relative_names(paths: Sequence[str | os.PathLike], found: Sequence[Path]) -> dict[Path, str]:
+    """Names of `found` (from `expand_paths(paths)`) that say no more about the machine than the user gave:
+    a file below a given folder is `folder/its/path/below` (the folder's own name, then the path inside it), a
+    file given by itself is `parent/file` — one folder kept, since some formats read the folder (an OpenCompass
+    station's `<dataset>/<model>.json`, an lm-eval model folder). Names that would collide get more of their
+    path, never the absolute path's root."""
+    roots = [Path(raw) for raw in paths if Path(raw).is_dir()]
+    names: dict[Path, str] = {}
+    for path in dict.fromkeys(found):
+        root = next((root for root in roots if path.is_relative_to(root)), None)
+        if root is not None:
+            base = root.resolve().name
+            inner = path.relative_to(root).as_posix()
+            names[path] = f"{base}/{inner}" if base else inner
+        else:
+            parent = path.resolve().parent.name
+            names[path] = f"{parent}/{path.name}" if parent else path.name
+    parts = {path: path.resolve().parts[1:] for path in names}  # without the root ("/" or "C:\\")
+    depth = {path: name.count("/") + 1 for path, name in names.items()}
+    while True:
+        counts = Counter(names.values())
+        clashing = [path for path, name in names.items() if counts[name] > 1 and depth[path] < len(parts[path])]
+        if not clashing:
+            return names
+        for path in clashing:
+            depth[path] += 1
+            names[path] = "/".join(parts[path][-depth[path]:])
+
+
+def file_pairs(paths: Sequence[str | os.PathLike], limits: Limits = Limits(), relative: bool = False
                ) -> tuple[list[tuple[str, bytes]], list[Problem]]:
     """The (name, bytes) pairs `load_paths` would read, for callers that keep bytes and read them later with
     `load_files` (the dashboard: each session builds its own state from the same preloaded bytes), and the
     problems of what could not be kept. The same files, limits and pass-over rule as `load_paths`; only the
-    per-question logs are not streamed, since the dashboard holds every file in memory as an upload does."""
+    per-question logs are not streamed, since the dashboard holds every file in memory as an upload does.
+
+    `relative`: name the pairs by `relative_names`, for a server whose browser users must not see the server's
+    absolute paths (the problems keep the paths as given: they are for the server's own console)."""
     found, problems = _walk(paths)
+    shown = relative_names(paths, [path for path, _in_folder in found]) if relative else {}
     pairs: list[tuple[str, bytes]] = []
     total = 0
     for path, in_folder in found:
@@ -479,7 +512,7 @@ def file_pairs(paths: Sequence[str | os.PathLike], limits: Limits = Limits()
         if total > limits.max_total_bytes:
             problems.append(problem(name, "load.total_limit", limit=f"{limits.max_total_bytes / MB:.0f}"))
             continue
-        pairs.append((name, data))
+        pairs.append((shown.get(path, name), data))
     return pairs, problems
 
 

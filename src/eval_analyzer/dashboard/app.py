@@ -12,6 +12,7 @@ import sys
 from urllib.parse import urlparse
 
 import panel as pn
+from bokeh.models import TabPanel
 
 from eval_analyzer.core.demo import demo_files
 from eval_analyzer.core.errors import problem
@@ -29,6 +30,27 @@ from eval_analyzer.dashboard.views.overview import OverviewView
 
 #: Sidebar width in px: room for full source labels such as "gpt-oss-120b @ 20250806_1543 run1".
 SIDEBAR_WIDTH = 360
+
+
+def retitle_tabs(tabs: pn.Tabs, titles: list[str]) -> None:
+    """Rename the tabs in place, keeping every view and chart where it is.
+
+    Panel reuses a rendered tab's header, so a new title needs new Bokeh tab panels around the same children
+    (the browser keeps the children's views). Building new Tabs around the same views instead re-attached every
+    Bokeh figure to a new parent in the same message that replaced the Overview's figure for the new language:
+    BokehJS then kept a half-built view of that figure, and every hover over a bar threw
+    `TypeError: Cannot read properties of undefined` in `get_anchor_point`."""
+    for index, (title, obj) in enumerate(zip(titles, list(tabs), strict=True)):
+        tabs[index] = (title, obj)  # Panel's names, used when it builds a tab panel again (dynamic tabs)
+    for ref, (model, _parent) in list(tabs._models.items()):
+        cached = tabs._panels.get(ref, {})
+        panels = []
+        for title, obj, old in zip(titles, tabs, model.tabs, strict=True):
+            panel = TabPanel(**{**old.properties_with_values(include_defaults=False), "title": title})
+            if cached.get(id(obj)) is old:
+                cached[id(obj)] = panel
+            panels.append(panel)
+        model.tabs = panels
 
 
 def _station_view(station, read_only: bool, data: DataState):
@@ -142,19 +164,19 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         tabs.param.watch(lambda event: setattr(store.ui, "tab", tab_keys[event.new]), "active")
         return tabs
 
-    # Tab titles cannot be renamed in place (Panel reuses the rendered tab), so a language switch builds new
-    # Tabs around the same views.
-    holder = pn.Column(_build_tabs(), sizing_mode="stretch_width")
+    tabs = _build_tabs()
+    holder = pn.Column(tabs, sizing_mode="stretch_width")
 
     def _tab_to_widget(_event=None) -> None:
         index = tab_keys.index(store.ui.tab) if store.ui.tab in tab_keys else 0
-        if holder[0].active != index:
-            holder[0].active = index
+        if tabs.active != index:
+            tabs.active = index
 
     _open_tab()
     store.ui.param.watch(_open_tab, "tab")
     store.ui.param.watch(_tab_to_widget, "tab")
-    store.ui.param.watch(lambda *_e: holder.__setitem__(0, _build_tabs()), "lang")
+    store.ui.param.watch(lambda *_e: retitle_tabs(tabs, [t(f"tab_{key}", store.ui.lang) for key in tab_keys]),
+                         "lang")
 
     _load_url_sources(sync, data, station, is_demo)
     load_after_first_render()  # the static page: scipy, in the background once the page is live

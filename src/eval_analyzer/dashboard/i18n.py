@@ -219,6 +219,12 @@ TEXTS: dict[str, dict[str, str]] = {
                          "zh-TW": "● 表示顯著的 Δ（校正後 p < {alpha}）。"},
     "significant_col": {"en": "Significant", "zh-TW": "顯著"},
     "yes": {"en": "yes", "zh-TW": "是"},
+    # issue 13: state and small texts
+    "msg_one_source": {"en": "Only one source (“{baseline}”) has scores in dataset “{dataset}”. Load another "
+                             "result file to compare with it.",
+                       "zh-TW": "資料集「{dataset}」中只有一個來源（「{baseline}」）有分數。請再載入一個結果檔案以進行比較。"},
+    "threshold_clamped": {"en": "{typed} is outside the range 0–{end}: the threshold is {value}.",
+                          "zh-TW": "{typed} 超出範圍 0–{end}：門檻設為 {value}。"},
 }
 
 

@@ -31,7 +31,8 @@ from bokeh.models import (
     VBar,
 )
 
-from eval_analyzer.dashboard.chart_style import hover, number_format
+from eval_analyzer.core.scores import SHOWN_DECIMALS
+from eval_analyzer.dashboard.chart_style import hover_rows, number_format
 from eval_analyzer.dashboard.i18n import t
 
 #: Pixels per bar: wide pages scroll sideways rather than squeeze bars below readability.
@@ -41,8 +42,9 @@ LEGEND_COLUMNS = 4
 #: Legend entry width estimate: pixels per character of the label, plus the colour swatch and the gaps.
 LEGEND_CHAR_PX = 7
 LEGEND_ITEM_PX = 40
-#: Columns of the data source: the bar's (category, model) factor, what the tooltip shows, the error bar's ends.
-COLUMNS = ("x", "category", "source_label", "score", "file", "std", "low", "high")
+#: Columns of the data source: the bar's (category, model) factor, what the tooltip shows (`std_text`: the
+#: "± std" line, empty without runs), the error bar's ends.
+COLUMNS = ("x", "category", "source_label", "score", "file", "std", "std_text", "low", "high")
 #: Error bars (score ± run-to-run std): dark and thin, so they read over any model colour.
 ERROR_BAR_COLOR = "#333333"
 #: d3's Category20, darker shade first so neighbouring models differ clearly.
@@ -86,6 +88,13 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
     return data, [(c, s) for c in categories for s in sources]
 
 
+def std_lines(std: np.ndarray, scale: int, lang: str) -> np.ndarray:
+    """The tooltip's "± std: 0.0123" per bar, with the tables' decimals; empty where there is no std (a file
+    of one run), so the tooltip shows no std line rather than "NaN"."""
+    label, digits = t("std", lang), SHOWN_DECIMALS[scale]
+    return np.array([f"{label}: {value:.{digits}f}" if np.isfinite(value) else "" for value in std], dtype=object)
+
+
 def model_palette(sources: list[str], order: list[str] | None = None) -> list[str]:
     """Colours of `sources`, each fixed by the model's place in `order` (every source of the dataset), so a
     model keeps its colour when others are hidden. Category20 repeats after 20 models."""
@@ -115,8 +124,9 @@ class OverviewBars:
         width = min(2400, max(900, BAR_PX * slots * max(1, len(sources)) + 200))
         self.source = ColumnDataSource(data={name: [] for name in COLUMNS})
         fmt = number_format(scale)
-        tip = hover(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
-                           ("score", f"@score{fmt}"), ("std", f"@std{fmt}")])
+        self.lang = lang
+        tip = hover_rows(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
+                                ("score", f"@score{fmt}")], lines=("std_text",))
         # Built from bokeh.models, not bokeh.plotting: the page does not import bokeh.plotting at start-up
         # (~0.1 s in Pyodide) for one figure.
         self.figure = Plot(x_range=FactorRange(factors=[]), x_scale=CategoricalScale(), y_range=Range1d(0, scale),
@@ -158,5 +168,6 @@ class OverviewBars:
         end = self.scale if top <= self.scale else top * 1.05
         if self.figure.y_range.end != end:
             self.figure.y_range.end = end
+        data["std_text"] = std_lines(data["std"], self.scale, self.lang)
         self.figure.x_range.factors = factors
         self.source.data = data

@@ -48,8 +48,8 @@ class UrlKey:
     sources: bool = False
     #: Other spellings accepted when read (compared case-insensitively), e.g. "zh" for "zh-TW".
     aliases: dict[str, str] = field(default_factory=dict)
-    #: Left out of the URL while equal to this `DerivedData` attribute ("sources": every model shown) or, with
-    #: "default", to the parameter's default.
+    #: Left out of the URL while equal to this `DerivedData` attribute ("all_sources": every model chosen) or,
+    #: with "default", to the parameter's default.
     omit_when: str = ""
     #: A `DerivedData` method giving the largest valid value at the scale being applied (the parameter's own
     #: upper bound is open).
@@ -105,7 +105,9 @@ class OverviewSettings(param.Parameterized):
 
     dataset = param.String(default="", doc="Selected dataset; empty when nothing is loaded")
     metric = param.String(default="", doc="Metric shown; empty means each file's primary metric")
-    models = param.List(default=[], item_type=str, doc="Shown source labels, in load order; set to all on load")
+    models = param.List(default=[], item_type=str,
+                        doc="Chosen source labels, in load order, of every dataset (those without scores in the "
+                            "selected one are not drawn); set to all on load")
     scale = param.Selector(default=1, objects=list(SCALES), doc="Display scale: 1 → 0–1, 100 → 0–100")
     sort = param.Selector(default="mean_desc", objects=list(SORT_MODES), doc="Category order")
     page_size = param.Selector(default=DEFAULT_PAGE_SIZE, objects=list(PAGE_SIZES), doc="Categories per page")
@@ -115,7 +117,7 @@ class OverviewSettings(param.Parameterized):
         "dataset": UrlKey("ds", names="datasets", alone=True),
         "metric": UrlKey("metric", names="metrics", omit_when="default", alone=True),
         "scale": UrlKey("scale"),
-        "models": UrlKey("models", names="sources", sources=True, omit_when="sources"),
+        "models": UrlKey("models", names="all_sources", sources=True, omit_when="all_sources"),
         "sort": UrlKey("sort"),
         "page_size": UrlKey("size"),
         "page": UrlKey("page", last=True),

@@ -96,6 +96,8 @@ class DerivedData(param.Parameterized):
     datasets = param.List(default=[], doc="Datasets of the loaded data, sorted")
     metrics = param.List(default=[], doc="Metrics of the selected dataset, primary ones first")
     sources = param.List(default=[], doc="Source labels with scores in the selected dataset, in load order")
+    all_sources = param.List(default=[], doc="Source labels of every dataset, in load order (what `models` "
+                                            "chooses from: a choice outlives a dataset that lacks the model)")
     wide_all = param.DataFrame(default=None, allow_None=True, doc="category × every source of the dataset (unit)")
     std_all = param.DataFrame(default=None, allow_None=True, doc="Run-to-run std, same shape as wide_all")
     files_all = param.DataFrame(default=None, allow_None=True, doc="category × source: the item's file name")
@@ -153,6 +155,7 @@ class DerivedData(param.Parameterized):
         self._stats_ranking: pd.DataFrame | None = None
         self._stats_cache: OrderedDict[tuple, Significance] = OrderedDict()
         self._stats_loaded: LoadedData | None = None  # the data the cache's results were computed on
+        self._offered: set[str] = set()  # source labels the model boxes have offered (a new one is ticked)
         self._derive_dataset()
 
     # -- the three groups -------------------------------------------------------------------------------------
@@ -162,6 +165,7 @@ class DerivedData(param.Parameterized):
         loaded, ov_settings = self.data.loaded, self.overview
         if loaded is not self._loaded:
             self.datasets = loaded.datasets
+            self.all_sources = loaded.sources["source_label"].tolist()
             if ov_settings.dataset not in loaded.datasets and loaded.datasets:
                 self._loaded = None
                 ov_settings.dataset = loaded.datasets[0]  # re-enters with the new dataset
@@ -187,12 +191,22 @@ class DerivedData(param.Parameterized):
         self._derive_delta()
 
     def _pick_for_dataset(self, sources: list[str], previous: list[str], fresh: bool) -> None:
-        """A new dataset keeps the models, threshold model, baseline and candidates it has, picks defaults for
-        the others, and starts at page 1."""
-        models = [name for name in self.overview.models if name in sources]
-        if not models or set(previous) <= set(self.overview.models):
-            models = list(sources)
-        self.overview.param.update(models=models, page=1)
+        """A new dataset keeps the threshold model, baseline and candidates it has, picks defaults for the
+        others, and starts at page 1.
+
+        The models chosen are kept whole, those without scores here included (they are just not drawn), so
+        switching to a dataset that lacks a model and back shows it again, and the URL keeps the choice. A model
+        the user has not been offered yet (a first load, a file added, a dataset of models not seen before) is
+        shown; so is every model of the dataset when none of the chosen has scores in it."""
+        chosen = [name for name in self.overview.models if name in self.all_sources]
+        new = [name for name in sources if name not in self._offered]
+        if not any(name in sources for name in chosen):
+            new = sources
+        if new:
+            wanted = set(chosen) | set(new)
+            chosen = [name for name in self.all_sources if name in wanted]
+        self._offered.update(sources)
+        self.overview.param.update(models=chosen, page=1)
         if self.filter.model not in sources:
             self.filter.model = sources[0] if sources else ""
         baseline = self.delta.baseline if self.delta.baseline in sources else sources[0] if sources else ""
@@ -354,6 +368,8 @@ class DerivedData(param.Parameterized):
         for obj, values in changes.items():
             merged.setdefault(obj, {}).update(values)
         self._scale = scale
+        if "models" in changes.get(self.overview, {}):
+            self._offered.update(self.all_sources)  # a link's choice covers every model it was made with
         with batch(self.ui, self.overview, self.filter, self.delta):
             for obj, values in merged.items():
                 obj.param.update(**values)
@@ -362,9 +378,14 @@ class DerivedData(param.Parameterized):
 
     def overview_query(self) -> OverviewQuery:
         o, f = self.overview, self.filter
-        return OverviewQuery(dataset=o.dataset, metric=o.metric, models=tuple(o.models), scale=o.scale,
+        return OverviewQuery(dataset=o.dataset, metric=o.metric, models=tuple(self.shown_models()), scale=o.scale,
                              sort=o.sort, page_size=o.page_size, page=o.page, filter_on=f.on, op=f.op,
                              mode=f.mode, threshold=f.threshold, filter_model=f.model)
+
+    def shown_models(self) -> list[str]:
+        """The chosen models with scores in the selected dataset: the ones drawn."""
+        sources = set(self.sources)
+        return [name for name in self.overview.models if name in sources]
 
     def delta_query(self) -> DeltaQuery:
         d = self.delta

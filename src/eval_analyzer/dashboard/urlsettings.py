@@ -51,15 +51,15 @@ def _integer(text: str) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
-def _resolve(store: DerivedData, name: str) -> str | None:
-    """A source label of the dataset, or a model name naming exactly one of its sources."""
-    matches = source_matches(store.data.loaded.table, name, list(store.sources))
+def _resolve(store: DerivedData, name: str, among: list[str] | None = None) -> str | None:
+    """A source label of the dataset (or of `among`), or a model name naming exactly one of those sources."""
+    matches = source_matches(store.data.loaded.table, name, list(store.sources if among is None else among))
     return matches[0] if len(matches) == 1 else None
 
 
 def _names(store: DerivedData, spec: UrlKey, valid: list, values: list[str]) -> list[str] | None:
     def one(value: str) -> str | None:
-        return _resolve(store, value) if spec.sources else value if value in valid else None
+        return _resolve(store, value, valid) if spec.sources else value if value in valid else None
 
     if len(values) == 1 and one(values[0]) is None and "," in values[0]:
         values = values[0].split(",")
@@ -200,7 +200,7 @@ class UrlSync(pn.viewable.Viewer):
         a = self.store
         for owner, names in WATCHED.items():
             getattr(a, owner).param.watch(lambda *_e: self.write(), names)
-        a.param.watch(lambda *_e: self.write(), "sources")  # `models` is left out while it equals them
+        a.param.watch(lambda *_e: self.write(), "all_sources")  # `models` is left out while it equals them
         a.ui.param.watch(lambda *_e: self.relabel(), "lang")
         self._rendered = False
         pn.state.onload(self._on_render)

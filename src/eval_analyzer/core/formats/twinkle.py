@@ -69,6 +69,17 @@ def _path_under(dataset_key: str, path: str) -> str:
     return _strip_extension(normalised.lstrip("/"))
 
 
+def _category(dataset_key: str, path: str) -> str:
+    """The category of an item: its path below the dataset folder, without extension, so a category in a
+    subfolder keeps every part of its name (`datasets/mmlu/stem/physics.csv` → `stem/physics`, not `physics`);
+    the file name alone when the path is not below that folder (an absolute path of another machine)."""
+    normalised = path.replace("\\", "/")
+    folder = dataset_key.strip("/") + "/"
+    start = 0 if normalised.startswith(folder) else normalised.find(f"/{folder}") + 1
+    inner = normalised[start + len(folder):].lstrip("/") if start or normalised.startswith(folder) else ""
+    return _strip_extension(inner or _basename(path))
+
+
 def _runs(item: dict) -> tuple[float, ...]:
     runs = item.get("individual_runs")
     accuracies = runs.get("accuracies") if isinstance(runs, dict) else None
@@ -144,7 +155,7 @@ def _parse_dataset(doc: SourceDocument, dataset_key: str, block: Any, file_name:
             doc.problems.append(problem(file_name, "twinkle.accuracy_fallback", where, "notice"))
         usable.append((item, path, base, score))
 
-    categories = [_strip_extension(base) for _item, _path, base, _score in usable]
+    categories = [_category(dataset_key, path) for _item, path, _base, _score in usable]
     counts = Counter(categories) if len(set(categories)) < len(categories) else None
     seen: set[str] = set()
     scores: list[float] = []

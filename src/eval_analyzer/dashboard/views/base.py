@@ -20,12 +20,18 @@ def update(obj: param.Parameterized, **values) -> None:
 
 
 def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, from_widget=lambda v: v,
-         event: str = "value") -> None:
-    """Keep `widget.value` and `obj.<name>` equal in both directions (param skips equal values, so no loop)."""
+         event: str = "value", echo: bool = False) -> None:
+    """Keep `widget.value` and `obj.<name>` equal in both directions (param skips equal values, so no loop).
+
+    `echo`: write the setting back into the widget when `from_widget` changed what was entered (a number box
+    clamped to its range): the setting may not change, so without it the box would keep showing the typed -1."""
     widget.value = to_widget(getattr(obj, name))
 
     def _from_widget(change):
         update(obj, **{name: from_widget(change.new)})
+        value = to_widget(getattr(obj, name))
+        if echo and widget.value != value:
+            widget.value = value
 
     def _to_widget(change):
         value = to_widget(change.new)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 
 import panel as pn
+import param
+from panel.links import Callback
 
 from eval_analyzer.core.delta import DELTA_SORTS, without_baseline
 from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
@@ -29,6 +31,53 @@ def _text(value) -> str:
 
 def _options(view: View, prefix: str, values) -> dict[str, object]:
     return {view.t(f"{prefix}{value}"): value for value in values}
+
+
+class BoundedFloatSlider(pn.widgets.EditableFloatSlider):
+    """An editable slider whose box never disagrees with its value. Panel's gives its box the slider's bounds,
+    and Bokeh's number box silently drops a typed value outside them: 150 stayed in the box of a 0–100 slider,
+    nothing reached the server, and the filter kept 50. Here the box takes any number; one outside
+    `fixed_start`–`fixed_end` is clamped to the range, the box shows the clamped value, and `clamped` holds what
+    was typed, for the view to say so."""
+
+    clamped = param.Number(default=None, allow_None=True, doc="The last typed value that was clamped, else None")
+
+    def __init__(self, **params):
+        self._clamping = False
+        super().__init__(**params)
+        # Panel widens the slider in the browser to a typed value beyond its end; the clamp replaces that.
+        for callback in list(Callback.registry.get(self._value_edit, [])):
+            callback.unwatch()
+
+    @param.depends("start", "end", "fixed_start", "fixed_end", watch=True)
+    def _update_bounds(self):
+        super()._update_bounds()
+        self._value_edit.param.update(start=None, end=None)  # the clamp below answers a value out of range
+
+    def _sync_value(self, event):
+        if event.name not in ("value", "value_throttled"):
+            return
+        if event.new is None:  # an emptied box: show the value again
+            self._value_edit.value = self.value
+            return
+        typed = float(event.new)
+        low = typed if self.fixed_start is None else self.fixed_start
+        high = typed if self.fixed_end is None else self.fixed_end
+        bounded = min(max(typed, low), high)
+        if bounded == typed:
+            if not self._clamping:
+                self.clamped = None
+            super()._sync_value(event)
+            return
+        self._clamping = True
+        try:
+            self.clamped = typed
+            with param.edit_constant(self):
+                self.param.update(value=bounded, value_throttled=bounded)
+            if self._value_edit.value != bounded:  # unchanged value: Panel would not rewrite the box
+                self._value_edit.value = bounded
+        finally:
+            self._clamping = False
 
 
 class LoadView(View):
@@ -107,7 +156,8 @@ class SettingsView(View):
         a.param.watch(lambda *_e: self._metric_options(), "metrics")
         # CheckBoxGroup, not MultiChoice: Choices.js renders option labels as HTML.
         self.models = pn.widgets.CheckBoxGroup(options=list(a.sources), css_classes=["ea-w-models"])
-        bind(self.models, ov, "models")
+        # The boxes show the dataset's models; a tick changes only those, the choice of the others stays.
+        bind(self.models, ov, "models", to_widget=self._ticked, from_widget=self._chosen)
         self.scale = pn.widgets.RadioButtonGroup(options={f"0–{scale}": scale for scale in SCALES}, css_classes=["ea-w-scale"],
                                                  button_type="default")
         bind(self.scale, ov, "scale")
@@ -128,9 +178,20 @@ class SettingsView(View):
                                  self.scale, self.sort, self.size, self.lang_select, sizing_mode="stretch_width")
         self.relabel()
 
+    def _ticked(self, models: list[str]) -> list[str]:
+        sources = set(self.store.sources)
+        return [name for name in models if name in sources]
+
+    def _chosen(self, ticked: list[str]) -> list[str]:
+        """The whole choice after the boxes changed: the ticked ones plus the chosen models of other datasets."""
+        a = self.store
+        sources = set(a.sources)
+        wanted = {name for name in a.overview.models if name not in sources} | set(ticked)
+        return [name for name in a.all_sources if name in wanted]
+
     def _on_sources(self, event) -> None:
         self.models.options = list(event.new)
-        self.models.value = list(self.store.overview.models)
+        self.models.value = self._ticked(self.store.overview.models)
 
     def _metric_options(self) -> None:
         metrics = self.store.metrics
@@ -165,6 +226,7 @@ class FilterView(View):
         self.mode = pn.widgets.RadioButtonGroup(options=_options(self, "mode_", FILTER_MODES),
                                                 css_classes=["ea-w-mode"])
         bind(self.mode, f, "mode")
+        self.note = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-thr-note"])
         self.threshold = self._new_slider()
         f.param.watch(lambda *_e: self._sync_threshold(), "threshold")
         self.model = pn.widgets.Select(options=list(a.sources), css_classes=["ea-w-tmodel"],
@@ -175,7 +237,7 @@ class FilterView(View):
         a.param.watch(lambda *_e: self._sync_threshold(), "wide_all")
         a.param.watch(lambda e: setattr(self.model, "options", list(e.new)), "sources")
         f.param.watch(lambda *_e: self._visibility(), ["on", "mode"])
-        self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.model, collapsed=False,
+        self.card = pn.Card(self.on, self.op, self.mode, self.threshold, self.note, self.model, collapsed=False,
                             sizing_mode="stretch_width", css_classes=["ea-filter-card"])
         self.relabel()
         self._visibility()
@@ -186,13 +248,24 @@ class FilterView(View):
         scale, end = self.store.overview.scale, self.store.threshold_end()
         value = min(max(0.0, float(self.store.filter.threshold)), end)
         fine = scale == 1 or end != scale  # 0–1, or own units (a perplexity of 2.61)
-        slider = pn.widgets.EditableFloatSlider(
+        slider = BoundedFloatSlider(
             start=0, end=end, fixed_start=0, fixed_end=end, step=0.01 if fine else 1, value=value,
             name=self.t("threshold"), disabled=not self.store.filter.on, css_classes=["ea-w-thr"],
             sizing_mode="stretch_width")
         # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
         slider.param.watch(self._from_slider, "value_throttled")
+        slider.param.watch(lambda *_e: self._clamp_note(), "clamped")
         return slider
+
+    def _clamp_note(self) -> None:
+        typed = self.threshold.clamped
+        if typed is None:
+            self.note.object = ""
+            return
+        end = self.threshold.fixed_end
+        text = self.t("threshold_clamped", typed=f"{typed:g}", end=f"{end:g}",
+                      value=f"{min(max(typed, 0.0), end):g}")
+        self.note.object = message(text, "warning", "ea-thr-clamped")
 
     def _from_slider(self, event) -> None:
         if event.obj is self.threshold and event.new is not None:
@@ -205,6 +278,7 @@ class FilterView(View):
             index = self.card.objects.index(old) if hasattr(self, "card") else -1
             if index >= 0:
                 self.card[index] = self.threshold
+            self.note.object = ""
             return
         value = min(max(0.0, float(self.store.filter.threshold)), end)
         if self.threshold.value != value:
@@ -246,15 +320,16 @@ class DeltaSettingsView(View):
         bind(self.sort, d, "sort")
         self.min_delta = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-dmin"],
                                                sizing_mode="stretch_width")
-        bind(self.min_delta, d, "min_delta", from_widget=lambda v: max(0.0, float(v or 0)))
+        bind(self.min_delta, d, "min_delta", from_widget=lambda v: max(0.0, float(v or 0)), echo=True)
         self.eps = pn.widgets.FloatInput(start=0, step=0.01, css_classes=["ea-w-eps"], sizing_mode="stretch_width")
-        bind(self.eps, d, "eps", from_widget=lambda v: max(0.0, float(v or 0)))
+        bind(self.eps, d, "eps", from_widget=lambda v: max(0.0, float(v or 0)), echo=True)
         self.top_n = pn.widgets.IntInput(start=1, end=1000, css_classes=["ea-w-topn"], sizing_mode="stretch_width")
-        bind(self.top_n, d, "top_n", from_widget=lambda v: min(1000, max(1, int(v or 1))))
+        bind(self.top_n, d, "top_n", from_widget=lambda v: min(1000, max(1, int(v or 1))), echo=True)
         low, high = DeltaSettings.param.alpha.bounds
         self.alpha = pn.widgets.FloatInput(start=low, end=high, step=0.01, css_classes=["ea-w-alpha"],
                                            sizing_mode="stretch_width")
-        bind(self.alpha, d, "alpha", from_widget=lambda v: min(high, max(low, float(v if v is not None else 0.05))))
+        bind(self.alpha, d, "alpha", from_widget=lambda v: min(high, max(low, float(v if v is not None else 0.05))),
+             echo=True)
         self.ci = pn.widgets.Select(options=self._ci_options(), css_classes=["ea-w-ci"], sizing_mode="stretch_width")
         bind(self.ci, d, "ci")
         self.correction = pn.widgets.Select(options=_options(self, "corr_", CORRECTIONS), css_classes=["ea-w-corr"],

@@ -132,10 +132,14 @@ class DeltaView(TabView):
             return ""
         key = {"no_data": "msg_no_data", "no_baseline": "msg_no_baseline", "no_candidates": "msg_no_candidates",
                "no_paired": "msg_no_paired"}[status]
+        css = f"ea-msg-{status.replace('_', '-')}"
         if not a.datasets:
             key = "nothing_loaded"
+        elif status == "no_candidates" and len(a.sources) <= 1:
+            # Nothing to choose: asking for a candidate would send the user looking for a control that is empty.
+            key, css = "msg_one_source", "ea-msg-one-source"
         text = self.t(key, baseline=a.delta.baseline, dataset=a.overview.dataset)
-        return message(text, "warning", f"ea-msg-{status.replace('_', '-')}")
+        return message(text, "info" if css == "ea-msg-one-source" else "warning", css)
 
     def _rows_table(self, frame: pd.DataFrame, css: str, noise: bool) -> str:
         """One candidate's top or bottom rows with their statistics; `noise` adds the within-run-noise column

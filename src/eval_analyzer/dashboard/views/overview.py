@@ -41,14 +41,19 @@ class OverviewView(View):
                                                 css_classes=["ea-csv-page"], button_type="primary", width=220)
         self.csv_all = pn.widgets.FileDownload(callback=self._csv_all, filename="all.csv",
                                                css_classes=["ea-csv-all"], button_type="primary", width=220)
+        self.pager = pn.Row(self.prev, self.next, self.range)
+        self.csv_row = pn.Row(self.csv_page, self.csv_all)
+        # What only makes sense while some category is shown: hidden when none is (the message says why),
+        # instead of "categories 0–0 of 0", an empty table and two CSVs of nothing.
+        self.pivot_box = pn.Column(self.pivot_title, self.pivot, sizing_mode="stretch_width")
         self._layout = pn.Column(
             self.message,
             self.units_note,
-            pn.Row(self.prev, self.next, self.range),
+            self.pager,
             self.chart_box,
             self.overall_title, self.overall,
-            pn.Row(self.csv_page, self.csv_all),
-            self.pivot_title, self.pivot,
+            self.csv_row,
+            self.pivot_box,
             sizing_mode="stretch_width",
         )
         self._chart_key: tuple | None = None
@@ -75,7 +80,7 @@ class OverviewView(View):
         f, scale = a.filter, a.overview.scale
         if not a.datasets:
             return message(self.t("nothing_loaded"), "info", "ea-msg-empty")
-        if not a.overview.models:
+        if not a.shown_models():
             return message(self.t("no_models"), "warning", "ea-msg-no-models")
         if not f.on:
             return ""
@@ -111,6 +116,8 @@ class OverviewView(View):
         self.prev.disabled = info.page <= 1
         self.next.disabled = info.page >= info.pages
         page = a.page_wide if a.page_wide is not None else pd.DataFrame()
+        shown = bool(info.total) and bool(a.shown_models())
+        self.pager.visible = self.csv_row.visible = self.pivot_box.visible = shown
         if len(page) and len(page.columns):
             self._draw(page, scale)
             self.chart_box.visible = True
