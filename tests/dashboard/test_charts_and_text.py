@@ -17,6 +17,7 @@ from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import heatmap_chart as charts
 from eval_analyzer.dashboard import htmltext
+from eval_analyzer.dashboard import overview_chart as oc
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.delta_chart import (
     GAIN_COLOR,
@@ -27,7 +28,7 @@ from eval_analyzer.dashboard.delta_chart import (
     facet_data,
 )
 from eval_analyzer.dashboard.i18n import TEXTS, t
-from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns, model_palette
+from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, fitted_page_size, model_style
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.station_view import TEXTS as STATION_TEXTS
 from eval_analyzer.dashboard.store import DerivedData
@@ -58,28 +59,58 @@ def test_overview_bars_keep_display_order_scale_and_every_slot(store):
     assert np.isnan(data["low"][~with_runs]).all() and (data["low"][with_runs] <= data["score"][with_runs]).all()
 
 
-def test_legend_puts_fewer_models_per_row_when_names_are_long():
-    assert legend_columns(["a", "b", "c", "d", "e"], 900) == 4
-    long_names = [f"gpt-oss-120b @ 20250806_1543 run{i}" for i in range(4)]  # ~270 px each
-    assert legend_columns(long_names, 900) == 3
-    assert legend_columns([f"{name} (judged)" for name in long_names], 900) == 2
-    assert legend_columns(["x" * 400], 900) == 1
-    assert legend_columns(["台灣模型" * 5] * 4, 900) < legend_columns(["abcd" * 5] * 4, 900)  # CJK is wider
+def test_pages_hold_fewer_categories_when_bars_would_get_thinner_than_3_px():
+    def bar_px(categories: int, models: int) -> float:  # Bokeh's grouped factors: models + group gap per category
+        slots = categories * models + (categories - 1) * oc.GROUP_PADDING
+        return oc.PLOT_PX / slots * oc.BAR_FILL
+
+    for models in range(1, oc.BARS_MAX_MODELS + 1):
+        for chosen in (10, 20, 30, 50, 100):
+            shown = fitted_page_size(chosen, models)
+            assert shown <= chosen and bar_px(shown, models) >= oc.BAR_MIN_PX, (models, chosen)
+            assert shown == chosen or bar_px(shown + 1, models) < oc.BAR_MIN_PX  # no smaller than needed
+    assert fitted_page_size(20, 20) == 20 and fitted_page_size(20, 100) == 20  # dots: no bar to thin
+    assert fitted_page_size(100, 100) * oc.DOT_CATEGORY_PX <= oc.PLOT_PX < (fitted_page_size(100, 100) + 1) * 14
+    # The old chart at 20 models × 100 categories drew bars of 2400 px / 2000 slots: sub-pixel.
+    assert fitted_page_size(100, 12) < 100
 
 
-def test_overview_bars_update_in_place_and_colour_by_model(store):
-    sources = list(store.page_wide.columns)
-    bars = OverviewBars(sources, 1, "zh-TW", slots=20, palette_order=list(store.sources))
-    figure, source = bars.figure, bars.source
-    bars.show(store.page_wide, store.files_all, store.std_all)
-    assert bars.figure is figure and bars.source is source and len(source.data["x"])
-    assert max(source.data["score"]) <= 1
-    mapper = figure.renderers[0].glyph.fill_color.transform
-    assert list(mapper.factors) == sources and list(mapper.palette) == model_palette(sources, list(store.sources))
-    assert figure.xaxis[0].axis_label == t("category", "zh-TW")
-    shown = store.page_wide.iloc[:3, :2]
-    bars.show(shown, store.files_all, store.std_all)
-    assert list(figure.x_range.factors) == [(str(c), str(s)) for c in shown.index for s in shown.columns]
+def test_models_shown_get_distinct_colours_and_at_many_models_distinct_colour_marker_pairs():
+    for count in (1, 12, oc.BARS_MAX_MODELS, 21, 100, 144):
+        colours, markers, chars = model_style(count)
+        pairs = list(zip(colours, markers, strict=True))
+        assert len(set(pairs)) == count, count  # the old palette repeated after 20 models
+        assert len(set(chars)) == len(set(markers))  # the legend shows each marker as its own character
+        if count <= oc.BARS_MAX_MODELS:
+            assert len(set(colours)) == count  # bars have colour only
+    # Colours far apart: no two of the palette closer than 40 in RGB distance (Category20's pairs were ~60
+    # apart but repeated; near-white colours vanish on white).
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in oc.PALETTE]
+    closest = min(sum((a - b) ** 2 for a, b in zip(p, q, strict=True)) ** 0.5
+                  for i, p in enumerate(rgb) for q in rgb[i + 1:])
+    assert closest > 40
+    assert all(0.2126 * r + 0.7152 * g + 0.0722 * b < 0.8 * 255 for r, g, b in rgb)
+
+
+def test_many_models_draw_a_dot_plot_with_a_legend_beside_it(store):
+    from bokeh.models import DataTable, Scatter, TextInput, VBar
+
+    few = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20)
+    assert isinstance(few.figure.renderers[0].glyph, VBar) and not few.dots
+    sources = [f"m{i}" for i in range(oc.BARS_MAX_MODELS + 1)]
+    many = OverviewBars(sources, 1, "zh-TW", slots=20)
+    assert many.dots and isinstance(many.figure.renderers[0].glyph, Scatter)
+    # The legend is a model beside the plot in one row, never a Legend inside the plot.
+    assert many.layout.children[0] is many.figure and not many.figure.legend
+    legend = many.layout.children[1]
+    assert any(isinstance(child, TextInput) and child.placeholder == t("legend_search", "zh-TW")
+               for child in legend.children)
+    table = next(child for child in legend.children if isinstance(child, DataTable))
+    assert list(table.source.data["name"]) == sources  # every model listed (the old legend stopped at 87)
+    assert table.source.data["color"] == model_style(len(sources))[0]
+    # Highlighting fades what is not selected, and is wired in the browser, on the legend and on a new page.
+    assert many.figure.renderers[0].nonselection_glyph.fill_alpha == oc.FADED_ALPHA
+    assert table.source.selected.js_property_callbacks and many.source.js_property_callbacks
 
 
 def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_sign(store):

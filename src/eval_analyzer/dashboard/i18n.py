@@ -149,6 +149,14 @@ TEXTS: dict[str, dict[str, str]] = {
     # link
     "link_title": {"en": "Link to this view", "zh-TW": "此畫面的連結"},
     "copy_link": {"en": "Copy link", "zh-TW": "複製連結"},
+    # overview at many models
+    "legend_title": {"en": "Models · click to highlight (Ctrl/⌘ for several)",
+                     "zh-TW": "模型 · 點選以標示（Ctrl/⌘ 可多選）"},
+    "legend_search": {"en": "Search models", "zh-TW": "搜尋模型"},
+    "page_fit": {"en": "{n} per page (of {chosen} chosen) so each bar stays at least {px} px wide",
+                 "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓每條長條至少 {px} px 寬"},
+    "page_fit_dots": {"en": "{n} per page (of {chosen} chosen) so category names do not overlap",
+                      "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓類別名稱不重疊"},
 }
 
 

@@ -41,6 +41,7 @@ from eval_analyzer.core.frames import (
 )
 from eval_analyzer.core.scores import shows_fractions
 from eval_analyzer.core.table import LoadedData
+from eval_analyzer.dashboard.overview_chart import fitted_page_size
 from eval_analyzer.dashboard.state import (
     SETTINGS,
     DataState,
@@ -270,8 +271,14 @@ class DerivedData(param.Parameterized):
     def overview_query(self) -> OverviewQuery:
         o, f = self.overview, self.filter
         return OverviewQuery(dataset=o.dataset, metric=o.metric, models=tuple(o.models), scale=o.scale,
-                             sort=o.sort, page_size=o.page_size, page=o.page, filter_on=f.on, op=f.op,
+                             sort=o.sort, page_size=self.shown_page_size, page=o.page, filter_on=f.on, op=f.op,
                              mode=f.mode, threshold=f.threshold, filter_model=f.model)
+
+    @property
+    def shown_page_size(self) -> int:
+        """Categories per page shown: the chosen size, fewer when bars would get too thin at this many
+        models (`overview_chart.fitted_page_size`, README "Overview at many models")."""
+        return fitted_page_size(self.overview.page_size, len(self.overview.models))
 
     def delta_query(self) -> DeltaQuery:
         d = self.delta
