@@ -73,6 +73,12 @@ def test_pages_hold_fewer_categories_when_bars_would_get_thinner_than_3_px():
     assert fitted_page_size(100, 100) * oc.DOT_CATEGORY_PX <= oc.PLOT_PX < (fitted_page_size(100, 100) + 1) * 14
     # The old chart at 20 models × 100 categories drew bars of 2400 px / 2000 slots: sub-pixel.
     assert fitted_page_size(100, 12) < 100
+    # Long names widen the legend (so no name is cut) and the plot beside it is narrower: fewer categories.
+    long_names = [f"gpt-oss-120b @ 20250806_1543 run{i}" for i in range(4)]
+    assert oc.legend_width(long_names) > oc.LEGEND_PX == oc.legend_width(["model-00 @ 20250000"])
+    assert oc.legend_width(["台灣模型" * 5]) > oc.legend_width(["abcd" * 5])  # CJK is wider
+    assert oc.legend_width(["x" * 400]) == oc.LEGEND_MAX_PX
+    assert fitted_page_size(100, 4, oc.plot_width(long_names)) < fitted_page_size(100, 4)
 
 
 def test_models_shown_get_distinct_colours_and_at_many_models_distinct_colour_marker_pairs():

@@ -31,6 +31,7 @@ HEATMAP_MIN_WIDTH = 500
 #: The colour bar: wide enough to see; Bokeh's tick labels pick their own precision (0.2 for scores, 0.005 for
 #: a Δ), which the bar shows in full now that the map fits the main area (they were cut to "-0.0" past it).
 COLORBAR = {"width": 14, "major_label_text_font_size": "11px"}
+COLORBAR_TALL_PX = 320
 
 
 def fitted_size(rows: int) -> dict:
@@ -62,7 +63,10 @@ def _top_axis(plot, _element) -> None:
 
 
 def _fit(heat: hv.HeatMap, rows: int, scale: int, **opts) -> hv.HeatMap:
-    return heat.opts(colorbar=True, colorbar_opts=dict(COLORBAR), xrotation=60, toolbar="above",
+    # A tall map's colour bar keeps a readable height at the top, next to the first rows, instead of spreading
+    # its few numbers over the whole map.
+    bar = {**COLORBAR, **({"height": COLORBAR_TALL_PX, "location": "top"} if is_tall(rows) else {})}
+    return heat.opts(colorbar=True, colorbar_opts=bar, xrotation=60, toolbar="above",
                      invert_yaxis=True, default_tools=["save", "reset"],
                      hooks=[_top_axis] if is_tall(rows) else [], **fitted_size(rows), **opts)
 

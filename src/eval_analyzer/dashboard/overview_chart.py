@@ -53,7 +53,8 @@ from eval_analyzer.dashboard.i18n import t
 #: plot keeps 20+ categories per page and a highlighted model reads across them.
 BARS_MAX_MODELS = 12
 #: Width of the plot area the page-size rule is computed for: what is left at 1440 px beside the sidebar, the
-#: y axis and the legend. Wider windows draw wider bars; narrower ones scroll the chart sideways.
+#: y axis and a legend of LEGEND_PX (a wider legend, for long names, takes its extra width from here). Wider
+#: windows draw wider bars; narrower ones scroll the chart sideways.
 PLOT_PX = 720
 #: A bar is never drawn thinner than this at `PLOT_PX`.
 BAR_MIN_PX = 3
@@ -65,6 +66,11 @@ DOT_CATEGORY_PX = 14
 #: Chart height, the legend's width and its list's row height.
 HEIGHT = 520
 LEGEND_PX = 240
+LEGEND_MAX_PX = 380
+#: Legend width estimate: pixels per character of a name (CJK characters count twice), plus the swatch column,
+#: the cell padding and the list's scroll bar.
+LEGEND_CHAR_PX = 7.5
+LEGEND_EXTRA_PX = 64
 LEGEND_ROW_PX = 22
 #: Columns of the data source: the bar's (category, model) factor, the dot's (category, offset) position, what
 #: the tooltip shows, the error bar's ends, and the dot's marker.
@@ -89,19 +95,31 @@ def use_dots(n_models: int) -> bool:
     return n_models > BARS_MAX_MODELS
 
 
-def fitted_page_size(page_size: int, n_models: int) -> int:
+def legend_width(sources: list[str]) -> int:
+    """The legend's width: LEGEND_PX, wider (up to LEGEND_MAX_PX) when a name would not fit in it."""
+    longest = max((sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(name)) for name in sources), default=0)
+    return int(min(LEGEND_MAX_PX, max(LEGEND_PX, longest * LEGEND_CHAR_PX + LEGEND_EXTRA_PX)))
+
+
+def plot_width(sources: list[str]) -> int:
+    """The plot area's nominal width beside a legend for `sources` (what the page-size rule divides)."""
+    return PLOT_PX - (legend_width(sources) - LEGEND_PX)
+
+
+def fitted_page_size(page_size: int, n_models: int, plot_px: int = PLOT_PX) -> int:
     """Categories per page actually shown: the chosen `page_size`, fewer when that many would make a bar
-    thinner than BAR_MIN_PX (bars) or a category's band narrower than DOT_CATEGORY_PX (dots) at PLOT_PX.
+    thinner than BAR_MIN_PX (bars) or a category's band narrower than DOT_CATEGORY_PX (dots) at `plot_px`
+    (`plot_width` of the models shown).
 
     Bars: `k` categories of `m` models take k·m bar slots and k−1 gaps of GROUP_PADDING slots (Bokeh's
-    grouped factors), and a bar fills BAR_FILL of its slot, so bars are PLOT_PX · BAR_FILL / (k·m + (k−1)·g)
-    px wide: at least BAR_MIN_PX while k ≤ (PLOT_PX · BAR_FILL / BAR_MIN_PX + g) / (m + g).
+    grouped factors), and a bar fills BAR_FILL of its slot, so bars are plot_px · BAR_FILL / (k·m + (k−1)·g)
+    px wide: at least BAR_MIN_PX while k ≤ (plot_px · BAR_FILL / BAR_MIN_PX + g) / (m + g).
     """
     n = max(1, n_models)
     if use_dots(n):
-        fit = PLOT_PX // DOT_CATEGORY_PX
+        fit = plot_px // DOT_CATEGORY_PX
     else:
-        fit = math.floor((PLOT_PX * BAR_FILL / BAR_MIN_PX + GROUP_PADDING) / (n + GROUP_PADDING))
+        fit = math.floor((plot_px * BAR_FILL / BAR_MIN_PX + GROUP_PADDING) / (n + GROUP_PADDING))
     return max(1, min(page_size, fit))
 
 
@@ -163,31 +181,34 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
     return data, [(c, s) for c in categories for s in sources]
 
 
-#: Browser side of the legend: a click (or a search) selects legend rows; this selects every bar or dot of
-#: those models, and Bokeh draws the rest with the faded `nonselection_glyph`. Re-run when a page is swapped in.
+#: Browser side of the legend: the models clicked in the list (or, with none clicked, every model a search
+#: lists) are highlighted: every bar or dot of theirs is selected, and Bokeh draws the rest with the faded
+#: `nonselection_glyph`. Run on a click, a search and when a page is swapped in.
 HIGHLIGHT_JS = """
-const names = new Set(legend.selected.indices.map((i) => legend.data.name[i]));
+let chosen = legend.selected.indices.map((i) => legend.data.name[i]);
+if (!chosen.length && (search.value_input || "").trim()) chosen = legend.data.name.slice();
+chosen = new Set(chosen);
 const labels = bars.data.source_label;
 const picked = [];
-if (names.size && names.size < total) {
+if (chosen.size && chosen.size < total) {
   for (let i = 0; i < labels.length; i++) {
-    if (names.has(labels[i])) picked.push(i);
+    if (chosen.has(labels[i])) picked.push(i);
   }
 }
 bars.selected.indices = picked;
 """
-#: The search box keeps the models whose name contains the text (case-insensitive) and highlights them.
+#: The search box lists the models whose name contains the text (case-insensitive). It leaves the list's
+#: selection alone unless one is set: selecting rows moves the focus to the list, away from the typing.
 SEARCH_JS = """
 const query = (search.value_input || "").trim().toLowerCase();
 const keep = [];
-for (let i = 0; i < everyone.name.length; i++) {
-  if (!query || everyone.name[i].toLowerCase().includes(query)) keep.push(i);
+for (let i = 0; i < names.length; i++) {
+  if (!query || names[i].toLowerCase().includes(query)) keep.push(i);
 }
-const data = {};
-for (const key of Object.keys(everyone)) data[key] = keep.map((i) => everyone[key][i]);
-legend.data = data;
-legend.selected.indices = query ? keep.map((_, j) => j) : [];
-"""
+if (legend.selected.indices.length) legend.selected.indices = [];
+legend.data = {name: keep.map((i) => names[i]), mark: keep.map((i) => marks[i]),
+               color: keep.map((i) => colors[i])};
+""" + HIGHLIGHT_JS
 
 
 class OverviewBars:
@@ -211,7 +232,7 @@ class OverviewBars:
         # axis) the box around it scrolls instead of squeezing the bars.
         x_range = FactorRange(factors=[], group_padding=GROUP_PADDING, range_padding=0.02 if self.dots else 0)
         self.figure = Plot(x_range=x_range, x_scale=CategoricalScale(), y_range=Range1d(0, scale),
-                           height=HEIGHT, min_width=PLOT_PX + 80, sizing_mode="stretch_width",
+                           height=HEIGHT, min_width=plot_width(sources) + 80, sizing_mode="stretch_width",
                            toolbar_location="right", min_border_left=40, min_border_bottom=40,
                            name="ea-ov-plot")
         self.figure.add_tools(SaveTool(), ResetTool(), tip)
@@ -244,12 +265,13 @@ class OverviewBars:
         tip.renderers = [renderer]  # the tooltip belongs to the bar or dot, not to its error bar
         self.legend_source = ColumnDataSource(data={"name": sources, "mark": chars, "color": colours},
                                               name="ea-ov-legend")
-        self.layout = Row(self.figure, self._legend(lang), sizing_mode="stretch_width", name="ea-ov-layout")
+        self.layout = Row(self.figure, self._legend(lang, legend_width(sources)), sizing_mode="stretch_width",
+                          name="ea-ov-layout")
 
-    def _legend(self, lang: str) -> Column:
+    def _legend(self, lang: str, box_width: int) -> Column:
         """The models beside the plot: a search box and a scrolling list (colour and marker, then the name)."""
-        everyone = dict(self.legend_source.data)
-        width = LEGEND_PX - 10
+        data = self.legend_source.data
+        width = box_width - 10
         table = DataTable(
             source=self.legend_source, index_position=None, header_row=False, selectable=True,
             sortable=False, reorderable=False, width=width, row_height=LEGEND_ROW_PX,
@@ -260,14 +282,14 @@ class OverviewBars:
         )
         search = TextInput(placeholder=t("legend_search", lang), width=width, name="ea-ov-legend-search",
                            css_classes=["ea-ov-legend-search"])
-        search.js_on_change("value_input", CustomJS(args={"search": search, "legend": self.legend_source,
-                                                          "everyone": everyone}, code=SEARCH_JS))
-        highlight = CustomJS(args={"legend": self.legend_source, "bars": self.source, "total": len(everyone["name"])},
-                             code=HIGHLIGHT_JS)
+        args = {"search": search, "legend": self.legend_source, "bars": self.source, "total": len(data["name"])}
+        search.js_on_change("value_input", CustomJS(code=SEARCH_JS, args={
+            **args, "names": list(data["name"]), "marks": list(data["mark"]), "colors": list(data["color"])}))
+        highlight = CustomJS(args=args, code=HIGHLIGHT_JS)
         self.legend_source.selected.js_on_change("indices", highlight)
         self.source.js_on_change("data", highlight)
         title = Div(text=t("legend_title", lang), width=width, styles={"font-size": "12px", "color": "#444"})
-        return Column(title, search, table, width=LEGEND_PX, name="ea-ov-legend-box",
+        return Column(title, search, table, width=box_width, name="ea-ov-legend-box",
                       css_classes=["ea-ov-legend"])
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:

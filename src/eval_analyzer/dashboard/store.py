@@ -41,7 +41,7 @@ from eval_analyzer.core.frames import (
 )
 from eval_analyzer.core.scores import shows_fractions
 from eval_analyzer.core.table import LoadedData
-from eval_analyzer.dashboard.overview_chart import fitted_page_size
+from eval_analyzer.dashboard.overview_chart import fitted_page_size, plot_width
 from eval_analyzer.dashboard.state import (
     SETTINGS,
     DataState,
@@ -278,7 +278,8 @@ class DerivedData(param.Parameterized):
     def shown_page_size(self) -> int:
         """Categories per page shown: the chosen size, fewer when bars would get too thin at this many
         models (`overview_chart.fitted_page_size`, README "Overview at many models")."""
-        return fitted_page_size(self.overview.page_size, len(self.overview.models))
+        models = self.overview.models
+        return fitted_page_size(self.overview.page_size, len(models), plot_width(models))
 
     def delta_query(self) -> DeltaQuery:
         d = self.delta
