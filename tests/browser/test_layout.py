@@ -270,7 +270,7 @@ def test_the_legend_lists_every_model_and_a_search_or_click_highlights_it(server
         page.wait_for_function(SETTLED_JS, timeout=READY_TIMEOUT_MS, polling=200)
         assert legend_state(page) == (set(), names)
         # The last model can be scrolled to in the list, inside the legend box.
-        page.locator(".ea-ov-legend-table .slick-viewport").evaluate("(list) => { list.scrollTop = 1e6; }")
+        page.locator(".ea-ov-legend-table .slick-viewport").evaluate_all("(lists) => lists.forEach((list) => { list.scrollTop = 1e6; })")
         expect(page.locator(".ea-ov-legend-table .slick-cell", has_text=names[-1])).to_be_visible()
         box = page.locator(".ea-ov-legend-search input")
         box.press_sequentially(names[-1].split(" @ ")[0].upper())  # case-insensitive
