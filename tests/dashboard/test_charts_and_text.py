@@ -147,6 +147,27 @@ def test_delta_heatmap_is_centred_on_zero(store):
     assert [d.name for d in scores.kdims] == ["category", "source_label"]
 
 
+def test_heatmaps_stretch_to_the_page_and_a_tall_one_names_its_columns_above_and_keeps_a_short_colour_bar():
+    """The maps had a fixed width of 14 px per category + 300 (1,098 px at 57 categories, wider than the
+    1,080 px main area at 1440×900): the colour bar's numbers were past the edge and the page scrolled."""
+    import holoviews as hv
+    from bokeh.models import CategoricalAxis, ColorBar
+
+    few = DerivedData(data=DataState(files=datagen.many_sources(3)))
+    figure = hv.render(charts.score_heatmap(few.heatmap, 1))
+    assert figure.sizing_mode == "stretch_width" and figure.width is None
+    bar = next(model for model in figure.right if isinstance(model, ColorBar))
+    assert bar.width >= 12 and bar.major_label_text_font_size == "11px"
+    assert not any(isinstance(axis, CategoricalAxis) for axis in figure.above)
+    many = DerivedData(data=DataState(files=datagen.many_sources(40)))
+    tall = hv.render(charts.score_heatmap(many.heatmap, 1))
+    assert any(isinstance(axis, CategoricalAxis) for axis in tall.above)  # category names above the cells
+    assert next(model for model in tall.right if isinstance(model, ColorBar)).height == charts.COLORBAR_TALL_PX
+    assert tall.height < 40 * charts.HEATMAP_ROW_PX + charts.HEATMAP_AXIS_PX * 2  # thinner rows when tall
+    delta = hv.render(charts.delta_heatmap(delta_matrix(many.delta_all), 1))
+    assert delta.sizing_mode == "stretch_width"
+
+
 def test_escaping():
     hostile = "<img src=x onerror=alert(1)>"
     html = htmltext.table([hostile], [[hostile]])
