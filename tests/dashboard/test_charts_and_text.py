@@ -89,8 +89,8 @@ def test_models_shown_get_distinct_colours_and_at_many_models_distinct_colour_ma
         assert len(set(chars)) == len(set(markers))  # the legend shows each marker as its own character
         if count <= oc.BARS_MAX_MODELS:
             assert len(set(colours)) == count  # bars have colour only
-    # Colours far apart: no two of the palette closer than 40 in RGB distance (Category20's pairs were ~60
-    # apart but repeated; near-white colours vanish on white).
+    # Colours far apart: no two of the palette closer than 40 in RGB distance, and none so light it vanishes
+    # on white.
     rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in oc.PALETTE]
     closest = min(sum((a - b) ** 2 for a, b in zip(p, q, strict=True)) ** 0.5
                   for i, p in enumerate(rgb) for q in rgb[i + 1:])
