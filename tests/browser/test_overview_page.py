@@ -69,11 +69,16 @@ def test_pagination(page, files):
     page.locator(".ea-next button").click()
     wait_range(page, "categories 21–40 of 57")
     assert pivot_categories(page) == order[20:40]
-    select(page, ".ea-w-size", "50")
-    wait_range(page, "categories 1–50 of 57")
+    select(page, ".ea-w-size", "30")
+    wait_range(page, "categories 1–30 of 57")
     page.locator(".ea-next button").click()
-    wait_range(page, "categories 51–57 of 57")
-    assert pivot_categories(page) == order[50:]
+    wait_range(page, "categories 31–57 of 57")
+    assert pivot_categories(page) == order[30:]
+    # 50 categories of 4 models would draw bars of about 2 px: the page holds fewer and says why.
+    select(page, ".ea-w-size", "50")
+    page.locator(".ea-page-fit", has_text="(of 50 chosen)").wait_for()
+    shown = int(range_text(page).split("–")[1].split(" ")[0])
+    assert 20 < shown < 50 and pivot_categories(page) == order[:shown]
     select(page, ".ea-w-size", "20")
     wait_range(page, "categories 1–20 of 57")
 

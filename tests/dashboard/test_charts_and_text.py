@@ -17,6 +17,7 @@ from eval_analyzer.core.delta import delta_matrix
 from eval_analyzer.core.overview import heatmap_matrix
 from eval_analyzer.dashboard import heatmap_chart as charts
 from eval_analyzer.dashboard import htmltext
+from eval_analyzer.dashboard import overview_chart as oc
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.delta_chart import (
     GAIN_COLOR,
@@ -27,7 +28,7 @@ from eval_analyzer.dashboard.delta_chart import (
     facet_data,
 )
 from eval_analyzer.dashboard.i18n import TEXTS, t
-from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, legend_columns, model_palette
+from eval_analyzer.dashboard.overview_chart import OverviewBars, bars_data, fitted_page_size, model_style
 from eval_analyzer.dashboard.state import DataState
 from eval_analyzer.dashboard.station_view import TEXTS as STATION_TEXTS
 from eval_analyzer.dashboard.store import DerivedData
@@ -58,28 +59,64 @@ def test_overview_bars_keep_display_order_scale_and_every_slot(store):
     assert np.isnan(data["low"][~with_runs]).all() and (data["low"][with_runs] <= data["score"][with_runs]).all()
 
 
-def test_legend_puts_fewer_models_per_row_when_names_are_long():
-    assert legend_columns(["a", "b", "c", "d", "e"], 900) == 4
-    long_names = [f"gpt-oss-120b @ 20250806_1543 run{i}" for i in range(4)]  # ~270 px each
-    assert legend_columns(long_names, 900) == 3
-    assert legend_columns([f"{name} (judged)" for name in long_names], 900) == 2
-    assert legend_columns(["x" * 400], 900) == 1
-    assert legend_columns(["台灣模型" * 5] * 4, 900) < legend_columns(["abcd" * 5] * 4, 900)  # CJK is wider
+def test_pages_hold_fewer_categories_when_bars_would_get_thinner_than_3_px():
+    def bar_px(categories: int, models: int) -> float:  # Bokeh's grouped factors: models + group gap per category
+        slots = categories * models + (categories - 1) * oc.GROUP_PADDING
+        return oc.PLOT_PX / slots * oc.BAR_FILL
+
+    for models in range(1, oc.BARS_MAX_MODELS + 1):
+        for chosen in (10, 20, 30, 50, 100):
+            shown = fitted_page_size(chosen, models)
+            assert shown <= chosen and bar_px(shown, models) >= oc.BAR_MIN_PX, (models, chosen)
+            assert shown == chosen or bar_px(shown + 1, models) < oc.BAR_MIN_PX  # no smaller than needed
+    assert fitted_page_size(20, 20) == 20 and fitted_page_size(20, 100) == 20  # dots: no bar to thin
+    assert fitted_page_size(100, 100) * oc.DOT_CATEGORY_PX <= oc.PLOT_PX < (fitted_page_size(100, 100) + 1) * 14
+    # The old chart at 20 models × 100 categories drew bars of 2400 px / 2000 slots: sub-pixel.
+    assert fitted_page_size(100, 12) < 100
+    # Long names widen the legend (so no name is cut) and the plot beside it is narrower: fewer categories.
+    long_names = [f"gpt-oss-120b @ 20250806_1543 run{i}" for i in range(4)]
+    assert oc.legend_width(long_names) > oc.LEGEND_PX == oc.legend_width(["model-00 @ 20250000"])
+    assert oc.legend_width(["台灣模型" * 5]) > oc.legend_width(["abcd" * 5])  # CJK is wider
+    assert oc.legend_width(["x" * 400]) == oc.LEGEND_MAX_PX
+    assert fitted_page_size(100, 4, oc.plot_width(long_names)) < fitted_page_size(100, 4)
 
 
-def test_overview_bars_update_in_place_and_colour_by_model(store):
-    sources = list(store.page_wide.columns)
-    bars = OverviewBars(sources, 1, "zh-TW", slots=20, palette_order=list(store.sources))
-    figure, source = bars.figure, bars.source
-    bars.show(store.page_wide, store.files_all, store.std_all)
-    assert bars.figure is figure and bars.source is source and len(source.data["x"])
-    assert max(source.data["score"]) <= 1
-    mapper = figure.renderers[0].glyph.fill_color.transform
-    assert list(mapper.factors) == sources and list(mapper.palette) == model_palette(sources, list(store.sources))
-    assert figure.xaxis[0].axis_label == t("category", "zh-TW")
-    shown = store.page_wide.iloc[:3, :2]
-    bars.show(shown, store.files_all, store.std_all)
-    assert list(figure.x_range.factors) == [(str(c), str(s)) for c in shown.index for s in shown.columns]
+def test_models_shown_get_distinct_colours_and_at_many_models_distinct_colour_marker_pairs():
+    for count in (1, 12, oc.BARS_MAX_MODELS, 21, 100, 144):
+        colours, markers, chars = model_style(count)
+        pairs = list(zip(colours, markers, strict=True))
+        assert len(set(pairs)) == count, count  # the old palette repeated after 20 models
+        assert len(set(chars)) == len(set(markers))  # the legend shows each marker as its own character
+        if count <= oc.BARS_MAX_MODELS:
+            assert len(set(colours)) == count  # bars have colour only
+    # Colours far apart: no two of the palette closer than 40 in RGB distance, and none so light it vanishes
+    # on white.
+    rgb = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in oc.PALETTE]
+    closest = min(sum((a - b) ** 2 for a, b in zip(p, q, strict=True)) ** 0.5
+                  for i, p in enumerate(rgb) for q in rgb[i + 1:])
+    assert closest > 40
+    assert all(0.2126 * r + 0.7152 * g + 0.0722 * b < 0.8 * 255 for r, g, b in rgb)
+
+
+def test_many_models_draw_a_dot_plot_with_a_legend_beside_it(store):
+    from bokeh.models import DataTable, Scatter, TextInput, VBar
+
+    few = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20)
+    assert isinstance(few.figure.renderers[0].glyph, VBar) and not few.dots
+    sources = [f"m{i}" for i in range(oc.BARS_MAX_MODELS + 1)]
+    many = OverviewBars(sources, 1, "zh-TW", slots=20)
+    assert many.dots and isinstance(many.figure.renderers[0].glyph, Scatter)
+    # The legend is a model beside the plot in one row, never a Legend inside the plot.
+    assert many.layout.children[0] is many.figure and not many.figure.legend
+    legend = many.layout.children[1]
+    assert any(isinstance(child, TextInput) and child.placeholder == t("legend_search", "zh-TW")
+               for child in legend.children)
+    table = next(child for child in legend.children if isinstance(child, DataTable))
+    assert list(table.source.data["name"]) == sources  # every model listed (the old legend stopped at 87)
+    assert table.source.data["color"] == model_style(len(sources))[0]
+    # Highlighting fades what is not selected, and is wired in the browser, on the legend and on a new page.
+    assert many.figure.renderers[0].nonselection_glyph.fill_alpha == oc.FADED_ALPHA
+    assert table.source.selected.js_property_callbacks and many.source.js_property_callbacks
 
 
 def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_sign(store):
@@ -108,6 +145,27 @@ def test_delta_heatmap_is_centred_on_zero(store):
     assert low == -high and high == pytest.approx(store.delta_all["delta"].abs().max())
     scores = charts.score_heatmap(heatmap_matrix(store.sorted_wide), 1)
     assert [d.name for d in scores.kdims] == ["category", "source_label"]
+
+
+def test_heatmaps_stretch_to_the_page_and_a_tall_one_names_its_columns_above_and_keeps_a_short_colour_bar():
+    """The maps had a fixed width of 14 px per category + 300 (1,098 px at 57 categories, wider than the
+    1,080 px main area at 1440×900): the colour bar's numbers were past the edge and the page scrolled."""
+    import holoviews as hv
+    from bokeh.models import CategoricalAxis, ColorBar
+
+    few = DerivedData(data=DataState(files=datagen.many_sources(3)))
+    figure = hv.render(charts.score_heatmap(few.heatmap, 1))
+    assert figure.sizing_mode == "stretch_width" and figure.width is None
+    bar = next(model for model in figure.right if isinstance(model, ColorBar))
+    assert bar.width >= 12 and bar.major_label_text_font_size == "11px"
+    assert not any(isinstance(axis, CategoricalAxis) for axis in figure.above)
+    many = DerivedData(data=DataState(files=datagen.many_sources(40)))
+    tall = hv.render(charts.score_heatmap(many.heatmap, 1))
+    assert any(isinstance(axis, CategoricalAxis) for axis in tall.above)  # category names above the cells
+    assert next(model for model in tall.right if isinstance(model, ColorBar)).height == charts.COLORBAR_TALL_PX
+    assert tall.height < 40 * charts.HEATMAP_ROW_PX + charts.HEATMAP_AXIS_PX * 2  # thinner rows when tall
+    delta = hv.render(charts.delta_heatmap(delta_matrix(many.delta_all), 1))
+    assert delta.sizing_mode == "stretch_width"
 
 
 def test_escaping():

@@ -214,3 +214,23 @@ def test_restoring_a_whole_url_derives_each_group_at_most_once_after_the_dataset
     assert urlsettings.apply_query(derived, urlsettings.parse_search(search), ("overview", "delta")) == []
     assert calls == {"dataset": 0, "overview": 1, "delta": 1}
     assert derived.overview.page == derived.page_info.page == 2 and derived.filter.threshold == 5
+
+
+def test_a_page_holds_fewer_categories_when_many_models_would_thin_the_bars():
+    """12 models at 100 categories per page: Bokeh would draw 1,200 bars (+ gaps) in the plot's 720 px; the
+    page holds as many categories as keep each bar ≥ 3 px, and the pivot, range and pages follow."""
+    from eval_analyzer.dashboard.views.overview import OverviewView
+
+    store = DerivedData(data=DataState(files=datagen.many_sources(12)))
+    store.overview.page_size = 100
+    shown = store.shown_page_size
+    slots = shown * 12 + (shown - 1) * 1.4  # bars plus the gaps between categories
+    assert 720 * 0.8 / slots >= 3 > 720 * 0.8 / (slots + 12 + 1.4)  # the most categories that keep 3 px
+    assert len(store.page_wide) == len(store.pivot) == shown < 57
+    assert (store.page_info.last, store.page_info.pages) == (shown, -(-57 // shown))
+    view = OverviewView(store=store)
+    assert "ea-page-fit" in view.range.object and f"{shown} per page (of 100 chosen)" in view.range.object
+    store.overview.models = store.overview.models[:1]  # one model: 100 categories fit
+    assert store.shown_page_size == 80 and "ea-page-fit" in view.range.object  # one bar: 80 keep 3 px
+    store.overview.page_size = 50
+    assert len(store.page_wide) == 50 and "ea-page-fit" not in view.range.object

@@ -18,9 +18,57 @@ from eval_analyzer.dashboard.i18n import t
 #: Colour maps: sequential for scores; diverging for Δ, centred on 0 by symmetric limits.
 SCORE_CMAP = "viridis"
 DIVERGING_CMAP = "RdBu"
-#: Heatmap row height, and room for the rotated category names below the cells.
+#: Heatmap row height (less for many rows, never below the labels' height), and room for the rotated category
+#: names below the cells and, on a tall map, above them.
 HEATMAP_ROW_PX = 34
+HEATMAP_MIN_ROW_PX = 16
 HEATMAP_AXIS_PX = 260
+#: A map taller than this (rows × row height) is "tall": rows get thinner, down to HEATMAP_MIN_ROW_PX, and the
+#: category names are printed above the cells as well, so a column is named where the map starts.
+TALL_PX = 700
+#: Width of the plot beside the colour bar: the map stretches to the main area and never below this.
+HEATMAP_MIN_WIDTH = 500
+#: The colour bar: wide enough to see; Bokeh's tick labels pick their own precision (0.2 for scores, 0.005 for
+#: a Δ), which the bar shows in full now that the map fits the main area (they were cut to "-0.0" past it).
+COLORBAR = {"width": 14, "major_label_text_font_size": "11px"}
+COLORBAR_TALL_PX = 320
+
+
+def fitted_size(rows: int) -> dict:
+    """HoloViews sizing of a map of `rows` rows: stretching to the main area's width (a fixed width was ~28 px
+    wider than it and the page scrolled sideways) with a height from its rows."""
+    row_px = HEATMAP_ROW_PX
+    if rows * row_px > TALL_PX:
+        row_px = max(HEATMAP_MIN_ROW_PX, TALL_PX // max(rows, 1))
+    height = max(320, row_px * rows + HEATMAP_AXIS_PX + (HEATMAP_AXIS_PX if is_tall(rows) else 0))
+    return {"responsive": True, "min_width": HEATMAP_MIN_WIDTH, "height": height,
+            "fontsize": {"yticks": "10px" if row_px < 24 else "11px", "xticks": "10px"}}
+
+
+def is_tall(rows: int) -> bool:
+    return rows * HEATMAP_ROW_PX > TALL_PX
+
+
+def _top_axis(plot, _element) -> None:
+    """A tall map names its categories above the cells too (HoloViews hook: runs on the Bokeh figure)."""
+    from bokeh.models import CategoricalAxis
+
+    figure = plot.state
+    if any(isinstance(axis, CategoricalAxis) for axis in figure.above):
+        return
+    below = figure.below[0]
+    figure.add_layout(CategoricalAxis(major_label_orientation=below.major_label_orientation,
+                                      major_label_text_font_size=below.major_label_text_font_size,
+                                      ticker=below.ticker), "above")
+
+
+def _fit(heat: hv.HeatMap, rows: int, scale: int, **opts) -> hv.HeatMap:
+    # A tall map's colour bar keeps a readable height at the top, next to the first rows, instead of spreading
+    # its few numbers over the whole map.
+    bar = {**COLORBAR, **({"height": COLORBAR_TALL_PX, "location": "top"} if is_tall(rows) else {})}
+    return heat.opts(colorbar=True, colorbar_opts=bar, xrotation=60, toolbar="above",
+                     invert_yaxis=True, default_tools=["save", "reset"],
+                     hooks=[_top_axis] if is_tall(rows) else [], **fitted_size(rows), **opts)
 
 
 def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.HeatMap:
@@ -34,10 +82,7 @@ def score_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en") -> hv.Heat
     # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the colour range grows to hold them.
     values = long["score"].to_numpy(dtype="float64")
     top = float(np.nanmax(values)) if np.isfinite(values).any() else 0.0
-    return heat.opts(cmap=SCORE_CMAP, clim=(0, max(scale, top)), colorbar=True, tools=[tip], xrotation=60,
-                     width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
-                     height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
-                     toolbar="above", invert_yaxis=True)
+    return _fit(heat, matrix.shape[0], scale, cmap=SCORE_CMAP, clim=(0, max(scale, top)), tools=[tip])
 
 
 #: The mark of a significant Δ cell, drawn over its colour (dark on the pale middle, light on the dark ends).
@@ -64,10 +109,7 @@ def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en",
     heat = hv.HeatMap(long, kdims=[hv.Dimension("category", label=t("category", lang)),
                                    hv.Dimension("candidate", label=t("candidate", lang))],
                       vdims=[hv.Dimension("delta", label=t("delta", lang)), "significant"])
-    heat = heat.opts(cmap=DIVERGING_CMAP, clim=(-bound, bound), colorbar=True, tools=[tip], xrotation=60,
-                     width=max(600, min(2400, 14 * matrix.shape[1] + 300)),
-                     height=max(320, HEATMAP_ROW_PX * matrix.shape[0] + HEATMAP_AXIS_PX), default_tools=["save", "reset"],
-                     toolbar="above", invert_yaxis=True)
+    heat = _fit(heat, matrix.shape[0], scale, cmap=DIVERGING_CMAP, clim=(-bound, bound), tools=[tip])
     if significant is None:
         return heat
     marked = long[sig]
@@ -77,7 +119,9 @@ def delta_heatmap(matrix: pd.DataFrame, scale: int, lang: str = "en",
                           "mark": SIGNIFICANT_MARK, "color": np.where(strong, "#ffffff", "#111111")})
     labels = hv.Labels(marks, kdims=["category", "candidate"], vdims=["mark", "color"]).opts(
         text_color="color", text_font_size="12pt", default_tools=[])  # no pan / zoom tools of its own
-    return heat * labels
+    # The overlay sizes the figure: it gets the map's fitted size too.
+    size = fitted_size(matrix.shape[0])
+    return (heat * labels).opts(responsive=size["responsive"], min_width=size["min_width"], height=size["height"])
 
 
 def _load_holoviews_backend() -> None:

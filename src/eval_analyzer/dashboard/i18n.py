@@ -225,6 +225,14 @@ TEXTS: dict[str, dict[str, str]] = {
                        "zh-TW": "資料集「{dataset}」中只有一個來源（「{baseline}」）有分數。請再載入一個結果檔案以進行比較。"},
     "threshold_clamped": {"en": "{typed} is outside the range 0–{end}: the threshold is {value}.",
                           "zh-TW": "{typed} 超出範圍 0–{end}：門檻設為 {value}。"},
+    # overview at many models
+    "legend_title": {"en": "Models · click to highlight (Ctrl/⌘ for several)",
+                     "zh-TW": "模型 · 點選以標示（Ctrl/⌘ 可多選）"},
+    "legend_search": {"en": "Search models", "zh-TW": "搜尋模型"},
+    "page_fit": {"en": "{n} per page (of {chosen} chosen) so each bar stays at least {px} px wide",
+                 "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓每條長條至少 {px} px 寬"},
+    "page_fit_dots": {"en": "{n} per page (of {chosen} chosen) so category names do not overlap",
+                      "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓類別名稱不重疊"},
 }
 
 

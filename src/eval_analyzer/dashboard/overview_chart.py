@@ -1,10 +1,17 @@
-"""The Overview's grouped bars as a Bokeh figure that is updated in place.
+"""The Overview's chart: grouped bars, or a dot plot at many models, as Bokeh models updated in place.
 
-Every control of the Overview (threshold, sort, page) redraws these bars, so they are the one chart built
-directly in Bokeh: a change replaces one data source and the axis factors. Through HoloViews the same update
-spent about 120 ms re-deriving the element (grouping, cloning, option resolution) before Bokeh saw new data,
-which alone made a click miss the 300 ms budget. The figure looks like HoloViews' grouped `Bars`
-(`multi_level=False`): one bar per model within each category, category names under the groups.
+Every control of the Overview (threshold, sort, page) redraws this chart, so it is built directly in Bokeh: a
+change replaces one data source and the axis factors. Through HoloViews the same update spent about 120 ms
+re-deriving the element before Bokeh saw new data, which alone made a click miss the 300 ms budget.
+
+How it stays readable from 1 to 100+ models (README, "Overview at many models"):
+- up to `BARS_MAX_MODELS` models: grouped bars, one per model within each category, in legend order;
+- above it: a dot plot, one marker per model within each category's band, colour *and* marker shape naming
+  the model (`PALETTE` × `MARKERS` give 144 distinct pairs);
+- the legend is a list beside the plot, never over it: searchable, scrolling, and a click on a model (or a
+  search) highlights its bars or dots and fades the others, in the browser, without a server round trip;
+- the categories per page shrink when the chosen page size would make bars thinner than `BAR_MIN_PX` at the
+  plot's nominal width, or crowd the dot plot's category names (`fitted_page_size`).
 """
 
 from __future__ import annotations
@@ -17,17 +24,24 @@ from bokeh.models import (
     CategoricalAxis,
     CategoricalColorMapper,
     CategoricalScale,
+    Column,
     ColumnDataSource,
+    CustomJS,
+    DataTable,
+    Div,
     FactorRange,
     Grid,
-    Legend,
-    LegendItem,
     LinearAxis,
     Plot,
     Range1d,
     ResetTool,
+    Row,
     SaveTool,
+    Scatter,
     Segment,
+    StringFormatter,
+    TableColumn,
+    TextInput,
     VBar,
 )
 
@@ -35,38 +49,117 @@ from eval_analyzer.core.scores import SHOWN_DECIMALS
 from eval_analyzer.dashboard.chart_style import hover_rows, number_format
 from eval_analyzer.dashboard.i18n import t
 
-#: Pixels per bar: wide pages scroll sideways rather than squeeze bars below readability.
-BAR_PX = 9
-#: Models per legend row above the chart, at most; fewer when long names would not fit the chart's width.
-LEGEND_COLUMNS = 4
-#: Legend entry width estimate: pixels per character of the label, plus the colour swatch and the gaps.
-LEGEND_CHAR_PX = 7
-LEGEND_ITEM_PX = 40
-#: Columns of the data source: the bar's (category, model) factor, what the tooltip shows (`std_text`: the
-#: "± std" line, empty without runs), the error bar's ends.
-COLUMNS = ("x", "category", "source_label", "score", "file", "std", "std_text", "low", "high")
+#: Grouped bars up to this many models; above it the dot plot. Chosen from screenshots at 1440 px: at 20 models
+#: bars of 3 px left 8 categories per page, a wall of colours nobody could follow across groups, while the dot
+#: plot keeps 20+ categories per page and a highlighted model reads across them.
+BARS_MAX_MODELS = 12
+#: Width of the plot area the page-size rule is computed for: what is left at 1440 px beside the sidebar, the
+#: y axis and a legend of LEGEND_PX (a wider legend, for long names, takes its extra width from here). Wider
+#: windows draw wider bars; narrower ones scroll the chart sideways.
+PLOT_PX = 720
+#: A bar is never drawn thinner than this at `PLOT_PX`.
+BAR_MIN_PX = 3
+#: Bar width as a share of its slot; Bokeh's gap between category groups, in slots.
+BAR_FILL = 0.8
+GROUP_PADDING = 1.4
+#: The dot plot's band per category: room for its rotated name without overlapping the next one.
+DOT_CATEGORY_PX = 14
+#: Chart height, the legend's width and its list's row height.
+HEIGHT = 520
+LEGEND_PX = 240
+LEGEND_MAX_PX = 380
+#: Legend width estimate: pixels per character of a name (CJK characters count twice), plus the swatch column,
+#: the cell padding and the list's scroll bar.
+LEGEND_CHAR_PX = 7.5
+LEGEND_EXTRA_PX = 64
+LEGEND_ROW_PX = 22
+#: Columns of the data source: the bar's (category, model) factor, the dot's (category, offset) position, what
+#: the tooltip shows (`std_text`: the "± std" line, empty without runs), the error bar's ends, and the dot's
+#: marker.
+COLUMNS = ("x", "xd", "category", "source_label", "score", "file", "std", "std_text", "low", "high", "marker")
 #: Error bars (score ± run-to-run std): dark and thin, so they read over any model colour.
 ERROR_BAR_COLOR = "#333333"
-#: d3's Category20, darker shade first so neighbouring models differ clearly.
-CATEGORY20 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-              "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94", "#f7b6d2", "#c7c7c7",
-              "#dbdb8d", "#9edae5")
+#: What is not highlighted while a model is: faded, still in place.
+FADED_ALPHA = 0.12
+#: colorcet's glasbey_category10 (Category10, then colours chosen to be as far apart as possible), without
+#: the light ones that vanish on white: 24 colours that stay distinct side by side.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+           "#17becf", "#3a0183", "#004301", "#5e0040", "#d8afa2", "#b80080", "#004e53", "#6b6500", "#7d0200",
+           "#6126ff", "#574964", "#8cb894", "#028268", "#8300a0", "#ad8944")
+#: The dot plot's second channel: Bokeh marker and the character the legend shows for it.
+MARKERS = (("circle", "●"), ("square", "■"), ("triangle", "▲"), ("diamond", "◆"), ("inverted_triangle", "▼"),
+           ("star", "★"))
+#: The legend's swatch for a bar.
+BAR_SWATCH = "■"
+
+
+def use_dots(n_models: int) -> bool:
+    return n_models > BARS_MAX_MODELS
+
+
+def legend_width(sources: list[str]) -> int:
+    """The legend's width: LEGEND_PX, wider (up to LEGEND_MAX_PX) when a name would not fit in it."""
+    longest = max((sum(2 if ord(ch) >= 0x2E80 else 1 for ch in str(name)) for name in sources), default=0)
+    return int(min(LEGEND_MAX_PX, max(LEGEND_PX, longest * LEGEND_CHAR_PX + LEGEND_EXTRA_PX)))
+
+
+def plot_width(sources: list[str]) -> int:
+    """The plot area's nominal width beside a legend for `sources` (what the page-size rule divides)."""
+    return PLOT_PX - (legend_width(sources) - LEGEND_PX)
+
+
+def fitted_page_size(page_size: int, n_models: int, plot_px: int = PLOT_PX) -> int:
+    """Categories per page actually shown: the chosen `page_size`, fewer when that many would make a bar
+    thinner than BAR_MIN_PX (bars) or a category's band narrower than DOT_CATEGORY_PX (dots) at `plot_px`
+    (`plot_width` of the models shown).
+
+    Bars: `k` categories of `m` models take k·m bar slots and k−1 gaps of GROUP_PADDING slots (Bokeh's
+    grouped factors), and a bar fills BAR_FILL of its slot, so bars are plot_px · BAR_FILL / (k·m + (k−1)·g)
+    px wide: at least BAR_MIN_PX while k ≤ (plot_px · BAR_FILL / BAR_MIN_PX + g) / (m + g).
+    """
+    n = max(1, n_models)
+    if use_dots(n):
+        fit = plot_px // DOT_CATEGORY_PX
+    else:
+        fit = math.floor((plot_px * BAR_FILL / BAR_MIN_PX + GROUP_PADDING) / (n + GROUP_PADDING))
+    return max(1, min(page_size, fit))
+
+
+def model_style(n_models: int) -> tuple[list[str], list[str], list[str]]:
+    """Colour, Bokeh marker and legend character of the i-th model shown.
+
+    By place among the models *shown*, so the models on screen get the most distinct colours; the legend is
+    the key. Bars: PALETTE's colours (BARS_MAX_MODELS ≤ its 24). Dots: the colour cycles fastest and the
+    marker changes every 24 models, so no two of up to 144 models share both.
+    """
+    colours = [PALETTE[i % len(PALETTE)] for i in range(n_models)]
+    if not use_dots(n_models):
+        return colours, ["square"] * n_models, [BAR_SWATCH] * n_models
+    kinds = [MARKERS[(i // len(PALETTE)) % len(MARKERS)] for i in range(n_models)]
+    return colours, [kind for kind, _ in kinds], [char for _, char in kinds]
 
 
 def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
               std: pd.DataFrame) -> tuple[dict[str, list | np.ndarray], list[tuple[str, str]]]:
-    """Data-source columns for one page (a bar per model and category with a score) and the axis factors.
+    """Data-source columns for one page (a bar or dot per model and category with a score) and the bars' axis
+    factors.
 
     `page_wide` and `std` are in the display scale already (`core.frames.OverviewFrames.page_shown` and
     `page_spread`): a chart draws numbers, it does not scale them. `files` is category × source file names;
-    rows and columns missing from `files` and `std` show as an empty file and no std (and no error bar). The factors hold every (category, model) slot, so
-    each category keeps the same width when a model has no score in it.
+    rows and columns missing from `files` and `std` show as an empty file and no std (and no error bar). The
+    factors hold every (category, model) slot, so each category keeps the same width when a model has no score
+    in it; a dot sits at the same place of its category's band (`xd`, a categorical offset) for the same reason.
     """
     categories = [str(c) for c in page_wide.index]
     sources = [str(s) for s in page_wide.columns]
     n_sources = len(sources)
     category = np.repeat(np.array(categories, dtype=object), n_sources)
     source = np.tile(np.array(sources, dtype=object), len(categories))
+    # Dots spread over 70 % of the band in legend order (an offset from the band's centre), so neighbours
+    # overlap less and the band reads as a distribution; one model sits in the middle.
+    spread_at = np.linspace(-0.35, 0.35, n_sources) if n_sources > 1 else np.zeros(1)
+    offset = np.tile(spread_at, len(categories))
+    markers = np.tile(np.array(model_style(n_sources)[1], dtype=object), len(categories))
     score = page_wide.to_numpy(dtype="float64").reshape(-1)
     file = files.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype=object).reshape(-1)
     spread = std.reindex(index=page_wide.index, columns=page_wide.columns).to_numpy(dtype="float64").reshape(-1)
@@ -75,6 +168,7 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
     file_text = np.array(["" if pd.isna(name) else str(name) for name in file[keep]], dtype=object)
     data = {
         "x": list(zip(category[keep].tolist(), source[keep].tolist(), strict=True)),
+        "xd": list(zip(category[keep].tolist(), offset[keep].tolist(), strict=True)),
         # Arrays, not lists: Bokeh walks every list it is given in search of models, on each update.
         "category": category[keep],
         "source_label": source[keep],
@@ -84,6 +178,7 @@ def bars_data(page_wide: pd.DataFrame, files: pd.DataFrame,
         # No std (a single run): NaN ends, and Bokeh draws no error bar.
         "low": score[keep] - spread,
         "high": score[keep] + spread,
+        "marker": markers[keep],
     }
     return data, [(c, s) for c in categories for s in sources]
 
@@ -95,69 +190,117 @@ def std_lines(std: np.ndarray, scale: int, lang: str) -> np.ndarray:
     return np.array([f"{label}: {value:.{digits}f}" if np.isfinite(value) else "" for value in std], dtype=object)
 
 
-def model_palette(sources: list[str], order: list[str] | None = None) -> list[str]:
-    """Colours of `sources`, each fixed by the model's place in `order` (every source of the dataset), so a
-    model keeps its colour when others are hidden. Category20 repeats after 20 models."""
-    order = list(order or sources)
-    return [CATEGORY20[(order.index(name) if name in order else i) % len(CATEGORY20)]
-            for i, name in enumerate(sources)]
-
-
-def legend_columns(sources: list[str], width: int) -> int:
-    """How many legend entries fit side by side in `width` pixels (1 to LEGEND_COLUMNS), so no name is cut off."""
-    # CJK characters are about twice as wide as Latin ones (many users name models in Traditional Chinese).
-    longest = max((sum(2 if ord(ch) >= 0x2E80 else 1 for ch in name) for name in sources), default=0)
-    return max(1, min(LEGEND_COLUMNS, (width - 60) // (LEGEND_CHAR_PX * longest + LEGEND_ITEM_PX)))
+#: Browser side of the legend: the models clicked in the list (or, with none clicked, every model a search
+#: lists) are highlighted: every bar or dot of theirs is selected, and Bokeh draws the rest with the faded
+#: `nonselection_glyph`. Run on a click, a search and when a page is swapped in.
+HIGHLIGHT_JS = """
+let chosen = legend.selected.indices.map((i) => legend.data.name[i]);
+if (!chosen.length && (search.value_input || "").trim()) chosen = legend.data.name.slice();
+chosen = new Set(chosen);
+const labels = bars.data.source_label;
+const picked = [];
+if (chosen.size && chosen.size < total) {
+  for (let i = 0; i < labels.length; i++) {
+    if (chosen.has(labels[i])) picked.push(i);
+  }
+}
+bars.selected.indices = picked;
+"""
+#: The search box lists the models whose name contains the text (case-insensitive). It leaves the list's
+#: selection alone unless one is set: selecting rows moves the focus to the list, away from the typing.
+SEARCH_JS = """
+const query = (search.value_input || "").trim().toLowerCase();
+const keep = [];
+for (let i = 0; i < names.length; i++) {
+  if (!query || names[i].toLowerCase().includes(query)) keep.push(i);
+}
+if (legend.selected.indices.length) legend.selected.indices = [];
+legend.data = {name: keep.map((i) => names[i]), mark: keep.map((i) => marks[i]),
+               color: keep.map((i) => colors[i])};
+""" + HIGHLIGHT_JS
 
 
 class OverviewBars:
-    """One figure for a fixed frame (models shown, page size, scale, language); `show` swaps in a page.
+    """One chart for a fixed frame (models shown, page size, scale, language); `show` swaps in a page.
 
-    `slots` (the page size) fixes the width, so every page of a size has the same frame. `palette_order`
-    (every source of the dataset) keeps a model's colour when others are hidden.
+    `figure` is the plot; `layout` is the plot with its legend beside it (what the page shows). `slots` (the
+    page size shown) fixes the bars' frame, so every page of a size looks the same.
     """
 
-    def __init__(self, sources: list[str], scale: int, lang: str = "en", slots: int = 20,
-                 palette_order: list[str] | None = None):
+    def __init__(self, sources: list[str], scale: int, lang: str = "en", slots: int = 20):
         self.scale = scale
         sources = [str(s) for s in sources]
-        width = min(2400, max(900, BAR_PX * slots * max(1, len(sources)) + 200))
-        self.source = ColumnDataSource(data={name: [] for name in COLUMNS})
+        self.dots = use_dots(len(sources))
+        colours, _markers, chars = model_style(len(sources))
+        self.source = ColumnDataSource(data={name: [] for name in COLUMNS}, name="ea-ov-source")
         fmt = number_format(scale)
         self.lang = lang
         tip = hover_rows(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
                                 ("score", f"@score{fmt}")], lines=("std_text",))
         # Built from bokeh.models, not bokeh.plotting: the page does not import bokeh.plotting at start-up
-        # (~0.1 s in Pyodide) for one figure.
-        self.figure = Plot(x_range=FactorRange(factors=[]), x_scale=CategoricalScale(), y_range=Range1d(0, scale),
-                           width=width, height=520, toolbar_location="right", min_border_left=40)
+        # (~0.1 s in Pyodide) for one figure. It stretches to the main area's width; below PLOT_PX (plus the
+        # axis) the box around it scrolls instead of squeezing the bars.
+        x_range = FactorRange(factors=[], group_padding=GROUP_PADDING, range_padding=0.02 if self.dots else 0)
+        self.figure = Plot(x_range=x_range, x_scale=CategoricalScale(), y_range=Range1d(0, scale),
+                           height=HEIGHT, min_width=plot_width(sources) + 80, sizing_mode="stretch_width",
+                           toolbar_location="right", min_border_left=40, min_border_bottom=40,
+                           name="ea-ov-plot")
         self.figure.add_tools(SaveTool(), ResetTool(), tip)
         x_axis = CategoricalAxis(
-            axis_label=t("category", lang),
+            axis_label=t("category", lang), group_text_color="black", group_text_font_style="normal",
+            group_text_align="center", group_label_orientation=math.radians(60),
+            major_label_orientation=math.radians(60), major_label_text_font_size="11px",
+        )
+        if not self.dots:
             # Category names under each group; the per-bar model names would be unreadable (the legend has
             # them). 1px, not 0pt: Safari ignores a zero font size.
-            separator_line_width=0, major_tick_line_alpha=0, major_label_text_font_size="1px",
-            major_label_text_alpha=0, major_label_text_line_height=0, group_text_color="black",
-            group_text_font_style="normal", group_text_align="center", group_label_orientation=math.radians(60),
-        )
+            x_axis.update(separator_line_width=0, major_tick_line_alpha=0, major_label_text_font_size="1px",
+                          major_label_text_alpha=0, major_label_text_line_height=0)
         y_axis = LinearAxis(axis_label=t("score", lang))
         self.figure.add_layout(x_axis, "below")
         self.figure.add_layout(y_axis, "left")
         self.figure.add_layout(Grid(dimension=1, ticker=y_axis.ticker), "center")
-        mapper = CategoricalColorMapper(factors=sources, palette=model_palette(sources, palette_order))
-        colour = {"field": "source_label", "transform": mapper}
-        renderer = self.figure.add_glyph(self.source, VBar(x="x", top="score", width=0.8, fill_color=colour,
-                                                           line_color=colour))
-        self.figure.add_glyph(self.source, Segment(x0="x", y0="low", x1="x", y1="high", line_color=ERROR_BAR_COLOR,
-                                                   line_width=1.2))
-        tip.renderers = [renderer]  # the tooltip belongs to the bar, not to its error bar
-        # Up to LEGEND_COLUMNS models side by side, above the plot where it never hides a bar; one entry per
-        # model found in the data (Bokeh groups `source_label` in the browser).
-        per_row = legend_columns(sources, width)
-        legend = Legend(items=[LegendItem(label={"field": "source_label"}, renderers=[renderer])],
-                        orientation="horizontal", nrows=max(1, math.ceil(len(sources) / per_row)),
-                        location="top_left")
-        self.figure.add_layout(legend, "above")
+        colour = {"field": "source_label", "transform": CategoricalColorMapper(factors=sources, palette=colours)}
+        if self.dots:
+            glyph = Scatter(x="xd", y="score", marker="marker", size=8, fill_color=colour, line_color=colour,
+                            fill_alpha=0.85)
+            faded = glyph.clone(fill_alpha=FADED_ALPHA, line_alpha=FADED_ALPHA)
+            renderer = self.figure.add_glyph(self.source, glyph, nonselection_glyph=faded)
+        else:
+            glyph = VBar(x="x", top="score", width=BAR_FILL, fill_color=colour, line_color=colour)
+            faded = glyph.clone(fill_alpha=FADED_ALPHA, line_alpha=FADED_ALPHA)
+            renderer = self.figure.add_glyph(self.source, glyph, nonselection_glyph=faded)
+            error = Segment(x0="x", y0="low", x1="x", y1="high", line_color=ERROR_BAR_COLOR, line_width=1.2)
+            self.figure.add_glyph(self.source, error, nonselection_glyph=error.clone(line_alpha=FADED_ALPHA))
+        tip.renderers = [renderer]  # the tooltip belongs to the bar or dot, not to its error bar
+        self.legend_source = ColumnDataSource(data={"name": sources, "mark": chars, "color": colours},
+                                              name="ea-ov-legend")
+        self.layout = Row(self.figure, self._legend(lang, legend_width(sources)), sizing_mode="stretch_width",
+                          name="ea-ov-layout")
+
+    def _legend(self, lang: str, box_width: int) -> Column:
+        """The models beside the plot: a search box and a scrolling list (colour and marker, then the name)."""
+        data = self.legend_source.data
+        width = box_width - 10
+        table = DataTable(
+            source=self.legend_source, index_position=None, header_row=False, selectable=True,
+            sortable=False, reorderable=False, width=width, row_height=LEGEND_ROW_PX,
+            height=HEIGHT - 100, name="ea-ov-legend-table", css_classes=["ea-ov-legend-table"],
+            columns=[TableColumn(field="mark", width=22,
+                                 formatter=StringFormatter(text_color={"field": "color"}, text_align="center")),
+                     TableColumn(field="name", width=width - 22)],
+        )
+        search = TextInput(placeholder=t("legend_search", lang), width=width, name="ea-ov-legend-search",
+                           css_classes=["ea-ov-legend-search"])
+        args = {"search": search, "legend": self.legend_source, "bars": self.source, "total": len(data["name"])}
+        search.js_on_change("value_input", CustomJS(code=SEARCH_JS, args={
+            **args, "names": list(data["name"]), "marks": list(data["mark"]), "colors": list(data["color"])}))
+        highlight = CustomJS(args=args, code=HIGHLIGHT_JS)
+        self.legend_source.selected.js_on_change("indices", highlight)
+        self.source.js_on_change("data", highlight)
+        title = Div(text=t("legend_title", lang), width=width, styles={"font-size": "12px", "color": "#444"})
+        return Column(title, search, table, width=box_width, name="ea-ov-legend-box",
+                      css_classes=["ea-ov-legend"])
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
         """Swap in a page: scores and std in the display scale (see `bars_data`)."""
@@ -165,9 +308,14 @@ class OverviewBars:
         # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the axis grows to keep them in view.
         tops = data["score"][np.isfinite(data["score"])]
         top = float(tops.max()) if tops.size else 0.0
-        end = self.scale if top <= self.scale else top * 1.05
-        if self.figure.y_range.end != end:
-            self.figure.y_range.end = end
+        start, end = 0.0, (self.scale if top <= self.scale else top * 1.05)
+        if self.dots and tops.size:
+            # A dot's position, not a bar's length, carries the score: the axis spans the page's scores, so
+            # 100 models within 5 points of each other spread over the plot instead of one line at its top.
+            low, pad = float(tops.min()), max((top - float(tops.min())) * 0.08, 0.01 * self.scale)
+            start, end = max(0.0, low - pad), min(end, top + pad)
+        if (self.figure.y_range.start, self.figure.y_range.end) != (start, end):
+            self.figure.y_range.update(start=start, end=end)
+        self.figure.x_range.factors = [str(c) for c in page_wide.index] if self.dots else factors
         data["std_text"] = std_lines(data["std"], self.scale, self.lang)
-        self.figure.x_range.factors = factors
         self.source.data = data

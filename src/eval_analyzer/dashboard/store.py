@@ -46,6 +46,7 @@ from eval_analyzer.core.significance import Significance, judged, tested
 from eval_analyzer.core.stats import StatsQuery
 from eval_analyzer.core.table import LoadedData
 from eval_analyzer.dashboard.lazy_stats import ensure_statistics
+from eval_analyzer.dashboard.overview_chart import fitted_page_size, plot_width
 from eval_analyzer.dashboard.state import (
     SETTINGS,
     DataState,
@@ -379,13 +380,20 @@ class DerivedData(param.Parameterized):
     def overview_query(self) -> OverviewQuery:
         o, f = self.overview, self.filter
         return OverviewQuery(dataset=o.dataset, metric=o.metric, models=tuple(self.shown_models()), scale=o.scale,
-                             sort=o.sort, page_size=o.page_size, page=o.page, filter_on=f.on, op=f.op,
+                             sort=o.sort, page_size=self.shown_page_size, page=o.page, filter_on=f.on, op=f.op,
                              mode=f.mode, threshold=f.threshold, filter_model=f.model)
 
     def shown_models(self) -> list[str]:
         """The chosen models with scores in the selected dataset: the ones drawn."""
         sources = set(self.sources)
         return [name for name in self.overview.models if name in sources]
+
+    @property
+    def shown_page_size(self) -> int:
+        """Categories per page shown: the chosen size, fewer when bars would get too thin at this many
+        models (`overview_chart.fitted_page_size`, README "Overview at many models")."""
+        models = self.shown_models()
+        return fitted_page_size(self.overview.page_size, len(models), plot_width(models))
 
     def delta_query(self) -> DeltaQuery:
         d = self.delta

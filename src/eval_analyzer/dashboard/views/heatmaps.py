@@ -34,8 +34,10 @@ class HeatmapView(TabView):
         )
 
         if self.scores is None:
-            self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"])
-            self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"])
+            self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"],
+                                            sizing_mode="stretch_width")
+            self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"],
+                                           sizing_mode="stretch_width")
             self.scores_box.append(self.scores)
             self.delta_box.append(self.delta)
         a = self.store

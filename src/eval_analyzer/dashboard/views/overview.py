@@ -9,7 +9,7 @@ import panel as pn
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard.htmltext import digits_for, esc, frame_table, message, number, table
-from eval_analyzer.dashboard.overview_chart import OverviewBars
+from eval_analyzer.dashboard.overview_chart import BAR_MIN_PX, OverviewBars, use_dots
 from eval_analyzer.dashboard.store import OVERVIEW_OUTPUTS
 from eval_analyzer.dashboard.views.base import View, update
 
@@ -30,7 +30,7 @@ class OverviewView(View):
         self.prev.on_click(lambda _e: self._step(-1))
         self.next.on_click(lambda _e: self._step(+1))
         self.range = pn.pane.HTML("", css_classes=["ea-range-pane"], margin=(12, 10))
-        self.chart = pn.pane.Bokeh(None, css_classes=["ea-ov-chart"])
+        self.chart = pn.pane.Bokeh(None, css_classes=["ea-ov-chart"], sizing_mode="stretch_width")
         self.chart_box = pn.Column(self.chart, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self.overall_title = pn.pane.HTML("")
         self.overall = pn.pane.HTML("", css_classes=["ea-overall-pane"])
@@ -142,19 +142,24 @@ class OverviewView(View):
         # Last: tests and users take the range text as the sign that the page is up to date.
         page_text = self.t("page_of", page=info.page, pages=info.pages)
         range_text = self.t("range", first=info.first, last=info.last, total=info.total)
+        fit = ""
+        if a.shown_page_size < a.overview.page_size:
+            key = "page_fit_dots" if use_dots(len(a.overview.models)) else "page_fit"
+            note = self.t(key, n=a.shown_page_size, chosen=a.overview.page_size, px=BAR_MIN_PX)
+            fit = f' · <span class="ea-page-fit">{esc(note)}</span>'
         self.range.object = (f'<span class="ea-page">{esc(page_text)}</span> · '
-                             f'<span class="ea-range">{esc(range_text)}</span>')
+                             f'<span class="ea-range">{esc(range_text)}</span>{fit}')
 
     def _draw(self, page: pd.DataFrame, scale: int) -> None:
         """Update the bars in place unless their frame changes: a new figure costs ~3× more to build on the
         server and to lay out in the browser."""
         a = self.store
-        key = (a.overview.page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
+        key = (a.shown_page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
         if key != self._chart_key:
             self._chart_key = key
-            self._bars = OverviewBars(list(page.columns), scale, self.lang, a.overview.page_size, list(a.sources))
+            self._bars = OverviewBars(list(page.columns), scale, self.lang, a.shown_page_size)
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
-            self.chart.object = self._bars.figure
+            self.chart.object = self._bars.layout
         else:
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
 
