@@ -100,7 +100,7 @@ def render_tooltip(tool, data: dict, index: int) -> str:
 
 def test_tooltip_has_no_std_line_for_a_score_without_runs_and_one_with_decimals_otherwise():
     store = DerivedData(data=DataState(files=datagen.standard_files()))
-    bars = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20, palette_order=list(store.sources))
+    bars = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20)
     bars.show(store.page_shown, store.files_all, store.page_spread)
     (tool,) = [tool for tool in bars.figure.tools if isinstance(tool, HoverTool)]
     data = bars.source.data
