@@ -219,7 +219,9 @@ class DeltaView(TabView):
         tested = a.stats_status == "ok"
         summary = a.stat_summary
         paired = int(summary["paired"].max()) if len(summary) else 0
-        self.summary.object = (f'<p class="ea-delta-units">{esc(self.delta_label())}</p>'
+        units = (self.delta_label() if a.delta_own_units
+                 else self.t("delta_pp_line" if scale == 100 else "delta_fraction_line"))
+        self.summary.object = (f'<p class="ea-delta-units">{esc(units)}</p>'
                                + self._summary_table(summary, digits, tested)
                                + f'<p class="ea-summary-note">{esc(self.t("summary_note", n=paired))}</p>')
         self.stats_message.object = self._stats_notes()
