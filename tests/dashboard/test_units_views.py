@@ -60,7 +60,7 @@ def test_overview_shows_perplexity_raw_at_scale_100_and_names_its_units(store):
 def test_delta_view_labels_own_units_and_exports_them(store):
     view = DeltaView(store=store)
     store.ui.tab = "delta"
-    assert "Δ (pp)" in view.summary.object
+    assert "Δ in percentage points (pp)" in view.summary.object
     store.overview.metric = PPL
     assert view.delta_label() == "Δ (word_perplexity,none, own units)"
     assert "Δ (word_perplexity,none, own units)" in view.summary.object and "(pp)" not in view.summary.object
