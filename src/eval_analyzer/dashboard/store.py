@@ -25,6 +25,7 @@ import pandas as pd
 import param
 
 from eval_analyzer.core import overview as ov
+from eval_analyzer.core import questions as qs
 from eval_analyzer.core.delta import without_baseline
 from eval_analyzer.core.frames import (
     DELTA_STATUSES,
@@ -47,6 +48,7 @@ from eval_analyzer.dashboard.state import (
     DeltaSettings,
     FilterSettings,
     OverviewSettings,
+    QuestionSettings,
     UIState,
 )
 
@@ -59,6 +61,7 @@ OVERVIEW_OUTPUTS = ("sorted_wide", "page_wide", "page_info", "overall", "filter_
                     "page_spread", "heatmap", "own_units", "mixed_units")
 DELTA_OUTPUTS = ("delta_all", "ranking", "summary", "top", "bottom", "delta_matrix", "delta_status",
                  "delta_own_units", "delta_mixed_units")
+QUESTION_OUTPUTS = ("question_pairs", "question_page", "question_candidate", "question_missing")
 
 
 @contextmanager
@@ -79,6 +82,7 @@ class DerivedData(param.Parameterized):
     filter = param.ClassSelector(class_=FilterSettings, doc="Threshold filter settings")
     delta = param.ClassSelector(class_=DeltaSettings, doc="Δ settings")
     ui = param.ClassSelector(class_=UIState, doc="Tab and language")
+    questions = param.ClassSelector(class_=QuestionSettings, doc="Questions tab settings")
 
     frames = param.ClassSelector(class_=DatasetFrames, doc="core.frames.DatasetFrames of the selected dataset")
     datasets = param.List(default=[], doc="Datasets of the loaded data, sorted")
@@ -115,6 +119,15 @@ class DerivedData(param.Parameterized):
     delta_own_units = param.List(default=[], doc="Own-units metrics among the baseline's and candidates' scores")
     delta_mixed_units = param.Boolean(default=False, doc="Those scores mix fractions and own-units metrics")
 
+    question_pairs = param.ClassSelector(class_=qs.QuestionPairs, default=qs.QuestionPairs(),
+                                         doc="core.questions.QuestionPairs of the baseline and the candidate")
+    question_page = param.ClassSelector(class_=qs.QuestionPage, default=None, allow_None=True,
+                                        doc="The question table's page, bucket counts and totals")
+    question_candidate = param.String(default="", doc="The candidate the Questions tab compares (the default "
+                                                      "resolved: the first Δ candidate)")
+    question_missing = param.List(default=[], doc="Of baseline and candidate, the sources without per-question "
+                                                  "answers in the dataset")
+
     def __init__(self, **params):
         # Only the missing ones are built (`setdefault` would build an empty DataState even when one is given).
         params = {name: cls() for name, cls in SETTINGS.items() if name not in params} | params
@@ -126,6 +139,9 @@ class DerivedData(param.Parameterized):
         self._overview: tuple[OverviewQuery, DatasetFrames] | None = None  # what OVERVIEW_OUTPUTS come from
         self._order: tuple[OverviewQuery, DatasetFrames, OverviewOrder] | None = None  # ...but for the page
         self._delta: tuple[DeltaQuery, DatasetFrames] | None = None  # what DELTA_OUTPUTS come from
+        self._pairs_key: tuple | None = None  # what `question_pairs` was built from
+        self._question: tuple | None = None  # (pair key, query) `question_page` comes from
+        self._question_filters: tuple | None = None  # the last filters seen, to send a new filter to page 1
         self._derive_dataset()
 
     # -- the three groups -------------------------------------------------------------------------------------
@@ -216,6 +232,68 @@ class DerivedData(param.Parameterized):
                           delta_status=result.status, delta_own_units=list(result.own_units),
                           delta_mixed_units=result.mixed_units)
 
+    @param.depends("frames", "delta.baseline", "delta.candidates", "questions.candidate", "questions.category",
+                   "questions.bucket", "questions.search", "questions.sort", "questions.page", "ui.tab",
+                   watch=True)
+    def _derive_questions(self) -> None:
+        """Pairs the baseline's and the candidate's answers once per pair, and only while the Questions tab is
+        open (100,000 questions a side take a tenth of a second); a filter change goes back to page 1."""
+        frames, settings = self.frames, self.questions
+        if frames is None:
+            return
+        candidate = self.question_candidate_for(settings.candidate)
+        category = settings.category if settings.category in self.question_categories else ""
+        filters = (id(frames), self.delta.baseline, candidate, category, settings.bucket, settings.search.strip(),
+                   settings.sort)
+        last, self._question_filters = self._question_filters, (filters, settings.page)
+        if last is not None and last[0] != filters and last[1] == settings.page and settings.page != 1:
+            self._question_filters = (filters, 1)
+            settings.page = 1  # re-enters
+            return
+        if self.ui.tab != "questions":
+            return
+        key = (id(self.data.loaded), frames.dataset, frames.metric, self.delta.baseline, candidate)
+        pairs = self.question_pairs
+        if key != self._pairs_key:
+            pairs = qs.question_pairs(self.data.loaded, frames.dataset, frames.metric, self.delta.baseline,
+                                      candidate, frames.higher_is_better)
+        query = qs.QuestionQuery(category=category, bucket=settings.bucket, search=settings.search.strip(),
+                                 sort=settings.sort, page=settings.page)
+        if self._question is not None and self._question == (key, query) and pairs is self.question_pairs:
+            return
+        page = qs.question_page(pairs, query)
+        self._question = (key, replace(query, page=page.page))
+        self._pairs_key = key
+        answered = qs.sources_with_answers(self.data.loaded.samples, frames.dataset) if pairs.status != "ok" \
+            else set()
+        missing = [name for name in (self.delta.baseline, candidate) if name and pairs.status != "ok"
+                   and name not in answered]
+        self.param.update(question_pairs=pairs, question_page=page, question_candidate=candidate,
+                          question_missing=missing)
+        if page.page != settings.page:
+            self._question_filters = (filters, page.page)
+            settings.page = page.page  # clamped; re-enters and finds the query unchanged
+
+    def question_candidate_for(self, name: str) -> str:
+        """The Questions tab's candidate: `name` when it is a source of the dataset other than the baseline,
+        else the first Δ candidate, else the first other source."""
+        baseline, sources = self.delta.baseline, list(self.sources)
+        if name and name != baseline and name in sources:
+            return name
+        others = [*[c for c in self.delta.candidates if c in sources], *without_baseline(sources, baseline)]
+        others = [c for c in others if c != baseline]
+        return others[0] if others else ""
+
+    @property
+    def question_categories(self) -> list[str]:
+        """Categories the Questions tab may be narrowed to: the dataset's."""
+        return [str(name) for name in self.wide_all.index] if self.wide_all is not None else []
+
+    def question_export(self) -> pd.DataFrame:
+        """Every question of the current filters (all pages), for the CSV."""
+        query = self._question[1] if self._question is not None else qs.QuestionQuery()
+        return qs.export_rows(self.question_pairs, query)
+
     # -- settings that move together --------------------------------------------------------------------------
 
     def _settle(self) -> bool:
@@ -261,7 +339,7 @@ class DerivedData(param.Parameterized):
         for obj, values in changes.items():
             merged.setdefault(obj, {}).update(values)
         self._scale = scale
-        with batch(self.ui, self.overview, self.filter, self.delta):
+        with batch(self.ui, self.overview, self.filter, self.delta, self.questions):
             for obj, values in merged.items():
                 obj.param.update(**values)
 
