@@ -84,6 +84,9 @@ def test_repeated_runs_give_shares_and_a_flaky_bucket():
     assert table.loc["q2", "candidate_runs"] == (1.0, 0.0, 0.0)
     assert table.loc["q2", "candidate_output"] == "[run 0] cand says 1\n[run 1] cand says 0\n[run 2] cand says 0"
     assert page.counts == {"regressed": 1, "fixed": 1, "both_wrong": 1, "both_right": 1, "flaky": 1, "tied": 0}
+    # every run's output is searched: the candidate was right in some run of q2, q3 and q4
+    found = question_page(pairs, QuestionQuery(search="CAND SAYS 1"))
+    assert sorted(found.rows["question_id"]) == ["q2", "q3", "q4"]
 
 
 def test_non_binary_scores_are_bucketed_by_the_sign_of_the_difference_and_the_metric_direction():
@@ -101,7 +104,7 @@ def test_non_binary_scores_are_bucketed_by_the_sign_of_the_difference_and_the_me
 def _random_pairs(seed: int, n: int = 400):
     rng = np.random.default_rng(seed)
     rows, truth = [], {}
-    words = ["alpha", "Beta", "GAMMA", "<b>delta</b>", "a.b*c", "國文"]
+    words = ["alpha", "Beta", "GAMMA", "<b>delta</b>", "a.b*c", "國文", "ÉCOLE"]
     for i in range(n):
         category, qid = f"cat{rng.integers(0, 4)}", str(rng.integers(0, 10_000) if i % 7 else f"id{i}")
         if any(key[:2] == (category, qid) for key in truth):
@@ -119,7 +122,7 @@ def _natural(qid: str):
     return (0, int(qid), qid) if qid.isdigit() else (1, 0, qid)
 
 
-@pytest.mark.parametrize("term", ["", "alpha", "beta", "gamma", "<B>DELTA", "a.b*c", "國", "nothing"])
+@pytest.mark.parametrize("term", ["", "alpha", "beta", "gamma", "<B>DELTA", "a.b*c", "國", "école", "nothing"])
 @pytest.mark.parametrize("sort", ["category", "id", "d_asc", "d_desc"])
 def test_search_sort_and_pages_match_plain_python(term, sort):
     pairs, truth = _random_pairs(3)

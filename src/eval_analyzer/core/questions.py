@@ -89,8 +89,8 @@ class QuestionPairs:
     category_rank: np.ndarray | None = None
     id_rank: np.ndarray | None = None
     has_texts: bool = False
-    #: Search masks already computed, by lower-cased term (a page turn after a search does not search again).
-    _searches: dict = field(default_factory=dict, repr=False)
+    #: The search texts and the last searches' results (computed on demand; they never change a result).
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def categories(self) -> list[str]:
@@ -239,36 +239,37 @@ def bucket_counts(pairs: QuestionPairs, category: str = "") -> dict[str, int]:
     return {name: int(found[i]) for i, name in enumerate(BUCKETS)}
 
 
-def _contains(column: pd.Series, term: str) -> np.ndarray:
-    """Case-insensitive substring test per cell (no regular expression): on a categorical column, once per
-    distinct text."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        hits = pd.Series(column.cat.categories.astype(str)).str.lower().str.contains(term, regex=False).to_numpy()
-        codes = column.cat.codes.to_numpy()
-        return np.where(codes >= 0, hits[codes], False) if len(hits) else np.zeros(len(column), dtype=bool)
-    return column.astype(str).str.lower().str.contains(term, regex=False).to_numpy(dtype=bool)
-
-
-def search_mask(pairs: QuestionPairs, term: str) -> np.ndarray:
-    """Per question: whether `term` occurs (any case) in its question text or either model's output of any run."""
-    term = term.strip().lower()
-    n = len(pairs.questions)
-    if not term:
-        return np.ones(n, dtype=bool)
-    found = pairs._searches.get(term)
+def search_texts(pairs: QuestionPairs) -> list[str]:
+    """Per question, its question text and every output of both sides (all runs), lower-cased, NUL-separated:
+    built once per pair (the first search, or right after the tab is drawn) and kept, so a search is one
+    substring test per question instead of lower-casing 200,000 outputs each time."""
+    found = pairs._cache.get("texts")
     if found is not None:
         return found
-    answers = pairs.answers
-    hit = np.zeros(len(answers), dtype=bool)
-    for name in ("question", "output"):
-        if name in answers.columns:
-            hit |= _contains(answers[name], term)
-    hit &= pairs.answer_question >= 0
-    found = np.bincount(pairs.answer_question[hit], minlength=n) > 0 if hit.any() else np.zeros(n, dtype=bool)
-    if len(pairs._searches) >= 8:
-        pairs._searches.clear()
-    pairs._searches[term] = found
-    return found
+    order, starts = pairs.order, pairs.starts
+    n = len(pairs.questions)
+    questions = _take(pairs.answers, "question", order[starts[:-1]]) if n else np.array([], dtype=object)
+    outputs = _take(pairs.answers, "output", order)
+    if len(order) == 2 * n:  # one answer a side: base output at 2i, candidate's at 2i + 1
+        texts = [f"{q}\0{b}\0{c}".lower() for q, b, c in zip(questions.tolist(), outputs[0::2].tolist(),
+                                                              outputs[1::2].tolist(), strict=True)]
+    else:
+        flat = outputs.tolist()
+        texts = ["\0".join([q, *flat[start:end]]).lower()
+                 for q, start, end in zip(questions.tolist(), starts[:-1].tolist(), starts[1:].tolist(), strict=True)]
+    pairs._cache["texts"] = texts
+    return texts
+
+
+def search_mask(pairs: QuestionPairs, term: str, positions: np.ndarray | None = None) -> np.ndarray:
+    """Per question (of `positions`, default all): whether `term` occurs, in any case and as plain text (no
+    pattern), in its question text or in either model's output of any run."""
+    term = term.strip().lower().replace("\0", "")
+    chosen = np.arange(len(pairs.questions)) if positions is None else positions
+    if not term:
+        return np.ones(len(chosen), dtype=bool)
+    texts = search_texts(pairs)
+    return np.fromiter((term in texts[i] for i in chosen.tolist()), dtype=bool, count=len(chosen))
 
 
 def filtered_positions(pairs: QuestionPairs, query: QuestionQuery) -> np.ndarray:
@@ -281,9 +282,18 @@ def filtered_positions(pairs: QuestionPairs, query: QuestionQuery) -> np.ndarray
         mask &= (questions["category"].astype(object) == query.category).to_numpy()
     if query.bucket != "all":
         mask &= questions["bucket"].cat.codes.to_numpy() == BUCKETS.index(query.bucket)
-    if query.search.strip():
-        mask &= search_mask(pairs, query.search)
     chosen = np.flatnonzero(mask)
+    if query.search.strip():
+        # The filters first: a search within a bucket reads only that bucket's texts. Kept per filter, so a
+        # page turn does not search again.
+        key = ("search", query.search.strip().lower(), query.category, query.bucket)
+        found = pairs._cache.get(key)
+        if found is None:
+            found = chosen[search_mask(pairs, query.search, chosen)]
+            for old in [name for name in pairs._cache if name[0] == "search"][:-7]:
+                del pairs._cache[old]
+            pairs._cache[key] = found
+        chosen = found
     cat, qid = pairs.category_rank[chosen], pairs.id_rank[chosen]
     if query.sort == "category":
         keys = (qid, cat)

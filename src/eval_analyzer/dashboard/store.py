@@ -289,6 +289,12 @@ class DerivedData(param.Parameterized):
         """Categories the Questions tab may be narrowed to: the dataset's."""
         return [str(name) for name in self.wide_all.index] if self.wide_all is not None else []
 
+    def warm_question_search(self, pairs: qs.QuestionPairs) -> None:
+        """Build the search texts of `pairs` if they are still the tab's pair (the view calls this right after
+        the first page is drawn, so the first search does not pay for lower-casing every output)."""
+        if pairs is self.question_pairs and pairs.status == "ok" and pairs.has_texts:
+            qs.search_texts(pairs)
+
     def question_export(self) -> pd.DataFrame:
         """Every question of the current filters (all pages), for the CSV."""
         query = self._question[1] if self._question is not None else qs.QuestionQuery()

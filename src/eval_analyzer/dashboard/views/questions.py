@@ -8,6 +8,7 @@ clicked (a `<details>` element: no script).
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import panel as pn
@@ -55,6 +56,7 @@ class QuestionsView(TabView):
         super().__init__(**params)
         q = self.store.questions
         self._syncing = False
+        self._warmed = None  # the pair whose search texts were scheduled
         self.heading = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-q-vs"])
         self.candidate = pn.widgets.Select(css_classes=["ea-w-qcand"], width=300)
         self.category = pn.widgets.Select(css_classes=["ea-w-qcat"], width=240)
@@ -101,6 +103,7 @@ class QuestionsView(TabView):
             widget.param.update(**values)
         finally:
             self._syncing = False
+        self._warmed = None  # the pair whose search texts were scheduled
 
     def _step(self, step: int) -> None:
         page = self.store.question_page
@@ -213,10 +216,25 @@ class QuestionsView(TabView):
                                           f"{a.delta.baseline}_vs_{a.question_candidate}")
         first = (page.page - 1) * QUESTION_PAGE_SIZE + 1 if page.total else 0
         last = first + len(page.rows) - 1 if page.total else 0
+        self._warm_search()
         # Last: tests take the range text as the sign that the page is drawn.
         self.range.object = (f'<span class="ea-q-range"><span class="ea-q-page">'
                              f'{esc(self.t("page_of", page=page.page, pages=page.pages))}</span> · '
                              f'{esc(self.t("q_range", first=first, last=last, total=page.total))}</span>')
+
+    def _warm_search(self) -> None:
+        """Once the page is on its way to the browser, build the pair's search texts (about a second for 100,000
+        questions a side), so that the user's first search is as quick as the next ones."""
+        pairs = self.store.question_pairs
+        if pairs is self._warmed or not pairs.has_texts or pn.state.curdoc is None:
+            return
+        self._warmed = pairs
+
+        async def _build() -> None:
+            await asyncio.sleep(0.3)
+            self.store.warm_question_search(pairs)
+
+        pn.state.execute(_build)
 
     def relabel(self) -> None:
         self.candidate.name = self.t("q_candidate")
