@@ -70,12 +70,12 @@ def shown(page) -> list[tuple[str, str]]:
 
 
 def test_bucket_filter_shows_exactly_that_bucket(page):
-    wait_range(page, f"questions 1–50 of {len(expected())}")
-    assert shown(page) == expected()[:50]
+    wait_range(page, f"questions 1–25 of {len(expected())}")
+    assert shown(page) == expected()[:25]
     regressed = expected("regressed")
     page.locator(".ea-w-qbucket select").select_option(label=f"Regressed ({len(regressed)})")
     wait_range(page, f"of {len(regressed)}")
-    assert shown(page) == regressed[:50]
+    assert shown(page) == regressed[:25]
     assert set(page.locator(".ea-q-table tbody tr td:nth-child(3)").all_inner_texts()) == {"Regressed"}
     matrix = page.locator(".ea-q-matrix tbody tr").nth(0).locator("td").all_inner_texts()
     assert matrix == ["Baseline right", str(len(expected("both_right"))), str(len(regressed))]
@@ -83,10 +83,10 @@ def test_bucket_filter_shows_exactly_that_bucket(page):
 
 
 def test_search_matches_outputs_and_pages_turn_on_the_server(page):
-    wait_range(page, "questions 1–50")
+    wait_range(page, "questions 1–25")
     page.locator(".ea-q-next button").click()
-    wait_range(page, f"questions 51–100 of {len(expected())}")
-    assert shown(page) == expected()[50:100]
+    wait_range(page, f"questions 26–50 of {len(expected())}")
+    assert shown(page) == expected()[25:50]
     assert parse_qs(urlparse(page.url).query)["q_page"] == ["2"]
     box = page.locator(".ea-w-qsearch input")
     box.fill("ONERROR")
@@ -97,7 +97,7 @@ def test_search_matches_outputs_and_pages_turn_on_the_server(page):
     box.press("Enter")
     hits = [key for key in expected() if not (key[0] == "cat0" and int(key[1]) < len(HOSTILE))]
     wait_range(page, f"of {len(hits)}")
-    assert page.locator(".ea-q-table tbody tr").count() == 50  # one page, never all questions
+    assert page.locator(".ea-q-table tbody tr").count() == 25  # one page, never all questions
 
 
 def test_deep_link_restores_category_bucket_sort_and_page(browser, server):
@@ -130,7 +130,7 @@ def test_hostile_outputs_are_plain_text(page):
     dialogs, navigations = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("framenavigated", lambda frame: navigations.append(frame.url))
-    wait_range(page, "questions 1–50")
+    wait_range(page, "questions 1–25")
     cells = page.locator(".ea-q-table tbody tr").nth(0).locator("td")
     outputs = [page.locator(".ea-q-table tbody tr").nth(i).locator("td").nth(9).inner_text()
                for i in range(len(HOSTILE))]

@@ -64,14 +64,14 @@ def test_default_candidate_is_the_first_delta_candidate_and_counts_are_the_flags
     for bucket in ("regressed", "fixed", "both_wrong", "both_right"):
         assert counts[bucket] == len(expected(bucket))
     assert store.question_page.total == len(expected("all")) == 115
-    assert shown(store) == expected("all")[:50]
+    assert shown(store) == expected("all")[:25]
 
 
 def test_bucket_and_category_filters_and_a_filter_change_goes_back_to_page_1(store):
     store.questions.page = 2
-    assert shown(store) == expected("all")[50:100]
+    assert shown(store) == expected("all")[25:50]
     store.questions.bucket = "regressed"
-    assert store.questions.page == 1 and shown(store) == expected("regressed")[:50]
+    assert store.questions.page == 1 and shown(store) == expected("regressed")[:25]
     store.questions.category = "cat1"
     assert shown(store) == expected("regressed", "cat1")
     assert store.question_page.counts["regressed"] == len(expected("regressed", "cat1"))
@@ -79,13 +79,13 @@ def test_bucket_and_category_filters_and_a_filter_change_goes_back_to_page_1(sto
 
 def test_pages_clamp_and_a_hidden_tab_computes_nothing(store):
     store.questions.page = 99
-    assert store.questions.page == store.question_page.pages == 3
+    assert store.questions.page == store.question_page.pages == 5
     store.ui.tab = "overview"
     before = store.question_page
     store.questions.bucket = "fixed"
     assert store.question_page is before
     store.ui.tab = "questions"
-    assert shown(store) == expected("fixed")[:50]
+    assert shown(store) == expected("fixed")[:25]
 
 
 def test_the_url_round_trip_restores_every_questions_setting(store):
@@ -104,7 +104,7 @@ def test_a_page_in_the_url_survives_its_own_restore():
     source = DerivedData(data=DataState(files=files()))
     search = "?tab=questions&base=base&q_cand=cand&q_page=2&q_bucket=all"
     assert urlsettings.apply_query(source, urlsettings.parse_search(search), TABS) == []
-    assert source.questions.page == 2 and shown(source) == expected("all")[50:100]
+    assert source.questions.page == 2 and shown(source) == expected("all")[25:50]
 
 
 @pytest.mark.parametrize(("key", "value"), [("q_cand", "nobody"), ("q_cat", "nope"), ("q_bucket", "lost"),

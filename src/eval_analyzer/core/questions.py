@@ -33,7 +33,8 @@ BUCKETS = ("regressed", "fixed", "both_wrong", "both_right", "flaky", "tied")
 BUCKET_CHOICES = ("all", *BUCKETS)
 #: category (then id), id (then category), difference ascending (most regressed first) or descending.
 QUESTION_SORTS = ("category", "id", "d_asc", "d_desc")
-QUESTION_PAGE_SIZE = 50
+#: Rows per page: each row may hold four texts of up to 2,000 characters; the browser's time grows with rows.
+QUESTION_PAGE_SIZE = 25
 #: Why there is no question table, if there is none ("ok" when there is one).
 QUESTION_STATUSES = ("ok", "no_candidate", "no_samples", "no_baseline_samples", "no_candidate_samples",
                      "no_shared")

@@ -21,12 +21,11 @@ from eval_analyzer.dashboard.views.base import TabView, update
 
 #: The panes render in shadow DOM: the clamp rules travel with the pane that needs them.
 TEXT_CSS = """
-details.ea-qt > summary { display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
-  overflow: hidden; white-space: pre-wrap; word-break: break-word; cursor: pointer; list-style: none; }
+details.ea-qt > summary { max-height: 2.6em; line-height: 1.3em; overflow: hidden; white-space: pre-wrap;
+  word-break: break-word; cursor: pointer; list-style: none; }
 details.ea-qt > summary::-webkit-details-marker { display: none; }
-details.ea-qt[open] > summary { display: block; -webkit-line-clamp: unset; }
+details.ea-qt[open] > summary { max-height: none; }
 .ea-q-table td { vertical-align: top; max-width: 320px; }
-.ea-q-table td.ea-q-num { white-space: nowrap; text-align: right; }
 """
 BUCKET_COLOURS = {"regressed": "#a30000", "fixed": "#1b7a1b", "flaky": "#8a4b00"}
 
@@ -97,7 +96,13 @@ class QuestionsView(TabView):
             self._set(self.search, value=self.store.questions.search)
 
     def _set(self, widget, **values) -> None:
-        """Set a widget from the settings without writing back (a default must not become an explicit value)."""
+        """Set a widget from the settings without writing back (a default must not become an explicit value);
+        options are sent again only when they changed (a category list of hundreds is costly to re-render)."""
+        if "options" in values and values["options"] == widget.options:
+            del values["options"]
+        values = {name: value for name, value in values.items() if getattr(widget, name) != value}
+        if not values:
+            return
         self._syncing = True
         try:
             widget.param.update(**values)
@@ -223,7 +228,7 @@ class QuestionsView(TabView):
                              f'{esc(self.t("q_range", first=first, last=last, total=page.total))}</span>')
 
     def _warm_search(self) -> None:
-        """Once the page is on its way to the browser, build the pair's search texts (about a second for 100,000
+        """A second after the page was sent, build the pair's search texts (about a second for 100,000
         questions a side), so that the user's first search is as quick as the next ones."""
         pairs = self.store.question_pairs
         if pairs is self._warmed or not pairs.has_texts or pn.state.curdoc is None:
@@ -231,7 +236,7 @@ class QuestionsView(TabView):
         self._warmed = pairs
 
         async def _build() -> None:
-            await asyncio.sleep(0.3)
+            await asyncio.sleep(1.0)
             self.store.warm_question_search(pairs)
 
         pn.state.execute(_build)
