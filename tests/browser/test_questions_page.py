@@ -146,3 +146,30 @@ def test_hostile_outputs_are_plain_text(page):
         assert page.evaluate(DEEP_FIND_JS, table_js + selector) == 0, selector
     assert page.evaluate("() => window.__pwned === undefined")
     assert dialogs == [] and navigations == []
+
+
+TAP_JS = """(category) => {
+  for (const doc of Bokeh.documents) {
+    for (const model of doc._all_models.values()) {
+      const data = model.data;
+      if (data && data.category && Array.from(data.category).includes(category) && model.selected) {
+        model.selected.indices = [Array.from(data.category).indexOf(category)];  // what the tap tool sets
+        return true;
+      }
+    }
+  }
+  return false;
+}"""
+
+
+def test_a_delta_bar_opens_the_questions_tab_on_its_category(browser, server):
+    query = urlencode([("tab", "delta"), ("base", "base"), ("cands", "cand")])
+    page = open_page(browser, server.url(query), ready=".ea-delta-chart")
+    try:
+        assert page.evaluate(TAP_JS, "cat1")
+        wait_range(page, f"of {len(expected('all', 'cat1'))}")
+        assert shown(page) == expected("all", "cat1")[:25]
+        query = parse_qs(urlparse(page.url).query)
+        assert query["tab"] == ["questions"] and query["q_cat"] == ["cat1"]
+    finally:
+        page.context.close()

@@ -149,3 +149,20 @@ def test_the_csv_holds_every_question_of_the_bucket_guarded():
     assert [(row["category"], row["question_id"]) for row in rows] == expected("regressed")
     assert {row["baseline_runs"] for row in rows} == {"1"} and {row["candidate_runs"] for row in rows} == {"0"}
     assert view.csv.filename.endswith(".csv") and " " not in view.csv.filename
+
+
+def test_a_click_on_a_delta_bar_opens_the_questions_of_that_candidate_and_category(store):
+    from eval_analyzer.dashboard.views.delta import DeltaView
+
+    store.ui.tab = "delta"
+    store.questions.param.update(bucket="fixed", search="x")
+    view = DeltaView(store=store)
+    view.refresh()
+    _key, facet, _pane = view._facets[0]
+    category = facet.source.data["category"][1]
+    facet.source.selected.indices = [1]  # what the tap tool sets
+    assert store.ui.tab == "questions"
+    assert (store.question_candidate, store.questions.category) == (facet.title.text, category)
+    assert store.questions.bucket == "all" and store.questions.search == ""
+    assert store.question_page.total == len(expected("all", category))
+    assert "q_cat=" + category in urlsettings.build_search(store)

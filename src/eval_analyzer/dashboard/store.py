@@ -289,6 +289,12 @@ class DerivedData(param.Parameterized):
         """Categories the Questions tab may be narrowed to: the dataset's."""
         return [str(name) for name in self.wide_all.index] if self.wide_all is not None else []
 
+    def open_questions(self, candidate: str, category: str) -> None:
+        """The Questions tab on one candidate and category (a click on a Δ bar), every question, page 1."""
+        with batch(self.ui, self.questions):
+            self.questions.param.update(candidate=candidate, category=category, bucket="all", search="", page=1)
+            self.ui.tab = "questions"
+
     def warm_question_search(self, pairs: qs.QuestionPairs) -> None:
         """Build the search texts of `pairs` if they are still the tab's pair (the view calls this right after
         the first page is drawn, so the first search does not pay for lower-casing every output)."""
