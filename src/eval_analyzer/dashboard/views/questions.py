@@ -221,11 +221,11 @@ class QuestionsView(TabView):
                                           f"{a.delta.baseline}_vs_{a.question_candidate}")
         first = (page.page - 1) * QUESTION_PAGE_SIZE + 1 if page.total else 0
         last = first + len(page.rows) - 1 if page.total else 0
-        self._warm_search()
         # Last: tests take the range text as the sign that the page is drawn.
         self.range.object = (f'<span class="ea-q-range"><span class="ea-q-page">'
                              f'{esc(self.t("page_of", page=page.page, pages=page.pages))}</span> · '
                              f'{esc(self.t("q_range", first=first, last=last, total=page.total))}</span>')
+        self._warm_search()
 
     def _warm_search(self) -> None:
         """A second after the page was sent, build the pair's search texts (about a second for 100,000
@@ -239,7 +239,10 @@ class QuestionsView(TabView):
             await asyncio.sleep(1.0)
             self.store.warm_question_search(pairs)
 
-        pn.state.execute(_build)
+        try:
+            pn.state.execute(_build)
+        except RuntimeError:  # no running event loop (the static page's worker, in some callbacks)
+            self._warmed = None  # the first search builds them
 
     def relabel(self) -> None:
         self.candidate.name = self.t("q_candidate")
