@@ -152,3 +152,31 @@ def paired_files(effects: dict[str, dict[str, float]], questions: int = 200, see
     for index, (model, flags) in enumerate(answers.items()):
         files += twinkle_with_questions(model, f"20250101_{index:04d}", flags)
     return files, answers
+def twinkle_with_answers(model: str, timestamp: str, flags: dict[str, list[list[bool]]],
+                         outputs: dict[tuple[str, int], str] | None = None, folder: str = "",
+                         question_text=None) -> list[tuple[str, bytes]]:
+    """A Twinkle results file and its per-question logs, one `eval_results_<ts>_run<N>.jsonl` per run:
+    `flags[category][run][question]` says whether that answer was right; `outputs[(category, question)]`
+    replaces the generated output text (the same in every run). Accuracies are computed from the flags, so
+    the logs attach to the results file as Twinkle's do."""
+    outputs = outputs or {}
+    question_text = question_text or (lambda category, qid: f"Question {qid} of {category}")
+    runs = max(len(per_run) for per_run in flags.values())
+    items, lines = [], [[] for _ in range(runs)]
+    for category, per_run in flags.items():
+        path = f"datasets/mmlu/{category}.csv"
+        accuracies = [sum(marks) / len(marks) for marks in per_run]
+        items.append({"file": path, "accuracy_mean": sum(accuracies) / len(accuracies), "accuracy_std": 0.0,
+                      "individual_runs": {"accuracies": accuracies}})
+        for run, marks in enumerate(per_run):
+            for qid, mark in enumerate(marks):
+                text = outputs.get((category, qid), f"{model} answers {'A' if mark else 'B'} to {qid}")
+                lines[run].append(json.dumps({"question_id": qid, "sample_id": 0,
+                                              "question": question_text(category, qid), "correct_answer": "A",
+                                              "llm_output": text, "is_correct": bool(mark)}, ensure_ascii=False))
+    results = {"timestamp": timestamp, "config": {"model": {"name": model}},
+               "dataset_results": {"datasets/mmlu": {"results": items}}}
+    prefix = f"{folder}/" if folder else ""
+    return [(f"{prefix}results_{timestamp}.json", json.dumps(results).encode()),
+            *[(f"{prefix}eval_results_{timestamp}_run{run}.jsonl", ("\n".join(part) + "\n").encode())
+              for run, part in enumerate(lines)]]

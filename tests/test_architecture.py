@@ -34,6 +34,7 @@ DRAWING = sorted([*DASHBOARD.joinpath("views").glob("*.py"), DASHBOARD / "overvi
 ALLOWED_CORE = {
     "eval_analyzer.core.delta": {"DELTA_SORTS", "without_baseline"},
     "eval_analyzer.core.overview": {"FILTER_MODES", "OPERATORS", "PAGE_SIZES", "SORT_MODES"},
+    "eval_analyzer.core.questions": {"BUCKET_CHOICES", "QUESTION_PAGE_SIZE", "QUESTION_SORTS"},
     "eval_analyzer.core.scores": {"SCALES", "SHOWN_DECIMALS"},
     "eval_analyzer.core.export": {"safe_filename", "to_csv_bytes"},
     "eval_analyzer.core.errors": {"Problem"},

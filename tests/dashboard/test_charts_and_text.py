@@ -209,17 +209,17 @@ def test_create_app_without_files_uses_demo_data():
 
 def test_station_tab_when_a_station_is_given(tmp_path):
     app = create_app(datagen.standard_files()[:1], station=str(tmp_path / "station"))
-    assert app.url_sync.tabs == ["overview", "delta", "heatmap", "files", "station"]
+    assert app.url_sync.tabs == ["overview", "delta", "questions", "heatmap", "files", "station"]
     app.store.ui.tab = "station"  # a valid tab for the URL too
     assert "tab=station" in app.url_sync.search()
 
 
 def test_a_tab_view_is_built_and_drawn_when_its_tab_first_opens():
     app = create_app(datagen.standard_files())
-    slots = list(app.main[0][0].objects)  # the Tabs' panels: overview, delta, heatmap, files
+    slots = list(app.main[0][0].objects)  # the Tabs' panels: overview, delta, questions, heatmap, files
     assert slots[0].objects and not any(slot.objects for slot in slots[1:])
     app.store.ui.tab = "heatmap"
-    heatmaps = slots[2].select(pn.pane.HoloViews)
+    heatmaps = slots[3].select(pn.pane.HoloViews)
     assert len(heatmaps) == 2 and all(heatmap.object is not None for heatmap in heatmaps)
     app.store.ui.tab = "delta"
     assert any('class="ea-summary"' in str(pane.object) for pane in slots[1].select(pn.pane.HTML))

@@ -42,7 +42,9 @@ def test_round_trip(files):
 
 def test_every_key_is_written(files):
     keys = {key for key, _value in urlsettings.query_pairs(fresh(files))}
-    assert keys == set(urlsettings.KEYS) - {"models", "metric"}  # absent: all models, each file's primary metric
+    # absent: all models, each file's primary metric, the Questions tab's defaults
+    assert keys == set(urlsettings.KEYS) - {"models", "metric", "q_cand", "q_cat", "q_bucket", "q_search", "q_sort",
+                                            "q_page"}
 
 
 @pytest.mark.parametrize(("key", "value"), [("ds", "nope"), ("scale", "7"), ("sort", "x"), ("size", "11"),
@@ -112,7 +114,8 @@ def test_another_metric_is_shown_everywhere_restored_from_the_url_and_reset_by_a
 def test_the_keys_are_the_settings_classes_own_in_the_order_they_were_always_written():
     assert urlsettings.KEYS == ("lang", "tab", "ds", "metric", "scale", "models", "sort", "size", "thr_on", "op",
                                 "mode", "tmodel", "thr", "base", "cands", "dsort", "dmin", "eps", "topn", "alpha", "ci",
-                                "corr", "dshared", "page")
+                                "corr", "dshared", "q_cand", "q_cat", "q_bucket", "q_search", "q_sort", "page",
+                                "q_page")
     assert "metric" in urlsettings.WATCHED["overview"]  # once missing from a hand-written list
 
 

@@ -254,6 +254,18 @@ def test_upload_real_fixture_shows_its_datasets(src_page):
     assert FIXTURE_MODEL in sources
 
 
+def test_questions_tab_in_the_worker_names_the_files_that_would_give_answers(static_context, server, guard):
+    """The Questions tab is built and drawn by the worker; the demo has no per-question answers, so it says
+    which files would provide them instead of an empty table."""
+    page = open_live(static_context, server.url("tab=questions&ds=mmlu"))
+    try:
+        message = page.locator(".ea-q-msg-missing", has_text="eval_results_")
+        message.wait_for()
+        assert "--log_samples" in message.inner_text()
+    finally:
+        page.close()
+
+
 def test_no_request_left_the_machine(server, guard):
     """Last: over every page load and interaction above, nothing went to another host and nothing was missing."""
     assert guard.blocked == []

@@ -128,21 +128,26 @@ def tested(loaded, data, baseline: str, deltas: pd.DataFrame, scale: int,
         else st._empty(st.STAT_COLUMNS)
 
 
-def _paired(samples: pd.DataFrame, dataset: str, rows: pd.DataFrame, baseline: str, candidates: list[str],
-            deltas: pd.DataFrame, factor_of: pd.Series, sign: float, query: st.StatsQuery) -> pd.DataFrame:
-    """Paired tests where both sides have answers on the metric of their score row, one call per display factor
-    (own-units categories are not multiplied by the scale)."""
-    if not len(samples):
-        return st._empty(st.STAT_COLUMNS)
+def scored_answers(samples: pd.DataFrame, dataset: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """The per-question rows of `dataset` on the metric each (source, category) of the score rows `rows` is
+    scored on: what a paired test (and the Questions tab, whose buckets are its b and c) compares."""
+    if not len(samples) or not len(rows):
+        return samples.iloc[:0]
     mine = samples[samples["dataset"] == dataset]
     if not len(mine):
-        return st._empty(st.STAT_COLUMNS)
-    # Only the answers on the metric each (source, category) is scored on.
+        return mine
     wanted = pd.MultiIndex.from_arrays([rows["source_label"].astype(object), rows["category"].astype(object),
                                         rows["metric"].astype(object)])
     keys = pd.MultiIndex.from_arrays([mine["source_label"].astype(object), mine["category"].astype(object),
                                       mine["metric"].astype(object)])
-    mine = mine[keys.isin(wanted)]
+    return mine[keys.isin(wanted)]
+
+
+def _paired(samples: pd.DataFrame, dataset: str, rows: pd.DataFrame, baseline: str, candidates: list[str],
+            deltas: pd.DataFrame, factor_of: pd.Series, sign: float, query: st.StatsQuery) -> pd.DataFrame:
+    """Paired tests where both sides have answers on the metric of their score row, one call per display factor
+    (own-units categories are not multiplied by the scale)."""
+    mine = scored_answers(samples, dataset, rows)
     if not len(mine):
         return st._empty(st.STAT_COLUMNS)
     paired_categories = set(deltas["category"].astype(object))

@@ -27,6 +27,7 @@ from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
 from eval_analyzer.dashboard.views.heatmaps import HeatmapView
 from eval_analyzer.dashboard.views.overview import OverviewView
+from eval_analyzer.dashboard.views.questions import QuestionsView
 
 #: Sidebar width in px: room for full source labels such as "gpt-oss-120b @ 20250806_1543 run1".
 SIDEBAR_WIDTH = 360
@@ -141,7 +142,8 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     settings = SettingsView(store=store)
     filter_view = FilterView(store=store)
     delta_settings = DeltaSettingsView(store=store)
-    view_classes = {"overview": OverviewView, "delta": DeltaView, "heatmap": HeatmapView, "files": FilesView}
+    view_classes = {"overview": OverviewView, "delta": DeltaView, "questions": QuestionsView, "heatmap": HeatmapView,
+                    "files": FilesView}
     # Each tab's view is built when the tab first opens (most sessions never open some tabs): the page goes
     # live sooner, in Pyodide above all, where building every view took a third of the app's start-up.
     slots = {key: pn.Column(sizing_mode="stretch_width") for key in tab_keys}

@@ -236,6 +236,69 @@ TEXTS: dict[str, dict[str, str]] = {
                  "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓每條長條至少 {px} px 寬"},
     "page_fit_dots": {"en": "{n} per page (of {chosen} chosen) so category names do not overlap",
                       "zh-TW": "每頁 {n} 個（已選 {chosen} 個），讓類別名稱不重疊"},
+    # questions
+    "tab_questions": {"en": "Questions", "zh-TW": "逐題比較"},
+    "q_candidate": {"en": "Candidate", "zh-TW": "比較模型"},
+    "q_category": {"en": "Category", "zh-TW": "類別"},
+    "q_all_categories": {"en": "All categories", "zh-TW": "全部類別"},
+    "q_bucket": {"en": "Questions", "zh-TW": "題目"},
+    "q_sort": {"en": "Order", "zh-TW": "排序"},
+    "q_search": {"en": "Search question and outputs", "zh-TW": "搜尋題目與輸出"},
+    "q_search_hint": {"en": "text, any case (Enter)", "zh-TW": "文字，不分大小寫（按 Enter）"},
+    "q_vs": {"en": "Baseline “{baseline}” vs candidate “{candidate}” in dataset “{dataset}”",
+             "zh-TW": "資料集「{dataset}」：基準「{baseline}」對比較模型「{candidate}」"},
+    "bucket_all": {"en": "All questions", "zh-TW": "全部題目"},
+    "bucket_regressed": {"en": "Regressed", "zh-TW": "退步"},
+    "bucket_fixed": {"en": "Fixed", "zh-TW": "修正"},
+    "bucket_both_wrong": {"en": "Both wrong", "zh-TW": "皆錯"},
+    "bucket_both_right": {"en": "Both right", "zh-TW": "皆對"},
+    "bucket_flaky": {"en": "Flaky", "zh-TW": "不穩定"},
+    "bucket_tied": {"en": "Same score", "zh-TW": "分數相同"},
+    "q_sort_category": {"en": "Category, then id", "zh-TW": "類別，再依題號"},
+    "q_sort_id": {"en": "Question id", "zh-TW": "題號"},
+    "q_sort_d_asc": {"en": "Difference, most regressed first", "zh-TW": "差異，退步最多在前"},
+    "q_sort_d_desc": {"en": "Difference, most improved first", "zh-TW": "差異，進步最多在前"},
+    "q_matrix_title": {"en": "Baseline × candidate, per question", "zh-TW": "基準 × 比較模型（逐題）"},
+    "q_base_right": {"en": "Baseline right", "zh-TW": "基準答對"},
+    "q_base_wrong": {"en": "Baseline wrong", "zh-TW": "基準答錯"},
+    "q_cand_right": {"en": "Candidate right", "zh-TW": "比較模型答對"},
+    "q_cand_wrong": {"en": "Candidate wrong", "zh-TW": "比較模型答錯"},
+    "q_matrix_note": {"en": "Regressed ({b}) and fixed ({c}) are the b and c of McNemar's test on these questions.",
+                      "zh-TW": "退步（{b}）與修正（{c}）即這些題目 McNemar 檢定的 b 與 c。"},
+    "q_matrix_runs": {"en": "With repeated runs a question is right or wrong only when all its runs agree; "
+                            "{flaky} question(s) where a model was right in some runs and wrong in others are "
+                            "flaky.",
+                      "zh-TW": "有重複執行時，只有各次結果一致的題目才算答對或答錯；{flaky} 題有模型時對時錯，"
+                               "列為不穩定。"},
+    "q_matrix_tied": {"en": "{fixed} question(s) scored higher, {regressed} lower and {tied} the same "
+                            "(not right/wrong scores: by the sign of the difference).",
+                      "zh-TW": "{fixed} 題分數較高、{regressed} 題較低、{tied} 題相同（非對錯分數：依差異正負）。"},
+    "q_id": {"en": "Id", "zh-TW": "題號"},
+    "q_bucket_col": {"en": "Bucket", "zh-TW": "分類"},
+    "q_diff": {"en": "Difference", "zh-TW": "差異"},
+    "q_question": {"en": "Question", "zh-TW": "題目"},
+    "q_gold": {"en": "Gold answer", "zh-TW": "標準答案"},
+    "q_output": {"en": "Output: {model}", "zh-TW": "輸出：{model}"},
+    "q_score_of": {"en": "Score: {model}", "zh-TW": "分數：{model}"},
+    "q_range": {"en": "questions {first}–{last} of {total}", "zh-TW": "題目 {first}–{last}，共 {total} 題"},
+    "q_no_rows": {"en": "No question matches these filters.", "zh-TW": "沒有符合這些條件的題目。"},
+    "q_csv": {"en": "CSV of these questions", "zh-TW": "這些題目的 CSV"},
+    "q_no_candidate": {"en": "No candidate to compare: the dataset has no other source than the baseline.",
+                       "zh-TW": "沒有可比較的模型：此資料集除基準外沒有其他來源。"},
+    "q_missing": {"en": "No per-question answers for {names} in dataset “{dataset}”, so there is no question "
+                        "to compare. Load the per-question files of both models next to their results: Twinkle "
+                        "`eval_results_<timestamp>_run<N>.jsonl` of every run (beside `results_<timestamp>.json`), "
+                        "lm-eval `samples_<task>_<date>.jsonl` (written with --log_samples), an OpenCompass "
+                        "station file with `details`, or an Inspect log with its samples.",
+                  "zh-TW": "資料集「{dataset}」中 {names} 沒有逐題作答，因此無題可比。請載入兩個模型的逐題檔案"
+                           "（與其結果檔放在一起）：Twinkle 每次執行的 `eval_results_<timestamp>_run<N>.jsonl`"
+                           "（位於 `results_<timestamp>.json` 旁）、lm-eval 的 `samples_<task>_<date>.jsonl`"
+                           "（以 --log_samples 產生）、含 `details` 的 OpenCompass 資料站檔案，或含樣本的 Inspect 紀錄。"},
+    "q_no_shared": {"en": "“{baseline}” and “{candidate}” both have per-question answers in dataset “{dataset}”, "
+                          "but not to the same questions (ids and categories differ).",
+                    "zh-TW": "「{baseline}」與「{candidate}」在資料集「{dataset}」中都有逐題作答，但題目不同"
+                             "（題號或類別不一致）。"},
+    "q_expand": {"en": "Click a text to expand it.", "zh-TW": "點選文字可展開全文。"},
 }
 
 

@@ -21,12 +21,13 @@ from eval_analyzer.core.delta import DEFAULT_TOP_N, DELTA_SORTS
 from eval_analyzer.core.errors import Problem
 from eval_analyzer.core.loader import UPLOAD_EXTENSIONS, Limits, load_files
 from eval_analyzer.core.overview import DEFAULT_PAGE_SIZE, FILTER_MODES, OPERATORS, PAGE_SIZES, SORT_MODES
+from eval_analyzer.core.questions import BUCKET_CHOICES, QUESTION_SORTS
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.core.stats import CORRECTIONS
 from eval_analyzer.core.table import LoadedData, empty_loaded_data
 
 #: Tab keys, in display order. "station" only appears when a station is configured.
-TABS = ("overview", "delta", "heatmap", "files", "station")
+TABS = ("overview", "delta", "questions", "heatmap", "files", "station")
 LANGUAGES = ("en", "zh-TW")
 #: What the upload picker offers: every extension the loader reads (a browser hides the others from the user).
 ACCEPT = ",".join(UPLOAD_EXTENSIONS)
@@ -165,6 +166,26 @@ class DeltaSettings(param.Parameterized):
     }
 
 
+class QuestionSettings(param.Parameterized):
+    """What the Questions tab shows: the baseline is the Δ settings' one; empty names mean the defaults."""
+
+    candidate = param.String(default="", doc="Candidate source label; empty: the first Δ candidate")
+    category = param.String(default="", doc="One category of the dataset; empty: all of them")
+    bucket = param.Selector(default="all", objects=list(BUCKET_CHOICES), doc="Questions of one bucket, or all")
+    search = param.String(default="", doc="Case-insensitive text in the question or either output")
+    sort = param.Selector(default="category", objects=list(QUESTION_SORTS), doc="Question order")
+    page = param.Integer(default=1, bounds=(1, None), doc="1-based page; clamped to the last page when shown")
+
+    url_keys: ClassVar[dict[str, UrlKey]] = {
+        "candidate": UrlKey("q_cand", names="sources", sources=True, omit_when="default"),
+        "category": UrlKey("q_cat", names="question_categories", omit_when="default"),
+        "bucket": UrlKey("q_bucket", omit_when="default"),
+        "search": UrlKey("q_search", omit_when="default"),
+        "sort": UrlKey("q_sort", omit_when="default"),
+        "page": UrlKey("q_page", omit_when="default", last=True),
+    }
+
+
 class UIState(param.Parameterized):
     """Which tab is open and in which language the page is written."""
 
@@ -179,4 +200,5 @@ class UIState(param.Parameterized):
 
 #: The settings of a session by their `DerivedData` attribute, in the order the URL writes them.
 SETTINGS: dict[str, type[param.Parameterized]] = {"ui": UIState, "overview": OverviewSettings,
-                                                  "filter": FilterSettings, "delta": DeltaSettings}
+                                                  "filter": FilterSettings, "delta": DeltaSettings,
+                                                  "questions": QuestionSettings}

@@ -27,6 +27,7 @@ import pandas as pd
 import param
 
 from eval_analyzer.core import overview as ov
+from eval_analyzer.core import questions as qs
 from eval_analyzer.core.delta import without_baseline
 from eval_analyzer.core.frames import (
     DELTA_STATUSES,
@@ -53,6 +54,7 @@ from eval_analyzer.dashboard.state import (
     DeltaSettings,
     FilterSettings,
     OverviewSettings,
+    QuestionSettings,
     UIState,
 )
 
@@ -72,6 +74,7 @@ SIGNIFICANCE_OUTPUTS = ("stats_status", "stat_ranking", "stat_summary", "stat_to
 STATS_STATUSES = ("ok", "loading", "empty")
 #: Significance results kept per session: switching α, the CI level or the correction back is free.
 STATS_CACHE_SIZE = 16
+QUESTION_OUTPUTS = ("question_pairs", "question_page", "question_candidate", "question_missing")
 
 
 @contextmanager
@@ -92,6 +95,7 @@ class DerivedData(param.Parameterized):
     filter = param.ClassSelector(class_=FilterSettings, doc="Threshold filter settings")
     delta = param.ClassSelector(class_=DeltaSettings, doc="Δ settings")
     ui = param.ClassSelector(class_=UIState, doc="Tab and language")
+    questions = param.ClassSelector(class_=QuestionSettings, doc="Questions tab settings")
 
     frames = param.ClassSelector(class_=DatasetFrames, doc="core.frames.DatasetFrames of the selected dataset")
     datasets = param.List(default=[], doc="Datasets of the loaded data, sorted")
@@ -140,6 +144,14 @@ class DerivedData(param.Parameterized):
     stat_bottom = param.DataFrame(default=None, allow_None=True, doc="`bottom` with the row statistics")
     stat_matrix = param.DataFrame(default=None, allow_None=True,
                                   doc="candidate × category: significant (bool), shaped like delta_matrix")
+    question_pairs = param.ClassSelector(class_=qs.QuestionPairs, default=qs.QuestionPairs(),
+                                         doc="core.questions.QuestionPairs of the baseline and the candidate")
+    question_page = param.ClassSelector(class_=qs.QuestionPage, default=None, allow_None=True,
+                                        doc="The question table's page, bucket counts and totals")
+    question_candidate = param.String(default="", doc="The candidate the Questions tab compares (the default "
+                                                      "resolved: the first Δ candidate)")
+    question_missing = param.List(default=[], doc="Of baseline and candidate, the sources without per-question "
+                                                  "answers in the dataset")
 
     def __init__(self, **params):
         # Only the missing ones are built (`setdefault` would build an empty DataState even when one is given).
@@ -157,6 +169,9 @@ class DerivedData(param.Parameterized):
         self._stats_cache: OrderedDict[tuple, Significance] = OrderedDict()
         self._stats_loaded: LoadedData | None = None  # the data the cache's results were computed on
         self._offered: set[str] = set()  # source labels the model boxes have offered (a new one is ticked)
+        self._pairs_key: tuple | None = None  # what `question_pairs` was built from
+        self._question: tuple | None = None  # (pair key, query) `question_page` comes from
+        self._question_filters: tuple | None = None  # the last filters seen, to send a new filter to page 1
         self._derive_dataset()
 
     # -- the three groups -------------------------------------------------------------------------------------
@@ -324,6 +339,80 @@ class DerivedData(param.Parameterized):
         self._stats_cache.move_to_end(key)
         return judged(found, query.eps, stats_query)
 
+    @param.depends("frames", "delta.baseline", "delta.candidates", "questions.candidate", "questions.category",
+                   "questions.bucket", "questions.search", "questions.sort", "questions.page", "ui.tab",
+                   watch=True)
+    def _derive_questions(self) -> None:
+        """Pairs the baseline's and the candidate's answers once per pair, and only while the Questions tab is
+        open (100,000 questions a side take a tenth of a second); a filter change goes back to page 1."""
+        frames, settings = self.frames, self.questions
+        if frames is None:
+            return
+        candidate = self.question_candidate_for(settings.candidate)
+        category = settings.category if settings.category in self.question_categories else ""
+        filters = (id(frames), self.delta.baseline, candidate, category, settings.bucket, settings.search.strip(),
+                   settings.sort)
+        last, self._question_filters = self._question_filters, (filters, settings.page)
+        if last is not None and last[0] != filters and last[1] == settings.page and settings.page != 1:
+            self._question_filters = (filters, 1)
+            settings.page = 1  # re-enters
+            return
+        if self.ui.tab != "questions":
+            return
+        key = (id(self.data.loaded), frames.dataset, frames.metric, self.delta.baseline, candidate)
+        pairs = self.question_pairs
+        if key != self._pairs_key:
+            pairs = qs.question_pairs(self.data.loaded, frames.dataset, frames.metric, self.delta.baseline,
+                                      candidate, frames.higher_is_better)
+        query = qs.QuestionQuery(category=category, bucket=settings.bucket, search=settings.search.strip(),
+                                 sort=settings.sort, page=settings.page)
+        if self._question is not None and self._question == (key, query) and pairs is self.question_pairs:
+            return
+        page = qs.question_page(pairs, query)
+        self._question = (key, replace(query, page=page.page))
+        self._pairs_key = key
+        answered = qs.sources_with_answers(self.data.loaded.samples, frames.dataset) if pairs.status != "ok" \
+            else set()
+        missing = [name for name in (self.delta.baseline, candidate) if name and pairs.status != "ok"
+                   and name not in answered]
+        self.param.update(question_pairs=pairs, question_page=page, question_candidate=candidate,
+                          question_missing=missing)
+        if page.page != settings.page:
+            self._question_filters = (filters, page.page)
+            settings.page = page.page  # clamped; re-enters and finds the query unchanged
+
+    def question_candidate_for(self, name: str) -> str:
+        """The Questions tab's candidate: `name` when it is a source of the dataset other than the baseline,
+        else the first Δ candidate, else the first other source."""
+        baseline, sources = self.delta.baseline, list(self.sources)
+        if name and name != baseline and name in sources:
+            return name
+        others = [*[c for c in self.delta.candidates if c in sources], *without_baseline(sources, baseline)]
+        others = [c for c in others if c != baseline]
+        return others[0] if others else ""
+
+    @property
+    def question_categories(self) -> list[str]:
+        """Categories the Questions tab may be narrowed to: the dataset's."""
+        return [str(name) for name in self.wide_all.index] if self.wide_all is not None else []
+
+    def open_questions(self, candidate: str, category: str) -> None:
+        """The Questions tab on one candidate and category (a click on a Δ bar), every question, page 1."""
+        with batch(self.ui, self.questions):
+            self.questions.param.update(candidate=candidate, category=category, bucket="all", search="", page=1)
+            self.ui.tab = "questions"
+
+    def warm_question_search(self, pairs: qs.QuestionPairs) -> None:
+        """Build the search texts of `pairs` if they are still the tab's pair (the view calls this right after
+        the first page is drawn, so the first search does not pay for lower-casing every output)."""
+        if pairs is self.question_pairs and pairs.status == "ok" and pairs.has_texts:
+            qs.search_texts(pairs)
+
+    def question_export(self) -> pd.DataFrame:
+        """Every question of the current filters (all pages), for the CSV."""
+        query = self._question[1] if self._question is not None else qs.QuestionQuery()
+        return qs.export_rows(self.question_pairs, query)
+
     # -- settings that move together --------------------------------------------------------------------------
 
     def _settle(self) -> bool:
@@ -371,7 +460,7 @@ class DerivedData(param.Parameterized):
         self._scale = scale
         if "models" in changes.get(self.overview, {}):
             self._offered.update(self.all_sources)  # a link's choice covers every model it was made with
-        with batch(self.ui, self.overview, self.filter, self.delta):
+        with batch(self.ui, self.overview, self.filter, self.delta, self.questions):
             for obj, values in merged.items():
                 obj.param.update(**values)
 

@@ -11,6 +11,7 @@ import io
 
 import pandas as pd
 import panel as pn
+from bokeh.models import TapTool
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard.delta_chart import (
@@ -289,6 +290,7 @@ class DeltaView(TabView):
                 facet = DeltaFacet(candidate, scale, self.lang, len(rows), label)
                 # On the figure itself: a Bokeh pane renders the figure as its own element.
                 facet.figure.css_classes = ["ea-delta-chart"]
+                self._link_questions(facet)
                 pane = pn.pane.Bokeh(facet.figure)
             facet.show(rows, candidate, tested, bounds)
             slots.append((key, facet, pane))
@@ -296,6 +298,18 @@ class DeltaView(TabView):
             self.chart_box[:] = [pane for _k, _f, pane in slots]
         self._facets = slots
         return capped
+
+    def _link_questions(self, facet: DeltaFacet) -> None:
+        """A click on a bar opens the Questions tab on that candidate (the facet's title) and category."""
+        facet.figure.add_tools(TapTool())
+
+        def _open(_attr, _old, new) -> None:
+            if new:
+                category = facet.source.data["category"][new[0]]
+                facet.source.selected.indices = []
+                self.store.open_questions(facet.title.text, str(category))
+
+        facet.source.selected.on_change("indices", _open)
 
     def relabel(self) -> None:
         self.summary_title.object = f"<b>{esc(self.t('summary_title'))}</b>"
