@@ -255,7 +255,7 @@ def test_a_language_switch_renames_the_tabs_in_place_and_leaves_the_charts_where
         app.store.ui.lang = "zh-TW"
         (after,) = [model for model in doc.models if isinstance(model, Tabs)]
         assert after is tabs and tabs.tabs[0].child is overview
-        assert [panel.title for panel in tabs.tabs] == ["總覽", "Δ 分析", "熱力圖", "檔案與問題"]
+        assert [panel.title for panel in tabs.tabs] == ["總覽", "Δ 分析", "逐題比較", "熱力圖", "檔案與問題"]
         (plot,) = [model for model in doc.models if isinstance(model, Plot)]
         assert plot.xaxis[0].axis_label == "類別"  # the chart follows the language
         app.store.ui.tab = "delta"  # a tab drawn later keeps the new title
