@@ -261,4 +261,4 @@ def test_a_language_switch_renames_the_tabs_in_place_and_leaves_the_charts_where
         app.store.ui.tab = "delta"  # a tab drawn later keeps the new title
         assert [panel.title for panel in tabs.tabs][:2] == ["總覽", "Δ 分析"]
         app.store.ui.lang = "en"
-        assert [panel.title for panel in tabs.tabs] == ["Overview", "Δ analysis", "Heatmaps", "Files & problems"]
+        assert [panel.title for panel in tabs.tabs] == ["Overview", "Δ analysis", "Questions", "Heatmaps", "Files & problems"]
