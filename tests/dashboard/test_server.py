@@ -91,3 +91,25 @@ def test_src_on_a_server_loads_only_station_entries(tmp_path):
     assert [name for name, _data in found] == [key] and found[0][1]
     assert unknown == ["http://169.254.169.254/latest", "../etc/passwd"]
     assert _station_sources(None, ["http://example.org/x.json"]) == ([], ["http://example.org/x.json"])
+
+
+
+def test_a_detached_models_stylesheets_name_the_server_of_the_session():
+    """A model outside its document (a hidden tab) is updated with Panel's CDN address as the fallback; inside a
+    session's callback the session's document names this server, and the link must follow it."""
+    import panel as pn
+    from bokeh.document import Document
+    from bokeh.models import ImportedStyleSheet
+    from panel.io import resources
+    from panel.io.state import set_curdoc
+
+    server.keep_stylesheets_on_server()
+    server.keep_stylesheets_on_server()  # idempotent: one wrapper, however often serve() runs
+    doc = Document()
+    doc._template_variables["dist_url"] = resources.LOCAL_DIST
+    html = pn.pane.HTML("x")
+    with set_curdoc(doc):
+        properties = html._get_properties(None)  # no document: what a hidden tab's pane gets
+    urls = [sheet.url for sheet in properties["stylesheets"] if isinstance(sheet, ImportedStyleSheet)]
+    assert urls and all(url.startswith(resources.LOCAL_DIST) for url in urls), urls
+    assert all("cdn.holoviz.org" not in url for url in urls)
