@@ -14,7 +14,7 @@ from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SOR
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import ACCEPT, LANGUAGES
-from eval_analyzer.dashboard.views.base import View, bind, update
+from eval_analyzer.dashboard.views.base import View, bind, forget_js_links, update
 
 #: File types offered by the browser's file picker (detection is still by content).
 LANGUAGE_NAMES = {"en": "English", "zh-TW": "繁體中文"}
@@ -203,6 +203,7 @@ class FilterView(View):
             index = self.card.objects.index(old) if hasattr(self, "card") else -1
             if index >= 0:
                 self.card[index] = self.threshold
+            forget_js_links(old)  # Panel's link registry would keep the old slider, and this view, alive
             return
         value = min(max(0.0, float(self.store.filter.threshold)), end)
         if self.threshold.value != value:
