@@ -135,3 +135,24 @@ def test_serve_preloads_with_names_relative_to_what_was_given(tmp_path, monkeypa
     monkeypatch.setattr(server, "serve", lambda files, **_kw: seen.setdefault("files", files))
     cli.main(["serve", str(tmp_path)])
     assert [name for name, _data in seen["files"]] == [f"{tmp_path.name}/results_20250806_1543.json"]
+
+
+def test_a_detached_models_stylesheets_name_the_server_of_the_session():
+    """A model outside its document (a hidden tab) is updated with Panel's CDN address as the fallback; inside a
+    session's callback the session's document names this server, and the link must follow it."""
+    import panel as pn
+    from bokeh.document import Document
+    from bokeh.models import ImportedStyleSheet
+    from panel.io import resources
+    from panel.io.state import set_curdoc
+
+    server.keep_stylesheets_on_server()
+    server.keep_stylesheets_on_server()  # idempotent: one wrapper, however often serve() runs
+    doc = Document()
+    doc._template_variables["dist_url"] = resources.LOCAL_DIST
+    html = pn.pane.HTML("x")
+    with set_curdoc(doc):
+        properties = html._get_properties(None)  # no document: what a hidden tab's pane gets
+    urls = [sheet.url for sheet in properties["stylesheets"] if isinstance(sheet, ImportedStyleSheet)]
+    assert urls and all(url.startswith(resources.LOCAL_DIST) for url in urls), urls
+    assert all("cdn.holoviz.org" not in url for url in urls)

@@ -22,6 +22,7 @@ from eval_analyzer.dashboard.lazy_stats import load_after_first_render
 from eval_analyzer.dashboard.state import TABS, DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.urlsettings import UrlSync
+from eval_analyzer.dashboard.views.base import forget_js_links
 from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, LoadView, SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
@@ -52,6 +53,52 @@ def retitle_tabs(tabs: pn.Tabs, titles: list[str]) -> None:
                 cached[id(obj)] = panel
             panels.append(panel)
         model.tabs = panels
+
+
+#: How long Panel's header spinner stays busy at least, in ms. Panel's boolean indicators default to 500: after
+#: every control change the spinner kept turning for half a second after the chart had its new data, and its
+#: idle message was the last one the server sent (benchmarks/interaction.py, 20 models: sort
+#: painted in ~300 ms, idle at ~690 ms; now idle with the paint).
+BUSY_MIN_MS = 0
+
+
+def release_session(template) -> None:
+    """What process-wide registries hold of a session, dropped: called when the server discards it."""
+    for area in (template.sidebar, template.main, template.header, template.modal):
+        for item in area:
+            forget_js_links(item)
+
+
+def _return_memory() -> None:
+    """Free a discarded session now and hand the pages back to the system.
+
+    A session's objects form reference cycles (widgets, watchers, models): only a full collection frees them,
+    which Python may not run for a long while on an idle server; and glibc keeps freed small blocks in its
+    arenas, so RSS stayed at its peak after every session closed."""
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (musl): nothing to trim
+            pass
+
+
+def _release_on_destroy(template) -> None:
+    """Under a server, release the session when Bokeh discards its document (its page closed); collect once
+    Bokeh and Panel dropped their own references (the next turn of the event loop)."""
+    doc = pn.state.curdoc
+    if doc is None or doc.session_context is None:
+        return
+
+    def _destroyed(_session_context) -> None:
+        release_session(template)
+        asyncio.get_event_loop().call_later(0.5, _return_memory)
+
+    doc.on_session_destroyed(_destroyed)
 
 
 def _station_view(station, read_only: bool, data: DataState):
@@ -186,6 +233,8 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
         sidebar=[load, settings, filter_view, delta_settings, sync], main=[holder],
     )
+    template.busy_indicator.throttle = BUSY_MIN_MS
+    _release_on_destroy(template)
     template.store = store  # for tests and entry scripts: the session's state
     template.url_sync = sync
     return template

@@ -18,6 +18,32 @@ AUTH_OPTIONS = ("basic_auth", "cookie_secret", "oauth_provider", "oauth_key", "o
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "0.0.0.0", "::")
 
 
+def keep_stylesheets_on_server() -> None:
+    """Stylesheet links of models updated outside their document name this server, not cdn.holoviz.org.
+
+    Panel writes every stylesheet link as a CDN address and rewrites it to the server's copy with the
+    document's `dist_url`; a model updated while it is outside the document (a hidden tab, the Tabs a language
+    switch replaces) has no document, so its links kept the CDN address and the browser fetched five
+    stylesheets from cdn.holoviz.org. Such updates run inside a session's callback: that session's document
+    (`pn.state.curdoc`) knows the server's address. Server only: the static page keeps Panel's behaviour.
+    """
+    import panel.io.resources as resources
+    import panel.reactive as reactive
+    from panel.io.state import state
+
+    original = resources.patch_stylesheet
+    if getattr(original, "keeps_server", False):
+        return
+
+    def patch_stylesheet(stylesheet, dist_url):
+        if dist_url == resources.CDN_DIST and state.curdoc is not None:
+            dist_url = state.curdoc._template_variables.get("dist_url", dist_url)
+        return original(stylesheet, dist_url)
+
+    patch_stylesheet.keeps_server = True
+    resources.patch_stylesheet = reactive.patch_stylesheet = patch_stylesheet
+
+
 def app_factory(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
                 limits: Limits | None = None) -> Callable[[], object]:
     """A zero-argument callable that builds one session's app (what `pn.serve` calls per session).
@@ -54,17 +80,29 @@ def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = 
 
 def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
           limits: Limits | None = None, port: int = 5006, address: str = "127.0.0.1", show: bool = False,
-          allow_websocket_origin: Sequence[str] = (), auth: Mapping[str, str] | None = None) -> None:
+          allow_websocket_origin: Sequence[str] = (), auth: Mapping[str, str] | None = None,
+          session_cleanup_ms: int | None = None) -> None:
     """Run the dashboard until the server stops. `files`: (name, bytes) pairs every session starts with
     (`core.loader.file_pairs` reads them from paths), None for the demo data; `station`: a
-    `station.store.Station` or its folder; `auth`: Panel's options named in `AUTH_OPTIONS`."""
+    `station.store.Station` or its folder; `auth`: Panel's options named in `AUTH_OPTIONS`;
+    `session_cleanup_ms`: how soon a closed session is discarded (Bokeh checks every 17 s for sessions unused
+    for 15 s; benchmarks shorten both)."""
     import panel as pn
+
+    keep_stylesheets_on_server()
 
     if station is not None and not hasattr(station, "entries"):
         from eval_analyzer.station.store import Station
 
         station = Station(station, create=not read_only, limits=limits)
+    if station is not None:
+        # The Station tab's table is a Tabulator built when the tab first opens, after the page's resources were
+        # chosen: without the extension named here, a Station tab opened by a click stayed empty.
+        pn.extension("tabulator")
+    cleanup = ({} if session_cleanup_ms is None else
+               {"check_unused_sessions": session_cleanup_ms, "unused_session_lifetime": session_cleanup_ms})
     factory = app_factory(files, station=station, read_only=read_only, limits=limits)
     pn.serve({"/": factory}, **serve_options(port=port, address=address, show=show,
                                              allow_websocket_origin=allow_websocket_origin, auth=auth,
-                                             limits=limits))
+                                             limits=limits),
+             **cleanup)

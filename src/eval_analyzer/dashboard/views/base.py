@@ -42,6 +42,21 @@ def bind(widget, obj: param.Parameterized, name: str, to_widget=lambda v: v, fro
     obj.param.watch(_to_widget, name)
 
 
+def forget_js_links(viewable) -> None:
+    """Drop Panel's JS-link registrations of `viewable` and everything inside it.
+
+    `panel.links.Callback.registry` is a process-wide WeakKeyDictionary keyed by the link's source widget, but its
+    values hold the source alive: an EditableFloatSlider links its number box to its slider, whose watchers lead
+    back to the slider, to the threshold view and so to the session's whole state. Every closed session (~30 MiB
+    with 100 files) and every slider rebuilt on a scale switch stayed in memory for the life of the server."""
+    from panel.links import Callback
+
+    if isinstance(viewable, pn.viewable.Viewer):
+        viewable = viewable.__panel__()
+    for obj in viewable.select():
+        Callback.registry.pop(obj, None)
+
+
 class View(pn.viewable.Viewer):
     """Base of every view: holds the session state; subclasses build their layout once in `__init__`."""
 

@@ -16,7 +16,7 @@ from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SOR
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import ACCEPT, CI_LEVELS, LANGUAGES, DeltaSettings
-from eval_analyzer.dashboard.views.base import View, bind, update
+from eval_analyzer.dashboard.views.base import View, bind, forget_js_links, update
 
 #: The corrections offered: the parameter's own objects (core.stats.CORRECTIONS).
 CORRECTIONS = tuple(DeltaSettings.param.correction.objects)
@@ -279,6 +279,7 @@ class FilterView(View):
             if index >= 0:
                 self.card[index] = self.threshold
             self.note.object = ""
+            forget_js_links(old)  # Panel's link registry would keep the old slider, and this view, alive
             return
         value = min(max(0.0, float(self.store.filter.threshold)), end)
         if self.threshold.value != value:
