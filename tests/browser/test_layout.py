@@ -35,7 +35,8 @@ MODEL_COUNTS = (1, 20, 100)
 LANGUAGES = ("en", "zh-TW")
 #: What each tab shows once drawn (the Δ tab: its summary, or a message when there is nothing to compare).
 TAB_READY = {"overview": ".ea-range", "delta": ".ea-summary, .ea-delta-message [role=status]",
-             "heatmap": ".ea-heat-scores", "files": ".ea-files"}
+             "questions": ".ea-q-matrix, .ea-q-message [role=status]", "heatmap": ".ea-heat-scores",
+             "files": ".ea-files"}
 ARTEFACTS = Path(os.environ.get("EA_ARTEFACTS", Path(__file__).parents[1] / "artefacts")) / "layout"
 
 #: Every drawn element has rendered (Bokeh views report it) and nothing moved between two animation frames.

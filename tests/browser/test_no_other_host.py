@@ -160,6 +160,10 @@ def walk_sidebar(walk: Walk) -> None:
     walk.type_number(".ea-w-dmin", "0")
     walk.type_number(".ea-w-eps", "0.02")
     walk.type_number(".ea-w-topn", "5")
+    walk.type_number(".ea-w-alpha", "0.1")
+    walk.select_each(".ea-w-ci")
+    walk.select_each(".ea-w-corr")
+    walk.toggle(".ea-w-dshared")
 
 
 def walk_tabs(walk: Walk) -> None:
@@ -175,11 +179,20 @@ def walk_tabs(walk: Walk) -> None:
     walk.card(".ea-bottom-card")
     for css in (".ea-csv-ranking", ".ea-csv-summary", ".ea-csv-topbottom"):
         walk.download(css)
+    walk.card(".ea-stats-help")
+    walk.select_each(".ea-w-tbcand")
     walk.tab(2)
-    walk.page.locator(".ea-heat-scores canvas").first.wait_for(timeout=READY_TIMEOUT_MS)  # imports HoloViews
+    walk.page.locator(".ea-q-vs, .ea-q-message").first.wait_for(state="attached")
+    for css in (".ea-w-qcand", ".ea-w-qcat", ".ea-w-qbucket", ".ea-w-qsort"):
+        walk.select_each(css)
+    walk.click(".ea-q-next button")
+    walk.click(".ea-q-prev button")
+    walk.download(".ea-q-csv")
     walk.tab(3)
-    walk.page.locator(".ea-files").first.wait_for(state="attached")
+    walk.page.locator(".ea-heat-scores canvas").first.wait_for(timeout=READY_TIMEOUT_MS)  # imports HoloViews
     walk.tab(4)
+    walk.page.locator(".ea-files").first.wait_for(state="attached")
+    walk.tab(5)
     walk.page.locator(".ea-station-count").wait_for(timeout=READY_TIMEOUT_MS)
     walk.click(".ea-station-publish button")
     walk.click(".ea-station-refresh button")
@@ -201,7 +214,7 @@ def test_a_whole_walk_requests_only_the_own_server(browser, server):
         walk_sidebar(walk)
         # Language switches while a tab other than the Overview is open (the hidden Overview's models were
         # updated outside the document), both ways, and a walk of every tab in each language.
-        walk.tab(2)
+        walk.tab(3)
         walk.language(1)
         walk_tabs(walk)
         walk.tab(1)
@@ -209,7 +222,7 @@ def test_a_whole_walk_requests_only_the_own_server(browser, server):
         walk_tabs(walk)
         walk.tab(0)
         # Removing a file is a control too (the Files tab's buttons).
-        walk.tab(3)
+        walk.tab(4)
         walk.click(".ea-remove button", 0)
         walk.tab(0)
         assert len(walk.urls) > 10  # the recorder saw the page's own requests
