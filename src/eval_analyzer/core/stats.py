@@ -230,51 +230,65 @@ def _bootstrap(diffs: pd.DataFrame, query: StatsQuery, ci_low, ci_high, p_value)
 
 def fallback_stats(base_runs: pd.Series, cand_runs: pd.DataFrame, base_stderr: pd.Series,
                    cand_stderr: pd.DataFrame, delta: pd.DataFrame, factor: float = 100.0,
-                   query: StatsQuery = StatsQuery()) -> pd.DataFrame:
+                   query: StatsQuery | None = None) -> pd.DataFrame:
     """Per (candidate, category) without per-question data, from the score table's run scores or stderrs.
 
     `base_runs` (category → tuple of run scores) and `cand_runs` (category × candidate of tuples); the stderrs
     likewise, as floats (NaN: none); `delta` (category × candidate) is the display-scale Δ to test. All values
-    but `delta` are on the unit scale; `factor` converts them."""
-    dist = _dists()
-    rows = []
-    for candidate in delta.columns:
-        for category, value in delta[candidate].dropna().items():
-            runs_b, runs_c = base_runs.get(category, ()), cand_runs[candidate].get(category, ())
-            se_b, se_c = base_stderr.get(category, np.nan), cand_stderr[candidate].get(category, np.nan)
-            rows.append((candidate, category, value, *_fallback_one(runs_b, runs_c, se_b, se_c, value, factor,
-                                                                    query.ci, dist)))
-    if not rows:
+    but `delta` are on the unit scale; `factor` converts them. One scipy call per distribution for all rows:
+    a call per row cost ~0.4 s on a 20-model baseline change."""
+    query = query if query is not None else StatsQuery()
+    long = delta.rename_axis(index="category", columns="candidate").stack(future_stack=True).dropna()
+    if not len(long):
         return _empty(STAT_COLUMNS)
-    frame = pd.DataFrame(rows, columns=["candidate", "category", "delta", "n", "se", "ci_low", "ci_high",
-                                        "p_value", "test"])
-    frame["sd"] = np.nan
-    frame["mde"] = np.nan
-    frame["b"] = 0
-    frame["c"] = 0
+    dist = _dists()
+    categories = long.index.get_level_values(0)
+    candidates = long.index.get_level_values(1)
+    value = long.to_numpy(dtype="float64")
+    keys = list(zip(categories, candidates, strict=True))
+    runs_c = cand_runs.rename_axis(index="category", columns="candidate").stack(future_stack=True)
+    runs_c = runs_c.reindex(long.index).to_numpy(dtype=object)
+    runs_b = base_runs.reindex(categories).to_numpy(dtype=object)
+    se_b = base_stderr.reindex(categories).to_numpy(dtype="float64")
+    se_c = cand_stderr.rename_axis(index="category", columns="candidate").stack(future_stack=True).reindex(
+        long.index).to_numpy(dtype="float64")
+    n_b, var_b = _run_moments(runs_b, factor)
+    n_c, var_c = _run_moments(runs_c, factor)
+    upper = 1 - (1 - query.ci) / 2
+    welch = (n_b >= 2) & (n_c >= 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_b, share_c = var_b / n_b, var_c / n_c
+        se_w = np.sqrt(share_b + share_c)
+        df = (share_b + share_c) ** 2 / (share_b ** 2 / (n_b - 1) + share_c ** 2 / (n_c - 1))
+        t_crit = dist.t.ppf(upper, np.where(welch & (se_w > 0), df, 1.0))
+        p_w = 2 * dist.t.sf(np.abs(value) / se_w, np.where(welch & (se_w > 0), df, 1.0))
+        se_z = np.hypot(se_b, se_c) * factor
+        p_z = 2 * dist.norm.sf(np.abs(value) / se_z)
+    flat_p = np.where(value == 0, 1.0, 0.0)  # no spread at all: a Δ is certain, or there is none
+    z_ci = dist.norm.ppf(upper)
+    unpaired = ~welch & np.isfinite(se_b) & np.isfinite(se_c)
+    se = np.where(welch, se_w, np.where(unpaired, se_z, np.nan))
+    half = np.where(welch, np.where(se_w > 0, t_crit * se_w, 0.0), np.where(unpaired, z_ci * se_z, np.nan))
+    p = np.where(welch, np.where(se_w > 0, p_w, flat_p), np.where(unpaired, np.where(se_z > 0, p_z, flat_p),
+                                                                   np.nan))
+    frame = pd.DataFrame({
+        "candidate": np.array([key[1] for key in keys], dtype=object),
+        "category": np.array([key[0] for key in keys], dtype=object),
+        "n": np.where(welch, n_b + n_c, np.nan), "delta": value, "sd": np.nan, "se": se,
+        "ci_low": value - half, "ci_high": value + half, "p_value": p,
+        "test": np.where(welch, "welch-runs", np.where(unpaired, "unpaired-z", "none")).astype(object),
+        "mde": np.nan, "b": 0, "c": 0,
+    })
     return frame[STAT_COLUMNS]
 
 
-def _fallback_one(runs_b, runs_c, se_b, se_c, delta, factor, level, dist):
-    """(n, se, ci_low, ci_high, p, test) of one category without per-question data."""
-    upper = 1 - (1 - level) / 2
-    runs_b = np.asarray(runs_b, dtype="float64") * factor
-    runs_c = np.asarray(runs_c, dtype="float64") * factor
-    if len(runs_b) >= 2 and len(runs_c) >= 2:
-        var_b, var_c = runs_b.var(ddof=1) / len(runs_b), runs_c.var(ddof=1) / len(runs_c)
-        se = float(np.sqrt(var_b + var_c))
-        if se == 0:
-            return len(runs_b) + len(runs_c), 0.0, delta, delta, 1.0 if delta == 0 else 0.0, "welch-runs"
-        df = (var_b + var_c) ** 2 / (var_b ** 2 / (len(runs_b) - 1) + var_c ** 2 / (len(runs_c) - 1))
-        t_crit = dist.t.ppf(upper, df)
-        p = float(2 * dist.t.sf(abs(delta) / se, df))
-        return len(runs_b) + len(runs_c), se, delta - t_crit * se, delta + t_crit * se, p, "welch-runs"
-    if np.isfinite(se_b) and np.isfinite(se_c):
-        se = float(np.hypot(se_b, se_c) * factor)
-        p = float(2 * dist.norm.sf(abs(delta) / se)) if se > 0 else (1.0 if delta == 0 else 0.0)
-        z_ci = dist.norm.ppf(upper)
-        return np.nan, se, delta - z_ci * se, delta + z_ci * se, p, "unpaired-z"
-    return np.nan, np.nan, np.nan, np.nan, np.nan, "none"
+def _run_moments(runs: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """(count, sample variance with ddof=1) of each row's run scores, in the display scale; a row without a
+    tuple of runs counts 0."""
+    counts = np.array([len(r) if isinstance(r, tuple) else 0 for r in runs], dtype="float64")
+    variances = np.array([np.var(np.asarray(r, dtype="float64") * factor, ddof=1)
+                          if isinstance(r, tuple) and len(r) >= 2 else np.nan for r in runs], dtype="float64")
+    return counts, variances
 
 
 def adjust(p_values: np.ndarray, method: str = "holm") -> np.ndarray:
