@@ -190,8 +190,9 @@ class SettingsView(View):
         return [name for name in a.all_sources if name in wanted]
 
     def _on_sources(self, event) -> None:
-        self.models.options = list(event.new)
-        self.models.value = self._ticked(self.store.overview.models)
+        # Options and value in one update: new options alone drop the ticks they no longer list, and that
+        # change read as the user unticking every model (the static page showed a new file's model unticked).
+        self.models.param.update(options=list(event.new), value=self._ticked(self.store.overview.models))
 
     def _metric_options(self) -> None:
         metrics = self.store.metrics
