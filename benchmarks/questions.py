@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-from chromium import free_port, launch  # noqa: E402
+from chromium import free_port, launch, wait_for_port  # noqa: E402
 
 CATEGORIES = 100
 PER_CATEGORY = 1_000
@@ -95,15 +94,7 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen([sys.executable, "-m", "eval_analyzer.cli", "serve", str(folder), "--port", str(port),
                                 "--max-file-mb", "500", "--max-total-mb", "1000"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:  # a TCP probe: a page request would leave an unused session behind
-            with socket.create_connection(("127.0.0.1", port), timeout=5):
-                return process, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    return process, wait_for_port(process, port, 120)
 
 
 def measure(page, action) -> float:

@@ -16,7 +16,6 @@ Run alone on small machines:
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +25,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 import datagen  # noqa: E402
-from chromium import free_port, launch  # noqa: E402
+from chromium import free_port, launch, wait_for_port  # noqa: E402
 
 SESSIONS = 10
 FILES = 100
@@ -54,15 +53,7 @@ def start_server() -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", SERVER, str(port), str(CLEANUP_MS)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:  # a TCP probe: a requested page would be a session of its own
-            with socket.create_connection(("127.0.0.1", port), timeout=5):
-                return process, f"http://127.0.0.1:{port}/"
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not start")
+    return process, wait_for_port(process, port, 60)
 
 
 def steady_rss(pid: int, seconds: float = 3.0) -> float:

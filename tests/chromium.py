@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import time
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,3 +27,17 @@ def free_port() -> int:
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_for_port(process, port: int, timeout_s: float) -> str:
+    """The address of a server `process` once it accepts connections on `port` (a TCP probe: a page request
+    would leave a session of its own behind); the process is killed if it does not within `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
+                return f"http://127.0.0.1:{port}/"
+        except OSError:
+            time.sleep(0.2)  # polling interval while the port opens
+    process.kill()
+    raise RuntimeError("server did not start")
