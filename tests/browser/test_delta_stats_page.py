@@ -23,16 +23,20 @@ EFFECTS = {"good": {f"c{i}": shift for i, shift in enumerate([0.25, 0.0, -0.2, 0
 LABELS = {"good": "good @ 20250101_0001", "same": "same @ 20250101_0002"}
 BASE = "base @ 20250101_0000"
 
-#: Every facet's bars as the browser holds them: title, categories, fill alpha, CI ends, the whisker's source.
+#: Every Δ figure's bars as the browser holds them: candidate, category, fill alpha, CI ends, the renderers on
+#: the whisker's source, the x range, and the y axis's labels as its formatter writes them (top row first).
 FACETS_JS = """() => {
   const models = [...Bokeh.documents[0].all_models];
   return models.filter(m => m.type === "Whisker").map(w => {
     const plot = models.find(p => p.type === "Plot" && p.center.includes(w));
     const data = w.source.data;
-    return {title: plot.above.find(a => a.type === "Title").text, category: [...data.category],
-            alpha: [...data.fill_alpha], low: [...data.ci_low], high: [...data.ci_high],
+    const factors = [...plot.y_range.factors].reverse();
+    return {candidate: [...data.candidate], category: [...data.category], alpha: [...data.fill_alpha],
+            low: [...data.ci_low], high: [...data.ci_high],
             bars: plot.renderers.filter(r => r.data_source === w.source).length,
-            start: plot.x_range.start, end: plot.x_range.end};
+            start: plot.x_range.start, end: plot.x_range.end,
+            labels: plot.left[0].formatter.doFormat(factors, {}),
+            headers: [...plot.center.find(a => a.type === "LabelSet").source.data.text]};
   });
 }"""
 
@@ -72,14 +76,19 @@ def facets(page) -> list[dict]:
 
 def assert_bars_match(page, expected: dict[tuple[str, str], bool]) -> None:
     shown = facets(page)
-    assert sorted(f["title"] for f in shown) == sorted(LABELS.values())
+    assert sorted(name for facet in shown for name in facet["headers"]) == sorted(LABELS.values())
     for facet in shown:
-        assert facet["bars"] == 1
-        for category, alpha, low, high in zip(facet["category"], facet["alpha"], facet["low"], facet["high"],
-                                              strict=True):
+        assert facet["bars"] == 3  # the bars and the two hatch overlays (gain, loss) of the pale ones
+        assert set(facet["candidate"]) == set(facet["headers"])
+        # Each candidate's block: a blank header row (its name is drawn on it), then its categories.
+        blocks = [["", *[c for n, c in zip(facet["candidate"], facet["category"], strict=True) if n == name]]
+                  for name in facet["headers"]]
+        assert facet["labels"] == [label for block in blocks for label in block]
+        for candidate, category, alpha, low, high in zip(facet["candidate"], facet["category"], facet["alpha"],
+                                                         facet["low"], facet["high"], strict=True):
             assert np.isfinite(low) and np.isfinite(high) and low < high  # a whisker on every bar
-            wanted = SOLID_ALPHA if expected[(facet["title"], category)] else PALE_ALPHA
-            assert alpha == pytest.approx(wanted), (facet["title"], category)
+            wanted = SOLID_ALPHA if expected[(candidate, category)] else PALE_ALPHA
+            assert alpha == pytest.approx(wanted), (candidate, category)
 
 
 def query(**extra) -> str:
@@ -95,8 +104,7 @@ def test_whiskers_on_every_bar_and_solid_exactly_where_significant(browser, serv
         assert_bars_match(page, expected)
         legend = page.locator(".ea-legend").inner_text()
         assert "adjusted p < 0.05 (Holm)" in legend and "95 % confidence interval" in legend
-        ranges = {(f["start"], f["end"]) for f in facets(page)}
-        assert len(ranges) == 1  # one Δ axis for both candidates
+        assert len(facets(page)) == 1  # one figure, one Δ axis, for both candidates
         cells = page.locator(".ea-summary tbody tr").first.locator("td").all_inner_texts()
         assert cells[0] == LABELS["good"] and cells[4] == "mcnemar-exact" and "[" in cells[1]
     finally:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import panel as pn
 import pytest
 
@@ -20,9 +21,12 @@ from eval_analyzer.dashboard import htmltext
 from eval_analyzer.dashboard import overview_chart as oc
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.delta_chart import (
+    DELTA_FACET_EXTRA_PX,
+    DELTA_ROW_PX,
     GAIN_COLOR,
     LOSS_COLOR,
     MAX_DELTA_ROWS,
+    SEP,
     DeltaFacet,
     cap_rows,
     facet_data,
@@ -126,17 +130,27 @@ def test_delta_facet_keeps_the_largest_deltas_first_row_on_top_and_colours_by_si
     rows = cap_rows(ranking)
     assert len(rows) == MAX_DELTA_ROWS
     assert np.abs(rows["delta"]).min() >= np.sort(np.abs(ranking["delta"]))[-MAX_DELTA_ROWS] - 1e-12
-    data, factors = facet_data(rows)
-    assert factors == list(rows["category"].astype(str))[::-1]  # Bokeh's first factor is at the bottom
+    data, factors, headers = facet_data(rows)
+    assert headers["text"] == [candidate]
+    assert factors[-1] == headers["y"][0]  # the header row on top (Bokeh's first factor is at the bottom)
+    assert factors[:-1] == list(data["y"])[::-1] and len(set(factors)) == len(factors)
+    assert list(data["category"]) == list(rows["category"].astype(str))
     assert list(data["color"]) == [GAIN_COLOR if d >= 0 else LOSS_COLOR for d in rows["delta"]]
-    facet = DeltaFacet(candidate, 1, "zh-TW", len(rows))
+    facet = DeltaFacet(1, "zh-TW")
     figure, source = facet.figure, facet.source
     facet.show(rows)
     assert facet.figure is figure and facet.source is source and list(figure.y_range.factors) == factors
-    assert figure.above[0].text == candidate and figure.xaxis[0].axis_label == t("delta", "zh-TW")
-    facet.show(rows.iloc[:3], "another")  # a smaller update for another candidate: the same figure
-    assert list(figure.y_range.factors) == list(rows["category"].astype(str))[:3][::-1]
-    assert figure.above[0].text == "another"
+    assert facet.candidates == [candidate] and figure.xaxis[0].axis_label == t("delta", "zh-TW")
+    # The axis names a bar by what follows the separator (its category; the browser test reads the drawn labels).
+    assert [key.partition(SEP)[2] for key in factors[::-1]] == ["", *rows["category"].astype(str)]
+    # Two candidates in one figure: a block each, under its own header row, in the rows' order.
+    other = store.delta.candidates[1]
+    both = pd.concat([rows.iloc[:3], cap_rows(store.ranking[store.ranking["candidate"] == other]).iloc[:2]])
+    facet.show(both)
+    assert facet.figure is figure and facet.candidates == [candidate, other]
+    shown = [key.partition(SEP)[2] for key in figure.y_range.factors[::-1]]
+    assert shown == ["", *both["category"].iloc[:3].astype(str), "", *both["category"].iloc[3:].astype(str)]
+    assert figure.height == DELTA_FACET_EXTRA_PX + DELTA_ROW_PX * 7
 
 
 def test_delta_heatmap_is_centred_on_zero(store):

@@ -197,11 +197,13 @@ def test_bars_are_solid_when_significant_pale_otherwise_with_a_whisker_each(stor
     view = DeltaView(store=store)
     facet = view._facets[0][1]
     data = facet.source.data
-    expected = store.stat_ranking[store.stat_ranking["candidate"] == GOOD].set_index("category")
-    for category, alpha, low, high in zip(data["category"], data["fill_alpha"], data["ci_low"], data["ci_high"],
-                                          strict=True):
-        assert alpha == (SOLID_ALPHA if expected.loc[category, "significant"] else PALE_ALPHA)
-        assert (low, high) == pytest.approx((expected.loc[category, "ci_low"], expected.loc[category, "ci_high"]))
+    expected = store.stat_ranking.set_index(["candidate", "category"])
+    assert set(data["candidate"]) == set(store.stat_ranking["candidate"])  # every candidate in the one figure
+    for candidate, category, alpha, low, high in zip(data["candidate"], data["category"], data["fill_alpha"],
+                                                     data["ci_low"], data["ci_high"], strict=True):
+        row = expected.loc[(candidate, category)]
+        assert alpha == (SOLID_ALPHA if row["significant"] else PALE_ALPHA)
+        assert (low, high) == pytest.approx((row["ci_low"], row["ci_high"]))
     assert facet.whisker.source is facet.source
     assert "significant: adjusted p &lt; 0.05 (Holm)" in view.legend.object
     store.delta.alpha = 0.001
@@ -214,10 +216,11 @@ def test_facets_share_one_delta_range_unless_switched_off(store):
     store.ui.tab = "delta"
     view = DeltaView(store=store)
     ranges = [(f.figure.x_range.start, f.figure.x_range.end) for _k, f, _p in view._facets]
-    assert len(ranges) == 2 and ranges[0] == ranges[1]
+    assert len(ranges) == 1 and view._facets[0][1].candidates == [GOOD, SAME]  # one figure, one Δ axis
     low, high = ranges[0]
     assert low <= store.stat_ranking["ci_low"].min() and high >= store.stat_ranking["ci_high"].max()
     store.delta.shared_x = False
+    assert [f.candidates for _k, f, _p in view._facets] == [[GOOD], [SAME]]  # a figure each
     own = [(f.figure.x_range.start, f.figure.x_range.end) for _k, f, _p in view._facets]
     assert own[0] != own[1]
     same = store.stat_ranking[store.stat_ranking["candidate"] == SAME]

@@ -159,10 +159,11 @@ def test_a_click_on_a_delta_bar_opens_the_questions_of_that_candidate_and_catego
     view = DeltaView(store=store)
     view.refresh()
     _key, facet, _pane = view._facets[0]
-    category = facet.source.data["category"][1]
+    assert len(set(facet.source.data["candidate"])) == 2  # one figure holds both candidates' bars
+    candidate, category = facet.source.data["candidate"][1], facet.source.data["category"][1]
     facet.source.selected.indices = [1]  # what the tap tool sets
     assert store.ui.tab == "questions"
-    assert (store.question_candidate, store.questions.category) == (facet.title.text, category)
+    assert (store.question_candidate, store.questions.category) == (candidate, category)
     assert store.questions.bucket == "all" and store.questions.search == ""
     assert store.question_page.total == len(expected("all", category))
     assert "q_cat=" + category in urlsettings.build_search(store)

@@ -53,6 +53,9 @@ def test_capped_facet_note(store):
     view = DeltaView(store=store)
     view.refresh()
     assert "showing the 40 largest |Δ| of 57" in view.notes.object
+    # One note per capped candidate, in the order the chart shows them (the summary's), not the ranking's.
+    noted = [name for name in store.stat_summary["candidate"] if f"{name}: showing" in view.notes.object]
+    assert sorted(noted, key=view.notes.object.index) == view._facets[0][1].candidates[:len(noted)] and noted
     store.delta.min_delta = 0.02
     view.refresh()
     assert "below 0.02 are hidden" in view.notes.object

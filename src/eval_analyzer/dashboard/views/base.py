@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import ClassVar
 
 import panel as pn
@@ -11,11 +12,39 @@ from eval_analyzer.dashboard.i18n import t
 from eval_analyzer.dashboard.store import DerivedData
 
 
+@contextmanager
+def batched():
+    """Hold the session's document: the chart, table and pane updates made inside reach the browser as one
+    message, and Bokeh walks the document's models at most once for all of them, and only when one of them
+    changed which models the document holds.
+
+    Bokeh re-collects every model of the document (some 60 ms with 20 models) whenever a value that holds models
+    is set, and `pn.io.hold(freeze=True)` defers that to its end but then always does it. Most changes (new
+    data, texts, ranges) hold no model; their batch needs no walk. A set value that holds models calls
+    `document.models.invalidate()` (Bokeh's `Model.trigger`), which is recorded here and honoured at the end.
+    """
+    doc = pn.state.curdoc
+    models = getattr(doc, "models", None)
+    if models is None or "invalidate" in vars(models):  # no document, or an outer batch records already
+        with pn.io.hold():
+            yield
+        return
+    requested = []
+    models._push_freeze()  # nested freezes (Panel's own) never reach zero, so never recompute by themselves
+    models.invalidate = lambda: requested.append(True)
+    try:
+        with pn.io.hold():
+            yield
+    finally:
+        del models.invalidate
+        models._freeze_count -= 1
+        if requested:
+            models.invalidate()
+
+
 def update(obj: param.Parameterized, **values) -> None:
-    """Set settings in one frozen batch: the chart, table and pane updates they cause reach the browser as one
-    message, and Bokeh walks the document's models once for all of them instead of after every change (about
-    a third of the server time)."""
-    with pn.io.hold(freeze=True):
+    """Set settings in one batch (`batched`)."""
+    with batched():
         obj.param.update(**values)
 
 
@@ -77,8 +106,8 @@ class View(pn.viewable.Viewer):
         """Rewrite every text after a language switch; subclasses extend it."""
 
     def refresh(self) -> None:
-        """Redraw in one frozen batch: one message to the browser, one walk of the document's models."""
-        with pn.io.hold(freeze=True):
+        """Redraw in one batch (`batched`): one message to the browser."""
+        with batched():
             self._refresh()
 
     def _refresh(self) -> None:

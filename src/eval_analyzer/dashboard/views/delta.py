@@ -268,31 +268,36 @@ class DeltaView(TabView):
         self.bottom_card.title = self.t("bottom_title", n=n) + name
 
     def _draw(self, candidates: list[str], scale: int, tested: bool) -> list[tuple[str, int, int]]:
-        """Update each facet in place while its frame (rows shown, scale, language) holds; else build it."""
+        """One figure for every candidate on one Δ range, or (shared axis off) one per candidate on its own;
+        a figure is updated in place while its frame (scale, language, axis label) holds, else built."""
         ranking = self.store.stat_ranking
-        facets, capped = [], []
-        for candidate in candidates:
-            rows = ranking[ranking["candidate"] == candidate]
+        groups = dict(tuple(ranking.groupby("candidate", sort=False)))
+        blocks, capped = [], []
+        for candidate in candidates:  # the summary's order, top to bottom, notes too
+            rows = groups.get(candidate)
+            if rows is None:
+                continue
             if len(rows) > MAX_DELTA_ROWS:
                 capped.append((candidate, MAX_DELTA_ROWS, len(rows)))
-            if len(rows):
-                facets.append((candidate, cap_rows(rows)))
-        shown = pd.concat([rows for _c, rows in facets]) if facets else ranking
-        # One Δ range for every facet (unless switched off), holding every bar and whisker shown.
-        bounds = (delta_bounds(shown if tested else shown[["delta"]]) if self.store.delta.shared_x else None)
+            blocks.append((candidate, cap_rows(rows)))
+        shared = self.store.delta.shared_x
+        if shared:
+            figures = [pd.concat([rows for _c, rows in blocks])] if blocks else []
+        else:
+            figures = [rows for _c, rows in blocks]
         slots = []
-        label = self.delta_label()
-        for index, (candidate, rows) in enumerate(facets):
-            key = (len(rows), scale, self.lang, label)
+        key = (scale, self.lang, self.delta_label())
+        for index, rows in enumerate(figures):
             if index < len(self._facets) and self._facets[index][0] == key:
                 _key, facet, pane = self._facets[index]
             else:
-                facet = DeltaFacet(candidate, scale, self.lang, len(rows), label)
+                facet = DeltaFacet(scale, self.lang, key[2])
                 # On the figure itself: a Bokeh pane renders the figure as its own element.
                 facet.figure.css_classes = ["ea-delta-chart"]
                 self._link_questions(facet)
                 pane = pn.pane.Bokeh(facet.figure)
-            facet.show(rows, candidate, tested, bounds)
+            # The shared range holds every bar and whisker shown; without it, each figure its own.
+            facet.show(rows, tested, delta_bounds(rows if tested else rows[["delta"]]) if shared else None)
             slots.append((key, facet, pane))
         if [pane for _k, _f, pane in slots] != [pane for _k, _f, pane in self._facets]:
             self.chart_box[:] = [pane for _k, _f, pane in slots]
@@ -300,14 +305,15 @@ class DeltaView(TabView):
         return capped
 
     def _link_questions(self, facet: DeltaFacet) -> None:
-        """A click on a bar opens the Questions tab on that candidate (the facet's title) and category."""
+        """A click on a bar opens the Questions tab on that bar's candidate and category."""
         facet.figure.add_tools(TapTool())
 
         def _open(_attr, _old, new) -> None:
             if new:
-                category = facet.source.data["category"][new[0]]
+                data = facet.source.data
+                candidate, category = data["candidate"][new[0]], data["category"][new[0]]
                 facet.source.selected.indices = []
-                self.store.open_questions(facet.title.text, str(category))
+                self.store.open_questions(str(candidate), str(category))
 
         facet.source.selected.on_change("indices", _open)
 
