@@ -173,3 +173,25 @@ def test_a_delta_bar_opens_the_questions_tab_on_its_category(browser, server):
         assert query["tab"] == ["questions"] and query["q_cat"] == ["cat1"]
     finally:
         page.context.close()
+
+
+def test_a_top_or_bottom_row_opens_the_questions_tab_on_its_category(browser, server):
+    query = urlencode([("tab", "delta"), ("base", "base"), ("cands", "cand")])
+    page = open_page(browser, server.url(query), ready=".ea-top-pane")
+    try:
+        link = page.locator(".ea-top .ea-q-link, .ea-bottom .ea-q-link").first
+        category = link.inner_text()
+        assert category in BASE_FLAGS
+        link.focus()
+        page.keyboard.press("Enter")  # a link: reachable and opened from the keyboard too
+        wait_range(page, f"of {len(expected('all', category))}")
+        assert shown(page) == expected("all", category)[:25]
+        query = parse_qs(urlparse(page.url).query)
+        assert query["tab"] == ["questions"] and query["q_cat"] == [category]
+        assert query["q_cand"] == ["cand @ 20250102_0000"]  # the row's candidate
+        # Back on the Δ tab, the same link works a second time (the hidden box was emptied).
+        page.locator(".ea-tabs .bk-tab", has_text="Δ analysis").click()
+        page.locator(".ea-q-link", has_text=category).first.click()
+        expect(page.locator(".ea-tabs .bk-tab.bk-active")).to_have_text("Questions")
+    finally:
+        page.context.close()

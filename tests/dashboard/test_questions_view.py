@@ -6,6 +6,7 @@ import csv
 import io
 import random
 
+import pandas as pd
 import pytest
 
 import datagen
@@ -167,3 +168,29 @@ def test_a_click_on_a_delta_bar_opens_the_questions_of_that_candidate_and_catego
     assert store.questions.bucket == "all" and store.questions.search == ""
     assert store.question_page.total == len(expected("all", category))
     assert "q_cat=" + category in urlsettings.build_search(store)
+
+
+def test_a_top_or_bottom_row_links_to_the_questions_of_its_category_with_names_escaped(store):
+    from eval_analyzer.dashboard.views.delta import DeltaView
+
+    store.ui.tab = "delta"
+    view = DeltaView(store=store)
+    view.refresh()
+    listed = pd.concat([store.stat_top, store.stat_bottom], ignore_index=True)
+    listed = listed[listed["candidate"] == view.tb_candidate.value]  # the tables show one candidate
+    assert len(listed)
+    rows = listed.iloc[:1].assign(category='x" onmouseover="alert(1)"><img src=x onerror=alert(2)>')
+    html = view._rows_table(rows, "ea-top", noise=False)
+    assert "<img" not in html and 'onmouseover="alert' not in html
+    assert 'data-cat="x&quot; onmouseover=&quot;alert(1)&quot;&gt;&lt;img' in html
+    candidate, category = listed["candidate"].iloc[0], listed["category"].iloc[0]
+    shown = view.top.object + view.bottom.object
+    assert f'data-cand="{candidate}" data-cat="{category}"' in shown  # every row is a link
+    assert shown.count('class="ea-q-link"') == len(listed)
+    view.open_box.value = f"{candidate}\x1f{category}"  # what the link's script writes
+    assert store.ui.tab == "questions"
+    assert (store.question_candidate, store.questions.category) == (candidate, category)
+    assert view.open_box.value == ""  # emptied, so the same link works again
+    store.ui.tab = "delta"
+    view.open_box.value = f"no such model\x1f{category}"  # a stale or forged value is ignored
+    assert store.ui.tab == "delta"

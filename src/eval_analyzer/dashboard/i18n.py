@@ -299,6 +299,8 @@ TEXTS: dict[str, dict[str, str]] = {
                     "zh-TW": "「{baseline}」與「{candidate}」在資料集「{dataset}」中都有逐題作答，但題目不同"
                              "（題號或類別不一致）。"},
     "q_expand": {"en": "Click a text to expand it.", "zh-TW": "點選文字可展開全文。"},
+    # Top/bottom rows link to the Questions tab
+    "open_questions": {"en": "Open the questions of this category", "zh-TW": "開啟此類別的逐題比較"},
 }
 
 

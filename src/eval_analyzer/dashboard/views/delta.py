@@ -33,6 +33,14 @@ RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candi
 STAT_COLUMNS = ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
 #: Wraps a table so that it scrolls inside its card instead of printing over its neighbours.
 _SCROLL = '<div style="max-width:100%;overflow-x:auto">{}</div>'
+#: A top/bottom row's category opens the Questions tab on it: the link writes "candidate<US>category" into the
+#: hidden `open_box` (found by its CSS class among the page's Bokeh models), whose change reaches the server, or
+#: the Pyodide worker, like any widget's. The names travel in data attributes (escaped); the script is constant.
+_OPEN_JS = ("event.preventDefault();for(const d of Bokeh.documents){for(const m of d.all_models){"
+            "if(m.css_classes&&m.css_classes.includes('ea-open-q')){m.value=this.dataset.cand+'\\u001f'"
+            "+this.dataset.cat;}}}return false;")
+_OPEN_LINK = ('<a href="#" role="button" class="ea-q-link" title="{title}" data-cand="{cand}" data-cat="{cat}" '
+              'onclick="{js}">{text}</a>')
 
 
 class DeltaView(TabView):
@@ -58,6 +66,8 @@ class DeltaView(TabView):
         # Top and bottom N of one candidate at a time, stacked: side by side, ten columns did not fit.
         self.tb_candidate = pn.widgets.Select(css_classes=["ea-w-tbcand"], width=360)
         self.tb_candidate.param.watch(lambda *_e: self._draw_top_bottom(), "value")
+        self.open_box = pn.widgets.TextInput(visible=False, css_classes=["ea-open-q"])
+        self.open_box.param.watch(self._open_from_link, "value")
         self.top = pn.pane.HTML("", css_classes=["ea-top-pane"], sizing_mode="stretch_width")
         self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"], sizing_mode="stretch_width")
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
@@ -75,7 +85,7 @@ class DeltaView(TabView):
             pn.Row(self.csv_ranking, self.csv_summary, self.csv_topbottom),
             self.help_card,
             self.ranking_title, self.legend, self.notes, self.chart_box,
-            self.tb_candidate, self.top_card, self.bottom_card,
+            self.tb_candidate, self.top_card, self.bottom_card, self.open_box,
             sizing_mode="stretch_width",
         )
         self._layout = pn.Column(self.message, self.body, sizing_mode="stretch_width")
@@ -144,20 +154,35 @@ class DeltaView(TabView):
 
     def _rows_table(self, frame: pd.DataFrame, css: str, noise: bool) -> str:
         """One candidate's top or bottom rows with their statistics; `noise` adds the within-run-noise column
-        (decided for both tables together, so they have the same columns)."""
+        (decided for both tables together, so they have the same columns). Each category links to its
+        questions (`_OPEN_LINK`)."""
         digits = digits_for(self.store.overview.scale)
+        title = esc(self.t("open_questions"))
         rows = []
         for item in frame.itertuples(index=False):
-            row = [item.category, number(item.baseline_score, digits), number(item.candidate_score, digits),
-                   number(item.delta, digits, signed=True), ci_text(item.ci_low, item.ci_high, digits),
-                   p_text(item.p_adjusted), "—" if pd.isna(item.n) else f"{int(item.n)}",
-                   number(item.mde, digits), "✓" if item.significant else ""]
-            rows.append([*row, "≈" if item.within_noise else ""] if noise else row)
+            link = _OPEN_LINK.format(title=title, cand=esc(item.candidate), cat=esc(item.category), js=esc(_OPEN_JS),
+                                     text=esc(item.category))
+            cells = [number(item.baseline_score, digits), number(item.candidate_score, digits),
+                     number(item.delta, digits, signed=True), ci_text(item.ci_low, item.ci_high, digits),
+                     p_text(item.p_adjusted), "—" if pd.isna(item.n) else f"{int(item.n)}",
+                     number(item.mde, digits), "✓" if item.significant else ""]
+            cells += ["≈" if item.within_noise else ""] if noise else []
+            rows.append([link, *map(esc, cells)])
         keys = ["category", "baseline_score", "candidate_score"]
         headers = ([self.t(k) for k in keys] + [self.delta_label()]
                    + [self.t(k) for k in ("ci_col", "p_adjusted_col", "n_col", "mde_col", "significant_col")]
                    + ([self.t("within_noise")] if noise else []))
-        return _SCROLL.format(table(headers, rows, css, nowrap_from=1))
+        return _SCROLL.format(table(headers, rows, css, raw_cells=True, nowrap_from=1))
+
+    def _open_from_link(self, event) -> None:
+        """A top/bottom row's category was clicked: open its questions, and empty the box so that the same
+        link works again."""
+        candidate, sep, category = (event.new or "").partition("\x1f")
+        if not sep:
+            return
+        self.open_box.value = ""
+        if candidate in self.store.sources:
+            self.store.open_questions(candidate, category)
 
     def _summary_table(self, summary: pd.DataFrame, digits: int, tested: bool) -> str:
         pct = f"{self.store.delta.ci * 100:g}"
