@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import random
 
@@ -194,3 +195,16 @@ def test_a_top_or_bottom_row_links_to_the_questions_of_its_category_with_names_e
     store.ui.tab = "delta"
     view.open_box.value = f"no such model\x1f{category}"  # a stale or forged value is ignored
     assert store.ui.tab == "delta"
+
+
+def test_a_long_text_is_previewed_and_whole_once_opened():
+    from eval_analyzer.dashboard.views.questions import PREVIEW_CHARS, text_cell
+
+    text = " ".join(f"word{i}<b>" for i in range(400))
+    cell = text_cell(text)
+    summary = cell.split("<summary>")[1].split("</summary>")[0]
+    rest = cell.split("<span>")[1].split("</span>")[0]
+    assert len(html.unescape(summary)) <= PREVIEW_CHARS and html.unescape(summary + rest) == text  # nothing lost
+    assert "<b>" not in cell  # escaped
+    assert text_cell("short <i>") == '<details class="ea-qt"><summary>short &lt;i&gt;</summary></details>'
+    assert text_cell("") == ""
