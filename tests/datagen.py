@@ -154,11 +154,14 @@ def paired_files(effects: dict[str, dict[str, float]], questions: int = 200, see
     return files, answers
 def twinkle_with_answers(model: str, timestamp: str, flags: dict[str, list[list[bool]]],
                          outputs: dict[tuple[str, int], str] | None = None, folder: str = "",
-                         question_text=None) -> list[tuple[str, bytes]]:
+                         question_text=None, reasoning=None,
+                         reasoning_key: str = "llm_reasoning_output") -> list[tuple[str, bytes]]:
     """A Twinkle results file and its per-question logs, one `eval_results_<ts>_run<N>.jsonl` per run:
     `flags[category][run][question]` says whether that answer was right; `outputs[(category, question)]`
-    replaces the generated output text (the same in every run). Accuracies are computed from the flags, so
-    the logs attach to the results file as Twinkle's do."""
+    replaces the generated output text (the same in every run); `reasoning(category, question, run)`, when
+    given, is the `reasoning_key` of each record (None, as Twinkle writes for a model without reasoning, where
+    it returns None). Accuracies are computed from the flags, so the logs attach to the results file as
+    Twinkle's do."""
     outputs = outputs or {}
     question_text = question_text or (lambda category, qid: f"Question {qid} of {category}")
     runs = max(len(per_run) for per_run in flags.values())
@@ -171,9 +174,11 @@ def twinkle_with_answers(model: str, timestamp: str, flags: dict[str, list[list[
         for run, marks in enumerate(per_run):
             for qid, mark in enumerate(marks):
                 text = outputs.get((category, qid), f"{model} answers {'A' if mark else 'B'} to {qid}")
-                lines[run].append(json.dumps({"question_id": qid, "sample_id": 0,
-                                              "question": question_text(category, qid), "correct_answer": "A",
-                                              "llm_output": text, "is_correct": bool(mark)}, ensure_ascii=False))
+                record = {"question_id": qid, "sample_id": 0, "question": question_text(category, qid),
+                          "correct_answer": "A", "llm_output": text, "is_correct": bool(mark)}
+                if reasoning is not None:
+                    record[reasoning_key] = reasoning(category, qid, run)
+                lines[run].append(json.dumps(record, ensure_ascii=False))
     results = {"timestamp": timestamp, "config": {"model": {"name": model}},
                "dataset_results": {"datasets/mmlu": {"results": items}}}
     prefix = f"{folder}/" if folder else ""

@@ -108,6 +108,49 @@ def test_real_log_samples_table():
                                        for sample in log["samples"]]
 
 
+def reasoning_log() -> dict:
+    """The real log with reasoning as Inspect writes it (`ContentReasoning` blocks before the text): sample 1
+    with two blocks, the second's text in the attachments; sample 2 redacted, once with a summary and once
+    without (an encrypted text, not shown); sample 3 without output choices, its last assistant message with the
+    `reasoning` field of logs before those blocks."""
+    log = real_log()
+    first, second, third = log["samples"]
+    answer = first["output"]["choices"][0]["message"]["content"]
+    first["attachments"] = {**(first.get("attachments") or {}), "r1": "then <script>alert(1)</script> checked"}
+    first["output"]["choices"][0]["message"]["content"] = [
+        {"type": "reasoning", "reasoning": "People like it."}, {"type": "reasoning", "reasoning": "attachment://r1"},
+        {"type": "text", "text": answer}]
+    second["output"]["choices"][0]["message"]["content"] = [
+        {"type": "reasoning", "reasoning": "gAAAAencrypted", "redacted": True, "summary": "A short summary."},
+        {"type": "reasoning", "reasoning": "gAAAAencrypted", "redacted": True},
+        {"type": "text", "text": "No"}]
+    third["output"] = {"model": log["eval"]["model"], "choices": []}
+    third["messages"][-1] = {**third["messages"][-1], "reasoning": "An old log's reasoning."}
+    return log
+
+
+@pytest.mark.parametrize("form", ["json", "eval"])
+def test_reasoning_content_blocks_are_the_reasoning_column(form):
+    log = reasoning_log()
+    name, data = ("r.json", dumps(log)) if form == "json" else ("r.eval", eval_zip(log))
+    samples = load(name, data).documents[0].samples
+    by_id = samples.set_index(samples["question_id"].astype(str))
+    first, second, third = (str(sample["id"]) for sample in log["samples"])
+    assert by_id.loc[first, "reasoning"] == "People like it.\n\nthen <script>alert(1)</script> checked"
+    assert by_id.loc[second, "reasoning"] == "A short summary."
+    assert by_id.loc[third, "reasoning"] == "An old log's reasoning."
+    # the output is the text block alone
+    assert by_id.loc[first, "output"] == real_log()["samples"][0]["output"]["choices"][0]["message"]["content"]
+    assert by_id.loc[second, "output"] == "No"
+    assert by_id.loc[third, "output"] == log["samples"][2]["messages"][-1]["content"]
+
+
+def test_a_log_without_reasoning_has_an_empty_reasoning_column():
+    loaded = load(LOG.name, LOG.read_bytes())
+    assert "reasoning" not in loaded.documents[0].samples.columns  # the reader adds no column of nothing
+    assert list(loaded.samples["reasoning"]) == [""] * 3  # the loaded table has every text column
+
+
 def test_timestamp_keeps_the_written_clock_time_and_says_when_missing():
     assert inspect_format.timestamp_of({"created": "2025-05-12T20:28:13-04:00"}) == "20250512_202813"
     assert inspect_format.timestamp_of({"created": "2024-08-29T15:11:17Z"}) == "20240829_151117"

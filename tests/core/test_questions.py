@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import datagen
 from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.questions import (
     BUCKETS,
@@ -217,3 +218,83 @@ def test_statuses_say_which_side_lacks_answers():
     assert question_pairs(loaded, "mmlu", "", base, "").status == "no_candidate"
     empty = question_page(question_pairs(loaded, "mmlu", "", base, cand), QuestionQuery())
     assert empty.total == 0 and empty.rows.empty
+
+
+# -- reasoning: both sides' texts, every run, searched, in the CSV ----------------------------------------------
+
+def reasoned_files():
+    """Twinkle files of a baseline (one run) and a candidate (two runs) with `llm_reasoning_output` on some
+    questions, and of a third model without any; returns the files and the reasoning per (model, qid, run)."""
+    base = {"alg": [[True, True, False, False, True, False]]}
+    cand = {"alg": [[False, True, True, False, True, True], [False, True, True, False, False, True]]}
+    texts = {("base", qid, 0): f"base thinks about {qid}" for qid in (0, 2, 4)}
+    texts[("base", 5, 0)] = "the giraffe is tall"
+    for qid in range(6):
+        for run in range(2):
+            if qid != 3 and not (qid == 2 and run == 0):
+                texts[("cand", qid, run)] = f"cand run{run} on {qid}"
+    texts[("cand", 4, 1)] = "a zebra crossed"
+
+    def reasoning(model):
+        return lambda _category, qid, run: texts.get((model, qid, run))
+
+    files = (datagen.twinkle_with_answers("base", TS, base, folder="a", reasoning=reasoning("base"))
+             + datagen.twinkle_with_answers("cand", "20250102_0000", cand, folder="b", reasoning=reasoning("cand"))
+             + datagen.twinkle_with_answers("plain", "20250103_0000", base, folder="c"))
+    return files, texts
+
+
+def test_the_page_has_both_sides_reasoning_each_run_under_its_line():
+    files, texts = reasoned_files()
+    loaded = load_files(files)
+    labels = list(dict.fromkeys(loaded.table["source_label"]))
+    pairs = question_pairs(loaded, "mmlu", "", labels[0], labels[1])
+    assert pairs.status == "ok" and pairs.has_reasoning and pairs.has_texts
+    rows = question_page(pairs, QuestionQuery(sort="id")).rows.set_index("question_id")
+    for qid in range(6):
+        assert rows.loc[str(qid), "baseline_reasoning"] == texts.get(("base", qid, 0), "")
+        cand = [texts.get(("cand", qid, run), "") for run in range(2)]
+        expected = "" if not any(cand) else "\n".join(f"[run {run}] {text}" for run, text in enumerate(cand))
+        assert rows.loc[str(qid), "candidate_reasoning"] == expected
+    assert rows.loc["2", "candidate_reasoning"] == "[run 0] \n[run 1] cand run1 on 2"
+    assert rows.loc["3", "candidate_reasoning"] == ""
+    # outputs are still the outputs
+    assert rows.loc["0", "baseline_output"] == "base answers A to 0"
+    # the CSV carries both columns
+    exported = export_rows(pairs, QuestionQuery())
+    assert list(exported.columns[-2:]) == ["baseline_reasoning", "candidate_reasoning"]
+    assert set(exported["baseline_reasoning"]) == {texts.get(("base", q, 0), "") for q in range(6)}
+
+
+@pytest.mark.parametrize(("term", "found"), [("ZEBRA", ["4"]), ("giraffe", ["5"]), ("thinks about", ["0", "2", "4"]),
+                                             ("cand run0 on 2", [])])
+def test_search_finds_words_that_are_only_in_a_reasoning(term, found):
+    files, texts = reasoned_files()
+    loaded = load_files(files)
+    labels = list(dict.fromkeys(loaded.table["source_label"]))
+    pairs = question_pairs(loaded, "mmlu", "", labels[0], labels[1])
+    # plain Python: the questions whose some reasoning holds the term (no question or output holds these words)
+    expected = sorted({str(qid) for (_model, qid, _run), text in texts.items() if term.lower() in text.lower()})
+    assert expected == found
+    assert sorted(question_page(pairs, QuestionQuery(search=term)).rows["question_id"]) == found
+
+
+def test_one_answer_a_side_searches_reasoning_too_and_a_pair_without_it_has_none():
+    files, _texts = reasoned_files()
+    loaded = load_files(files)
+    base, _cand, plain = list(dict.fromkeys(loaded.table["source_label"]))
+    pairs = question_pairs(loaded, "mmlu", "", plain, base)  # one run each side
+    assert pairs.has_reasoning
+    assert list(question_page(pairs, QuestionQuery(search="giraffe")).rows["question_id"]) == ["5"]
+    rows = question_page(pairs, QuestionQuery(sort="id")).rows
+    assert set(rows["baseline_reasoning"]) == {""} and rows["candidate_reasoning"].iloc[5] == "the giraffe is tall"
+
+
+def test_reasoning_of_other_sources_does_not_count_for_a_pair():
+    rows = [("B", "x", "q1", 0, 1.0), ("C", "x", "q1", 0, 0.0), ("D", "x", "q1", 0, 1.0)]
+    frame = frame_of(rows)
+    # a categorical column keeps every source's categories: D's reasoning must not show columns for B and C
+    frame["reasoning"] = pd.Categorical(["", "", "D reasons"])
+    pairs = pair_answers(frame, "B", "C")
+    assert pairs.status == "ok" and not pairs.has_reasoning
+    assert pair_answers(frame, "B", "D").has_reasoning

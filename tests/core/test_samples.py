@@ -96,10 +96,17 @@ def test_write_out_file_with_string_metrics_is_per_question_data():
 
 
 # -- Twinkle ------------------------------------------------------------------------------------------------------
+def reasoning_of(path: str, qid: int, run: int) -> str | None:
+    """The reasoning generated records carry: every third question has one, the others None (as Twinkle
+    writes for a model without reasoning)."""
+    return f"why {path} q{qid} run{run}" if qid % 3 == 0 else None
+
+
 def _twinkle_run(sizes: dict[str, list[int]], runs: int, seed: int = 7, with_file: bool = False,
-                 folder: str = "") -> tuple[list[tuple[str, bytes]], dict]:
+                 folder: str = "", reasoning_key: str | None = None) -> tuple[list[tuple[str, bytes]], dict]:
     """A Twinkle run as Twinkle writes it: results_<ts>.json and eval_results_<ts>_run<N>.jsonl, each run file
-    the blocks of every dataset file in results order, each block shuffled (completion order)."""
+    the blocks of every dataset file in results order, each block shuffled (completion order); with
+    `reasoning_key`, records carry `reasoning_of` under that key."""
     rng = random.Random(seed)
     truth: dict[tuple[str, str, int], list[bool]] = {}
     dataset_results = {}
@@ -121,6 +128,8 @@ def _twinkle_run(sizes: dict[str, list[int]], runs: int, seed: int = 7, with_fil
                               "predicted_answer": "A" if flags[qid] else "B", "is_correct": flags[qid]}
                     if with_file:
                         record["file"] = path
+                    if reasoning_key:
+                        record[reasoning_key] = reasoning_of(path, qid, run)
                     run_files[run].append(json.dumps(record, ensure_ascii=False))
             items.append({"file": path, "accuracy_mean": sum(accuracies) / runs, "accuracy_std": 0.0,
                           "individual_runs": {"accuracies": accuracies,
@@ -170,6 +179,43 @@ def test_twinkle_runs_with_file_field_are_attached_by_field():
     loaded = load_files(files)
     assert [p for p in loaded.problems if p.severity != "notice"] == []
     _assert_attached(loaded, truth, 3)
+
+
+@pytest.mark.parametrize("with_file", [False, True])
+@pytest.mark.parametrize("key", ["llm_reasoning_output", "llm_resoning_output"])
+def test_twinkle_reasoning_is_read_into_the_reasoning_column(key, with_file):
+    # Twinkle's writer spells it `llm_reasoning_output`; its HTML exporter read `llm_resoning_output`
+    files, truth = _twinkle_run(SIZES, runs=2, with_file=with_file, reasoning_key=key)
+    loaded = load_files(files)
+    _assert_attached(loaded, truth, 2)
+    samples = loaded.samples
+    for row in samples.itertuples(index=False):
+        path = f"datasets/{row.dataset}/{row.category}.csv"
+        assert row.reasoning == (reasoning_of(path, int(row.question_id), row.run) or "")
+        assert row.output in ("A", "B")  # the reasoning is not mixed into the output
+    assert (samples["reasoning"] != "").sum() == sum(len(range(0, len(flags), 3)) for flags in truth.values())
+
+
+def test_twinkle_reasoning_without_results_file_and_long_or_odd_values():
+    from eval_analyzer.core.samples import MAX_TEXT_CHARS
+
+    long = "think " * 1000
+    values = [long, "", None, 7, {"a": 1}, "short"]
+    lines = [json.dumps({"question_id": qid, "sample_id": 0, "question": f"q{qid}", "correct_answer": "A",
+                         "llm_output": "A", "is_correct": True, "file": "datasets/mmlu/alg.csv",
+                         "llm_reasoning_output": value, **({"llm_resoning_output": "misspelt"} if qid == 1 else {})})
+             for qid, value in enumerate(values)]
+    loaded = load_files([(f"eval_results_{TS}_run0.jsonl", "\n".join(lines).encode())])
+    reasoning = dict(zip(loaded.samples["question_id"].astype(int), loaded.samples["reasoning"], strict=True))
+    assert reasoning[0] == long[:MAX_TEXT_CHARS - 1] + "…" and len(reasoning[0]) == MAX_TEXT_CHARS
+    # an empty correct spelling falls back to the misspelt key; what is not a string is no reasoning
+    assert [reasoning[qid] for qid in range(1, 6)] == ["misspelt", "", "", "", "short"]
+
+
+def test_twinkle_files_without_reasoning_have_an_empty_reasoning_column():
+    files, _truth = _twinkle_run(SIZES, runs=1)
+    samples = load_files(files).samples
+    assert "reasoning" in samples.columns and set(samples["reasoning"]) == {""}
 
 
 def test_twinkle_attachment_needs_the_same_folder_when_there_are_two_runs_with_one_timestamp():

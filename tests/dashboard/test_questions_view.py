@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import random
+import re
 
 import pandas as pd
 import pytest
@@ -208,3 +209,84 @@ def test_a_long_text_is_previewed_and_whole_once_opened():
     assert "<b>" not in cell  # escaped
     assert text_cell("short <i>") == '<details class="ea-qt"><summary>short &lt;i&gt;</summary></details>'
     assert text_cell("") == ""
+
+
+# -- reasoning -----------------------------------------------------------------------------------------------------
+
+def reasoned_store(with_reasoning: bool = True):
+    """BASE and CAND with `llm_reasoning_output` on every question of cat0 (CAND's question 3 hostile), OTHER
+    without; the Questions tab open on BASE vs CAND."""
+    def reasoning(model):
+        return lambda category, qid, _run: (HOSTILE if (model, qid) == ("cand", 3) else f"{model} reasons on {qid}"
+                                            ) if category == "cat0" else None
+
+    extra = {"reasoning": reasoning("base")} if with_reasoning else {}
+    files = (datagen.twinkle_with_answers("base", "20250101_0000", BASE_FLAGS, folder="a", **extra)
+             + datagen.twinkle_with_answers("cand", "20250102_0000", CAND_FLAGS, folder="b",
+                                            reasoning=reasoning("cand"))
+             + datagen.twinkle_with_answers("other", "20250103_0000", _flags(3), folder="c"))
+    store = DerivedData(data=DataState(files=files))
+    store.delta.param.update(baseline=BASE, candidates=[CAND, OTHER])
+    store.ui.tab = "questions"
+    return store
+
+
+def headers(html: str) -> list[str]:
+    return re.findall(r"<th[^>]*>(.*?)</th>", html)
+
+
+def test_both_sides_reasoning_columns_are_shown_escaped():
+    store = reasoned_store()
+    store.questions.category = "cat0"
+    view = QuestionsView(store=store)
+    view.refresh()
+    html = view.table.object
+    assert headers(html)[-4:] == [f"Output: {BASE}", f"Output: {CAND}", f"Reasoning: {BASE}", f"Reasoning: {CAND}"]
+    rows = store.question_page.rows
+    assert list(rows["baseline_reasoning"]) == [f"base reasons on {qid}" for qid in rows["question_id"]]
+    assert "base reasons on 0" in html and "cand reasons on 0" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert html.count('class="ea-qt"') == 6 * len(rows)  # question, gold, two outputs, two reasonings
+    store.ui.lang = "zh-TW"
+    view.refresh()
+    assert f"推理過程：{BASE}" in headers(view.table.object)
+
+
+def test_a_search_finds_a_word_only_in_a_reasoning():
+    store = reasoned_store()
+    store.questions.search = "onerror"  # only in CAND's reasoning of cat0 question 3
+    assert shown(store) == [("cat0", "3")]
+    store.questions.search = "BASE REASONS ON 4"
+    assert shown(store) == [("cat0", str(qid)) for qid in range(len(BASE_FLAGS["cat0"][0]))
+                            if "base reasons on 4" in f"base reasons on {qid}"] == [("cat0", "4")] + [
+        ("cat0", str(qid)) for qid in range(40, 50)]
+
+
+def test_the_csv_carries_both_sides_reasoning():
+    store = reasoned_store()
+    store.questions.bucket = "regressed"
+    view = QuestionsView(store=store)
+    rows = list(csv.DictReader(io.StringIO(view._csv().getvalue().decode("utf-8-sig"))))
+    assert [(row["category"], row["question_id"]) for row in rows] == expected("regressed")
+    for row in rows:
+        cat0 = row["category"] == "cat0"
+        assert row["baseline_reasoning"] == (f"base reasons on {row['question_id']}" if cat0 else "")
+        assert row["candidate_reasoning"] == ((HOSTILE if row["question_id"] == "3" else
+                                               f"cand reasons on {row['question_id']}") if cat0 else "")
+
+
+def test_a_pair_without_reasoning_keeps_the_table_without_its_columns(store):
+    view = QuestionsView(store=store)
+    view.refresh()
+    html = view.table.object
+    assert headers(html)[-2:] == [f"Output: {BASE}", f"Output: {CAND}"] and "Reasoning" not in html
+    assert html.count('class="ea-qt"') == 4 * len(store.question_page.rows)
+    # reasoning on one side (CAND's) is enough for the columns; BASE vs OTHER has none on either side
+    mixed = reasoned_store(with_reasoning=False)
+    view = QuestionsView(store=mixed)
+    view.refresh()
+    assert mixed.question_pairs.has_reasoning and f"Reasoning: {CAND}" in view.table.object
+    mixed.questions.candidate = OTHER
+    view.refresh()
+    assert not mixed.question_pairs.has_reasoning and "Reasoning" not in view.table.object

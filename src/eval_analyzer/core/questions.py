@@ -41,7 +41,9 @@ QUESTION_STATUSES = ("ok", "no_candidate", "no_samples", "no_baseline_samples", 
 #: The page's and the CSV's columns, texts last.
 PAGE_COLUMNS = ["category", "question_id", "bucket", "d", "baseline_score", "candidate_score", "baseline_right",
                 "candidate_right", "baseline_runs", "candidate_runs", "question", "gold", "baseline_output",
-                "candidate_output"]
+                "candidate_output", "baseline_reasoning", "candidate_reasoning"]
+#: Per-answer texts shown per side as `baseline_<name>` / `candidate_<name>` (each run's under a `[run N]` line).
+SIDE_TEXTS = ("output", "reasoning")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class QuestionPairs:
     category_rank: np.ndarray | None = None
     id_rank: np.ndarray | None = None
     has_texts: bool = False
+    #: Whether any answer of either side has a reasoning text (the view shows its columns only then).
+    has_reasoning: bool = False
     #: The search texts and the last searches' results (computed on demand; they never change a result).
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -218,16 +222,25 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
     run = answers["run"].to_numpy(dtype="int64")
     order = keep[np.lexsort((run[keep], side[keep], answer_question[keep]))]
     starts = np.searchsorted(answer_question[order], np.arange(len(paired) + 1))
-    has_texts = any(name in answers.columns and _nonempty(answers[name]) for name in ("question", "gold", "output"))
+    has_reasoning = "reasoning" in answers.columns and _nonempty(answers["reasoning"])
+    has_texts = has_reasoning or any(name in answers.columns and _nonempty(answers[name])
+                                     for name in ("question", "gold", "output"))
     return QuestionPairs(baseline, candidate, "ok", questions, base, cand, answers, answer_question, order, starts,
                          _ranks(cat_values)[pair_cat], _ranks(qid_values, numeric_first=True)[pair_qid],
-                         has_texts)
+                         has_texts, has_reasoning)
 
 
 def _nonempty(column: pd.Series) -> bool:
+    """Whether any row has a non-empty text (of a categorical, only the categories these rows use: the answers
+    of a pair keep the categories of every source's texts)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return any(str(value) for value in column.cat.categories)
-    return bool(len(column)) and bool(column.astype(bool).any())
+        categories = column.cat.categories
+        if not any(str(value) for value in categories):
+            return False
+        codes = column.cat.codes.to_numpy()
+        used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(categories)))
+        return any(str(categories[index]) for index in used.tolist())
+    return bool(len(column)) and bool(column.fillna("").astype(bool).any())
 
 
 def bucket_counts(pairs: QuestionPairs, category: str = "") -> dict[str, int]:
@@ -241,9 +254,9 @@ def bucket_counts(pairs: QuestionPairs, category: str = "") -> dict[str, int]:
 
 
 def search_texts(pairs: QuestionPairs) -> list[str]:
-    """Per question, its question text and every output of both sides (all runs), lower-cased, NUL-separated:
-    built once per pair (the first search, or right after the tab is drawn) and kept, so a search is one
-    substring test per question instead of lower-casing 200,000 outputs each time."""
+    """Per question, its question text and every output (and reasoning) of both sides (all runs), lower-cased,
+    NUL-separated: built once per pair (the first search, or right after the tab is drawn) and kept, so a
+    search is one substring test per question instead of lower-casing 200,000 outputs each time."""
     found = pairs._cache.get("texts")
     if found is not None:
         return found
@@ -251,6 +264,8 @@ def search_texts(pairs: QuestionPairs) -> list[str]:
     n = len(pairs.questions)
     questions = _take(pairs.answers, "question", order[starts[:-1]]) if n else np.array([], dtype=object)
     outputs = _take(pairs.answers, "output", order)
+    if pairs.has_reasoning:  # an answer's output and reasoning as one text: the same layout, one answer each
+        outputs = _joined(outputs, _take(pairs.answers, "reasoning", order))
     if len(order) == 2 * n:  # one answer a side: base output at 2i, candidate's at 2i + 1
         texts = [f"{q}\0{b}\0{c}".lower() for q, b, c in zip(questions.tolist(), outputs[0::2].tolist(),
                                                               outputs[1::2].tolist(), strict=True)]
@@ -262,9 +277,15 @@ def search_texts(pairs: QuestionPairs) -> list[str]:
     return texts
 
 
+def _joined(outputs: np.ndarray, reasoning: np.ndarray) -> np.ndarray:
+    """Per answer "output NUL reasoning" (the output alone where there is no reasoning), vectorised."""
+    joined = pd.Series(outputs, dtype=object).str.cat(pd.Series(reasoning, dtype=object), sep="\0")
+    return np.where(reasoning.astype(bool), joined.to_numpy(dtype=object), outputs)
+
+
 def search_mask(pairs: QuestionPairs, term: str, positions: np.ndarray | None = None) -> np.ndarray:
     """Per question (of `positions`, default all): whether `term` occurs, in any case and as plain text (no
-    pattern), in its question text or in either model's output of any run."""
+    pattern), in its question text or in either model's output or reasoning of any run."""
     term = term.strip().lower().replace("\0", "")
     chosen = np.arange(len(pairs.questions)) if positions is None else positions
     if not term:
@@ -308,7 +329,7 @@ def filtered_positions(pairs: QuestionPairs, query: QuestionQuery) -> np.ndarray
 
 def _rows(pairs: QuestionPairs, positions: np.ndarray) -> pd.DataFrame:
     """`PAGE_COLUMNS` for the questions at `positions`; each side's runs in run order, and with several runs
-    each run's output under a `[run N]` line. Texts are taken with one `take` per column."""
+    each run's output (and reasoning) under a `[run N]` line. Texts are taken with one `take` per column."""
     questions = pairs.questions.iloc[positions]
     answers, order, starts = pairs.answers, pairs.order, pairs.starts
     base, cand = pairs.base, pairs.cand
@@ -317,25 +338,33 @@ def _rows(pairs: QuestionPairs, positions: np.ndarray) -> pd.DataFrame:
     cand_first = order[starts[positions] + base.runs[positions]] if len(positions) else first
     out: dict[str, object] = {
         "question": _take(answers, "question", first), "gold": _take(answers, "gold", first),
-        "baseline_output": _take(answers, "output", first), "candidate_output": _take(answers, "output", cand_first),
     }
+    for name in SIDE_TEXTS:
+        out[f"baseline_{name}"] = _take(answers, name, first)
+        out[f"candidate_{name}"] = _take(answers, name, cand_first)
     several = np.flatnonzero((base.runs[positions] > 1) | (cand.runs[positions] > 1))
     base_runs = [(value,) for value in values[first].tolist()]
     cand_runs = [(value,) for value in values[cand_first].tolist()]
     if len(several):
         runs = answers["run"].to_numpy(dtype="int64")
-        for name in ("baseline_output", "candidate_output"):
-            out[name] = list(out[name])
+        names = [name for name in SIDE_TEXTS if name in answers.columns]
+        for name in names:
+            for side in ("baseline", "candidate"):
+                out[f"{side}_{name}"] = list(out[f"{side}_{name}"])
         for index in several:
             position = positions[index]
             split = starts[position] + base.runs[position]
-            for rows, name, target in ((order[starts[position]:split], "baseline_output", base_runs),
-                                       (order[split:starts[position + 1]], "candidate_output", cand_runs)):
+            for rows, side, target in ((order[starts[position]:split], "baseline", base_runs),
+                                       (order[split:starts[position + 1]], "candidate", cand_runs)):
                 target[index] = tuple(values[rows].tolist())
-                if len(rows) > 1:
-                    texts = _take(answers, "output", rows)
-                    out[name][index] = "\n".join(f"[run {run}] {text}" for run, text in zip(runs[rows], texts,
-                                                                                            strict=True))
+                if len(rows) <= 1:
+                    continue
+                for name in names:
+                    texts = _take(answers, name, rows)
+                    if name == "reasoning" and not any(texts):
+                        continue  # no run reasoned: an empty cell, not a list of empty runs
+                    out[f"{side}_{name}"][index] = "\n".join(
+                        f"[run {run}] {text}" for run, text in zip(runs[rows], texts, strict=True))
     return pd.DataFrame({
         "category": questions["category"].astype(object).to_numpy(),
         "question_id": questions["question_id"].astype(object).to_numpy(),

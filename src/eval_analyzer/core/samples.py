@@ -2,12 +2,13 @@
 
 Separate from the score table (a category has one score but thousands of questions). Readers that find
 per-question data build a `SampleColumns`, which becomes a columnar frame with categorical strings, so 100,000
-questions of a model cost a few MB. Question text, gold answer and model output are optional columns, cut
-past `MAX_TEXT_CHARS` (the Questions view shows them as plain text; a whole chain of thought is not needed to
-see why an answer flipped).
+questions of a model cost a few MB. Question text, gold answer, model output and the model's reasoning (its
+chain of thought, when the file keeps it apart from the output) are optional columns, cut past `MAX_TEXT_CHARS`
+(the Questions view shows them as plain text; a whole chain of thought is not needed to see why an answer
+flipped).
 
 Columns: `source_label, dataset, category, question_id, run, metric, value` and, when the file has them,
-`question, gold, output`. `run` is the repeated run (Twinkle `run<N>`) or Inspect epoch, from 0; `value` is the
+`question, gold, output, reasoning`. `run` is the repeated run (Twinkle `run<N>`) or Inspect epoch, from 0; `value` is the
 per-question score on the unit scale (1.0 / 0.0 for right / wrong).
 """
 
@@ -19,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 KEY_COLUMNS = ["dataset", "category", "question_id", "run", "metric"]
-TEXT_COLUMNS = ["question", "gold", "output"]
+TEXT_COLUMNS = ["question", "gold", "output", "reasoning"]
 SAMPLE_COLUMNS = ["source_label", *KEY_COLUMNS, "value", *TEXT_COLUMNS]
-#: Longest question / answer / output text kept per cell; longer ones end with "…".
+#: Longest question / answer / output / reasoning text kept per cell; longer ones end with "…".
 MAX_TEXT_CHARS = 2000
 
 
@@ -63,16 +64,17 @@ class SampleColumns:
     question: list[str] | None = None
     gold: list[str] | None = None
     output: list[str] | None = None
+    reasoning: list[str] | None = None
 
     def add(self, dataset: str, category: str, question_id: object, run: int, metric: str, value: float,
-            question: object = None, gold: object = None, output: object = None) -> None:
+            question: object = None, gold: object = None, output: object = None, reasoning: object = None) -> None:
         self.dataset.append(dataset)
         self.category.append(category)
         self.question_id.append(str(question_id))
         self.run.append(run)
         self.metric.append(metric)
         self.value.append(value)
-        for name, text in (("question", question), ("gold", gold), ("output", output)):
+        for name, text in (("question", question), ("gold", gold), ("output", output), ("reasoning", reasoning)):
             column = getattr(self, name)
             if text is not None and column is None:
                 column = [""] * (len(self.value) - 1)

@@ -243,7 +243,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "q_all_categories": {"en": "All categories", "zh-TW": "全部類別"},
     "q_bucket": {"en": "Questions", "zh-TW": "題目"},
     "q_sort": {"en": "Order", "zh-TW": "排序"},
-    "q_search": {"en": "Search question and outputs", "zh-TW": "搜尋題目與輸出"},
+    "q_search": {"en": "Search question, outputs and reasoning", "zh-TW": "搜尋題目、輸出與推理過程"},
     "q_search_hint": {"en": "text, any case (Enter)", "zh-TW": "文字，不分大小寫（按 Enter）"},
     "q_vs": {"en": "Baseline “{baseline}” vs candidate “{candidate}” in dataset “{dataset}”",
              "zh-TW": "資料集「{dataset}」：基準「{baseline}」對比較模型「{candidate}」"},
@@ -301,6 +301,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "q_expand": {"en": "Click a text to expand it.", "zh-TW": "點選文字可展開全文。"},
     # Top/bottom rows link to the Questions tab
     "open_questions": {"en": "Open the questions of this category", "zh-TW": "開啟此類別的逐題比較"},
+    # Questions tab: the models' reasoning (chain of thought kept apart from the output), when the files have it
+    "q_reasoning": {"en": "Reasoning: {model}", "zh-TW": "推理過程：{model}"},
 }
 
 

@@ -182,6 +182,40 @@ def _output(sample: dict, attachments: dict) -> str | None:
     return None
 
 
+def _message_reasoning(message: dict, attachments: dict) -> str | None:
+    """The reasoning of an assistant message: its `reasoning` content blocks (`ContentReasoning`: the text, or
+    the summary when the text is redacted or empty), or the `reasoning` field logs before those blocks had."""
+    content = message.get("content")
+    texts = []
+    for part in content if isinstance(content, list) else ():
+        if not isinstance(part, dict) or part.get("type") != "reasoning":
+            continue
+        text = part.get("reasoning") if part.get("redacted") is not True else None
+        if not isinstance(text, str) or not text:
+            text = part.get("summary")
+        if isinstance(text, str) and text and (text := _text(text, attachments)):
+            texts.append(text)
+    if not texts and isinstance(message.get("reasoning"), str) and message["reasoning"]:
+        texts.append(_text(message["reasoning"], attachments))
+    return "\n\n".join(texts) if texts else None
+
+
+def _reasoning(sample: dict, attachments: dict) -> str | None:
+    """The reasoning of the message the output is: the output's first choice, else the last assistant message."""
+    output = sample.get("output")
+    choices = output.get("choices") if isinstance(output, dict) else None
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        message = choices[0].get("message")
+        if isinstance(message, dict):
+            return _message_reasoning(message, attachments)
+    messages = sample.get("messages")
+    if isinstance(messages, list):
+        for message in reversed(messages):
+            if isinstance(message, dict) and message.get("role") == "assistant":
+                return _message_reasoning(message, attachments)
+    return None
+
+
 # -- score entries -----------------------------------------------------------------------------------------------
 class _Entry:
     """One `results.scores[]` item: a scorer (or one key of a dict-valued scorer) under one reducer."""
@@ -363,7 +397,8 @@ def _sample_columns(samples: list[dict], categories: list[str], entries: list[_E
             if value is None:
                 continue
             if texts is None:
-                texts = (_question(sample, attachments), _gold(sample), _output(sample, attachments))
+                texts = (_question(sample, attachments), _gold(sample), _output(sample, attachments),
+                         _reasoning(sample, attachments))
             columns.add(dataset, category, _sample_id(sample, index), _epoch(sample) - 1, metric, value, *texts)
     return columns
 

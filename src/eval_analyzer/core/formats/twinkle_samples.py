@@ -60,6 +60,9 @@ class _Records:
     question: list[str] = field(default_factory=list)
     gold: list[str] = field(default_factory=list)
     output: list[str] = field(default_factory=list)
+    #: `llm_reasoning_output` per record ('' when absent); `has_reasoning` once any record had one.
+    reasoning: list[str] = field(default_factory=list)
+    has_reasoning: bool = False
 
 
 def _flag(value: Any) -> float | None:
@@ -78,6 +81,8 @@ def read_records(records: Iterable[Any], file_name: str) -> SourceDocument:
     # be 1 GB, next to a json.loads it should not outweigh.
     add_qid, add_sid, add_correct, add_file = data.qids.append, data.sids.append, data.correct.append, data.files.append
     add_question, add_gold, add_output = data.question.append, data.gold.append, data.output.append
+    add_reasoning = data.reasoning.append
+    has_reasoning = False
     limit = MAX_TEXT_CHARS
     skipped = 0
     for obj in records:
@@ -111,6 +116,17 @@ def read_records(records: Iterable[Any], file_name: str) -> SourceDocument:
         if text is None:
             text = obj.get("predicted_answer")
         add_output(text if text.__class__ is str and len(text) <= limit else clip_text(text))
+        # Twinkle writes `llm_reasoning_output` (None for a model without reasoning); its HTML exporter read
+        # the misspelt `llm_resoning_output`, so files written by forks that followed it may have that key.
+        text = obj.get("llm_reasoning_output")
+        if text.__class__ is not str or not text:
+            text = obj.get("llm_resoning_output")
+        if text.__class__ is str and text:
+            has_reasoning = True
+            add_reasoning(text if len(text) <= limit else clip_text(text))
+        else:
+            add_reasoning("")
+    data.has_reasoning = has_reasoning
     if not data.qids:
         raise ReadError(problem(file_name, "twinkle_samples.no_records"))
     stamp = stamp or NO_TIMESTAMP
@@ -243,17 +259,21 @@ def _frame(data: _Records, keep: list[int] | None, datasets: list[str], categori
     """The kept records (indices `keep`, None for all) as a per-question frame; a run of k samples per question
     becomes k runs."""
     base = data.run * samples_per_question
+    # Reasoning only when some record had one: a file without it gets no column of empty strings (the table
+    # fills it in as one categorical "").
+    text_lists = (data.question, data.gold, data.output, *((data.reasoning,) if data.has_reasoning else ()))
     if keep is None:  # every record, in order: the collected lists as they are, not copied index by index
-        qids, sids, correct, texts = data.qids, data.sids, data.correct, (data.question, data.gold, data.output)
+        qids, sids, correct, texts = data.qids, data.sids, data.correct, text_lists
     else:
         qids, sids = [data.qids[i] for i in keep], [data.sids[i] for i in keep]
         correct = [data.correct[i] for i in keep]
-        texts = tuple([column[i] for i in keep] for column in (data.question, data.gold, data.output))
+        texts = tuple([column[i] for i in keep] for column in text_lists)
     columns = SampleColumns(
         dataset=datasets, category=categories,
         question_id=question_ids if question_ids is not None else [str(qid) for qid in qids],
         run=[base + sid for sid in sids] if base else sids, metric=["accuracy"] * len(correct),
         value=correct, question=texts[0], gold=texts[1], output=texts[2],
+        reasoning=texts[3] if len(texts) > 3 else None,
     )
     return columns.frame()
 

@@ -2,7 +2,7 @@
 
 Draws `DerivedData`'s QUESTION_OUTPUTS: the 2×2 table of the buckets and one page of the question table, built
 on the server (`core.questions.question_page`), so only that page's rows reach the browser. Every text — model
-names, categories, questions, gold answers, outputs — is escaped and shown as plain text, two lines until
+names, categories, questions, gold answers, outputs, reasoning — is escaped and shown as plain text, two lines until
 clicked (a `<details>` element: no script).
 """
 
@@ -194,11 +194,15 @@ class QuestionsView(TabView):
             return message(self.t("q_no_rows"), "info", "ea-q-no-rows")
         base, cand = a.delta.baseline, a.question_candidate
         texts = a.question_pairs.has_texts
+        # Reasoning columns only for a pair that has some: models without it keep the table as it was.
+        reasoning = texts and a.question_pairs.has_reasoning
         headers = [self.t("q_id"), self.t("q_category"), self.t("q_bucket_col"), self.t("q_score_of", model=base),
                    self.t("q_score_of", model=cand), self.t("q_diff")]
         if texts:
             headers += [self.t("q_question"), self.t("q_gold"), self.t("q_output", model=base),
                         self.t("q_output", model=cand)]
+        if reasoning:
+            headers += [self.t("q_reasoning", model=base), self.t("q_reasoning", model=cand)]
         rows = []
         for row in page.rows.itertuples(index=False):
             colour = BUCKET_COLOURS.get(row.bucket, "inherit")
@@ -210,6 +214,8 @@ class QuestionsView(TabView):
             if texts:
                 cells += [text_cell(row.question), text_cell(row.gold), text_cell(row.baseline_output),
                           text_cell(row.candidate_output)]
+            if reasoning:
+                cells += [text_cell(row.baseline_reasoning), text_cell(row.candidate_reasoning)]
             rows.append(cells)
         note = f'<p class="ea-q-note">{esc(self.t("q_expand"))}</p>' if texts else ""
         return note + table(headers, rows, "ea-q-table", raw_cells=True)
