@@ -2,8 +2,9 @@
 
 Two Twinkle runs (`results_<ts>.json` + `eval_results_<ts>_run0.jsonl`, 100 categories × 1,000 questions, a
 question text and an output of a few hundred characters each) are served by `eval-analyzer serve`. Measured
-from the action until the page's range text is re-rendered (it is marked before the action; the view writes it
-last, in the same message as the table) and the browser painted the next frame:
+from the action's input event (the page's clock) until the page's range text is re-rendered (it is marked before
+the action; the view writes it last, in the same message as the table) and the browser painted the next frame;
+the time from the driver's call is printed beside it:
 
 - tab ready: a fresh session on the Overview clicks the Questions tab (pairs 2 × 100,000 answers, first page);
 - page change: Next / Previous;
@@ -49,6 +50,16 @@ MARK_JS = """() => {
   };
   walk(document);
   all.forEach((e) => { e.dataset.benchOld = "1"; });
+  // The page's clock at the first input event of the action (click, key, or the select's input event; all
+  // three cross shadow roots), so the driver's own round trips before it are not counted.
+  window.benchInput = null;
+  if (!window.benchListening) {
+    window.benchListening = true;
+    for (const type of ["click", "keydown", "input"]) {
+      document.addEventListener(type, () => { if (window.benchInput === null) { window.benchInput = performance.now(); } },
+                                true);
+    }
+  }
 }"""
 FRESH_JS = """() => {
   const all = [];
@@ -59,7 +70,8 @@ FRESH_JS = """() => {
   walk(document);
   return all.length >= 1 && all.every((e) => !e.dataset.benchOld);
 }"""
-PAINTED_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+PAINTED_JS = ("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame("
+              "() => done(performance.now() - window.benchInput))))")
 
 
 def text(rng: random.Random, words: int) -> str:
@@ -97,7 +109,10 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
     return process, wait_for_port(process, port, 120)
 
 
-def measure(page, action) -> float:
+def measure(page, action) -> tuple[float, float]:
+    """ms from the action's input event to the frame painted after the table and range were re-rendered (the
+    page's clock), and from the driver's call to that frame (adds Playwright's actionability checks and round
+    trips, 20–50 ms)."""
     page.evaluate(MARK_JS)
     start = time.perf_counter()
     action()
@@ -106,12 +121,12 @@ def measure(page, action) -> float:
     except Exception:
         page.screenshot(path="/tmp/qbench.png")
         raise
-    page.evaluate(PAINTED_JS)
-    return (time.perf_counter() - start) * 1000
+    from_input = page.evaluate(PAINTED_JS)
+    return from_input, (time.perf_counter() - start) * 1000
 
 
 def main() -> None:
-    results: dict[str, list[float]] = {name: [] for name in TARGETS}
+    results: dict[str, list[tuple[float, float]]] = {name: [] for name in TARGETS}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_model(folder, "base", "20250101_0000", 1)
@@ -152,11 +167,13 @@ def main() -> None:
             process.terminate()
             process.wait()
     print(f"Questions tab, 2 models × {CATEGORIES * PER_CATEGORY:,} questions with texts ({size:.0f} MB of logs), "
-          f"ms (action → table re-rendered and painted):")
-    for name, values in results.items():
+          f"ms (input event → table re-rendered and painted | driver call → painted):")
+    for name, pairs in results.items():
+        values, driven = [p[0] for p in pairs], [p[1] for p in pairs]
         median = statistics.median(values)
         print(f"  {name:<14} median {median:6.0f}   min {min(values):6.0f}   max {max(values):6.0f}   "
-              f"(target ≤ {TARGETS[name]}: {'met' if median <= TARGETS[name] else 'missed'})")
+              f"(target ≤ {TARGETS[name]}: {'met' if median <= TARGETS[name] else 'missed'})   "
+              f"| from the driver's call: median {statistics.median(driven):6.0f}")
 
 
 if __name__ == "__main__":
