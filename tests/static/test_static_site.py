@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from playwright.sync_api import expect
 
 import datagen
+import heldout
 from chromium import launch
 from eval_analyzer.core import delta as delta_math
 from eval_analyzer.core.demo import demo_files
@@ -263,6 +265,88 @@ def test_questions_tab_in_the_worker_names_the_files_that_would_give_answers(sta
         message = page.locator(".ea-q-msg-missing", has_text="eval_results_")
         message.wait_for()
         assert "--log_samples" in message.inner_text()
+    finally:
+        page.close()
+
+
+def _upload_flags(seed: int, sizes: tuple[int, ...]) -> dict[str, list[list[bool]]]:
+    rng = random.Random(seed)
+    return {f"cat{c}": [[rng.random() < 0.6 for _ in range(size)]] for c, size in enumerate(sizes)}
+
+
+BUCKET_OF = {(True, False): "regressed", (False, True): "fixed", (False, False): "both_wrong", (True, True): "both_right"}
+
+
+def expected_rows(base: dict[str, list[bool]], cand: dict[str, list[bool]]) -> dict[str, list[tuple[str, str]]]:
+    """Plain Python over the uploaded answers: (category, id) of each bucket, in the tab's default order."""
+    found: dict[str, list[tuple[str, str]]] = {name: [] for name in ("all", *BUCKET_OF.values())}
+    for category in sorted(base):
+        for qid, pair in enumerate(zip(base[category], cand[category], strict=True)):
+            found["all"].append((category, str(qid)))
+            found[BUCKET_OF[pair]].append((category, str(qid)))
+    return found
+
+
+def question_rows(page) -> list[tuple[str, str]]:
+    rows = page.locator(".ea-q-table tbody tr")
+    return [tuple(rows.nth(i).locator("td").all_inner_texts()[:2][::-1]) for i in range(rows.count())]
+
+
+def check_questions(page, base_label: str, cand_label: str, expected: dict[str, list[tuple[str, str]]]) -> None:
+    """Choose the pair as a user does, then the 2×2 table, the bucket counts and the rows equal `expected`."""
+    page.locator(".ea-w-base select").select_option(label=base_label)
+    page.locator(".ea-w-qcand select option", has_text=cand_label).wait_for(state="attached")
+    page.locator(".ea-w-qcand select").select_option(label=cand_label)
+    page.locator(".ea-q-heading", has_text=f"{base_label}").wait_for()
+    page.locator(".ea-q-range", has_text=f"of {len(expected['all'])}").wait_for()
+    assert question_rows(page) == expected["all"][:25]
+    matrix = [row.locator("td").all_inner_texts() for row in page.locator(".ea-q-matrix tbody tr").all()]
+    assert matrix == [["Baseline right", str(len(expected["both_right"])), str(len(expected["regressed"]))],
+                      ["Baseline wrong", str(len(expected["fixed"])), str(len(expected["both_wrong"]))]]
+    options = select_options(page, ".ea-w-qbucket")
+    for name, label in (("regressed", "Regressed"), ("fixed", "Fixed"), ("both_wrong", "Both wrong"),
+                        ("both_right", "Both right")):
+        assert f"{label} ({len(expected[name])})" in options
+    regressed = expected["regressed"]
+    page.locator(".ea-w-qbucket select").select_option(label=f"Regressed ({len(regressed)})")
+    page.locator(".ea-q-range", has_text=f"of {len(regressed)}").wait_for()
+    assert question_rows(page) == regressed[:25]
+    page.locator(".ea-w-qbucket select").select_option(label=f"All questions ({len(expected['all'])})")
+    page.locator(".ea-q-range", has_text=f"of {len(expected['all'])}").wait_for()
+
+
+def test_uploaded_answers_of_two_models_fill_the_questions_tab(static_context, server, guard, tmp_path):
+    """Issue 11 on the static page: per-question files uploaded while the Questions tab is open (Twinkle
+    `eval_results_*_run0.jsonl` with their results files, then lm-eval `samples_*.jsonl` with theirs) give the
+    tab its buckets and rows, counted as plain Python counts them from the uploaded answers."""
+    page = open_live(static_context, server.url("tab=questions"))
+    try:
+        page.locator(".ea-q-msg-missing").wait_for()  # the demo has no per-question answers
+        base, cand = _upload_flags(11, (40, 33)), _upload_flags(12, (40, 33))
+        files = (datagen.twinkle_with_answers("base", "20250101_0000", base)
+                 + datagen.twinkle_with_answers("cand", "20250102_0000", cand))
+        page.locator(".ea-upload input[type=file]").set_input_files(
+            [{"name": name, "mimeType": "application/json", "buffer": data} for name, data in files])
+        page.locator(".ea-w-models label", has_text="cand @ 20250102_0000").wait_for()
+        check_questions(page, "base @ 20250101_0000", "cand @ 20250102_0000",
+                        expected_rows({c: runs[0] for c, runs in base.items()},
+                                      {c: runs[0] for c, runs in cand.items()}))
+
+        rng = random.Random(13)
+        lm_base = {task: [rng.random() < 0.5 for _ in range(n)] for task, n in (("task_a", 30), ("task_b", 21))}
+        lm_cand = {task: [rng.random() < 0.5 for _ in range(len(flags))] for task, flags in lm_base.items()}
+        heldout.lmeval_run(tmp_path, "org/lm-base", "2025-01-01T00-00-00.000000", "grp", lm_base)
+        heldout.lmeval_run(tmp_path, "org/lm-cand", "2025-01-02T00-00-00.000000", "grp", lm_cand)
+        lm_files = sorted(path for path in tmp_path.rglob("*") if path.is_file())
+        page.locator(".ea-upload input[type=file]").set_input_files(
+            [{"name": path.name, "mimeType": "application/json", "buffer": path.read_bytes()} for path in lm_files])
+        page.locator(".ea-w-models label", has_text="org/lm-cand").wait_for()
+        page.locator(".ea-w-ds select").select_option(label="grp")
+        labels = [label.strip() for label in page.locator(".ea-w-models label").all_inner_texts()]
+        lm_base_label = next(label for label in labels if label.startswith("org/lm-base @ "))
+        lm_cand_label = next(label for label in labels if label.startswith("org/lm-cand @ "))
+        check_questions(page, lm_base_label, lm_cand_label, expected_rows(lm_base, lm_cand))
+        assert page.page_errors == []
     finally:
         page.close()
 

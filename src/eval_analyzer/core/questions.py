@@ -184,7 +184,9 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
     pair, pairs = pd.factorize(key, sort=False)
     n_pairs = len(pairs)
     value = answers["value"].to_numpy(dtype="float64")
-    cell = side * n_pairs + pair
+    # `bincount` takes only `intp` (int32 in the static page's WebAssembly numpy, which refuses to cast int64
+    # down: the Questions tab stayed empty there after an upload); a no-op on 64-bit machines.
+    cell = (side * n_pairs + pair).astype(np.intp, copy=False)
     size = 2 * n_pairs
     counts = np.bincount(cell, minlength=size).reshape(2, n_pairs)
     sums = np.bincount(cell, weights=value, minlength=size).reshape(2, n_pairs)

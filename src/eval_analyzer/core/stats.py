@@ -110,7 +110,9 @@ def per_question_differences(samples: pd.DataFrame, baseline: str, candidates: l
     pair, pairs = pd.factorize(cat * (len(qid_values) + 1) + qid, sort=False)
     n_pairs = len(pairs)
     value = wanted["value"].to_numpy(dtype="float64")
-    cell = src * n_pairs + pair
+    # `bincount` takes only `intp`: int32 in the static page's WebAssembly numpy, which refuses to cast int64
+    # down (a no-op on 64-bit machines).
+    cell = (src * n_pairs + pair).astype(np.intp, copy=False)
     n_cells = len(sources) * n_pairs
     if n_cells <= _DENSE_CELLS:
         counts = np.bincount(cell, minlength=n_cells).reshape(len(sources), n_pairs)
@@ -157,10 +159,11 @@ def paired_stats(samples: pd.DataFrame, baseline: str, candidates: list[str], fa
     cand_codes = diffs["candidate"].cat.codes.to_numpy(dtype="int64")
     cat_codes = diffs["category"].cat.codes.to_numpy(dtype="int64")
     n_cats = len(diffs["category"].cat.categories)
-    keys = cand_codes * n_cats + cat_codes
+    keys = (cand_codes * n_cats + cat_codes).astype(np.intp, copy=False)  # for `bincount`, as above
     present = np.bincount(keys, minlength=len(diffs["candidate"].cat.categories) * n_cats) > 0
     groups_present = np.flatnonzero(present)
-    group_codes = (np.cumsum(present) - 1)[keys]  # groups in (candidate, category) order, found in O(n)
+    # Groups in (candidate, category) order, found in O(n).
+    group_codes = (np.cumsum(present) - 1).astype(np.intp, copy=False)[keys]
     groups = len(groups_present)
     d = diffs["d"].to_numpy()
     binary = diffs["binary"].to_numpy()
