@@ -25,6 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from eval_analyzer.core.cells import question_cells
 from eval_analyzer.core.scores import dataset_rows
 from eval_analyzer.core.significance import scored_answers
 
@@ -118,13 +119,6 @@ def _empty_questions() -> pd.DataFrame:
                          "bucket": pd.Series(dtype=object), "d": pd.Series(dtype="float64")})
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype="int64"), np.asarray(column.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(column, sort=False)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
-
-
 def _ranks(values: np.ndarray, numeric_first: bool = False) -> np.ndarray:
     """Rank of each distinct value in Python's string order; with `numeric_first`, ids that are integers come
     first, by value (question 2 before question 10), then the others as strings."""
@@ -178,20 +172,14 @@ def pair_answers(answers: pd.DataFrame, baseline: str, candidate: str, sign: flo
 
 def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> QuestionPairs:
     side = (answers["source_label"].astype(object) == candidate).to_numpy(dtype="int64")
-    cat, cat_values = _codes(answers["category"])
-    qid, qid_values = _codes(answers["question_id"])
-    key = cat * (len(qid_values) + 1) + qid
-    pair, pairs = pd.factorize(key, sort=False)
-    n_pairs = len(pairs)
+    cells = question_cells(side, answers)
+    n_pairs = cells.n_pairs
+    pair = cells.cell - side * n_pairs
     value = answers["value"].to_numpy(dtype="float64")
-    # `bincount` takes only `intp` (int32 in the static page's WebAssembly numpy, which refuses to cast int64
-    # down: the Questions tab stayed empty there after an upload); a no-op on 64-bit machines.
-    cell = (side * n_pairs + pair).astype(np.intp, copy=False)
-    size = 2 * n_pairs
-    counts = np.bincount(cell, minlength=size).reshape(2, n_pairs)
-    sums = np.bincount(cell, weights=value, minlength=size).reshape(2, n_pairs)
-    right = np.bincount(cell, weights=value == 1.0, minlength=size).reshape(2, n_pairs).astype("int64")
-    wrong = np.bincount(cell, weights=value == 0.0, minlength=size).reshape(2, n_pairs).astype("int64")
+    counts = cells.grid(None, 2)
+    sums = cells.grid(value, 2)
+    right = cells.grid(value == 1.0, 2).astype("int64")
+    wrong = cells.grid(value == 0.0, 2).astype("int64")
     paired = np.flatnonzero((counts[0] > 0) & (counts[1] > 0))
     if not len(paired):
         return QuestionPairs(baseline, candidate, "no_shared")
@@ -208,11 +196,9 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
         [flaky, steady & base_right & ~cand_right, steady & ~base_right & cand_right, steady & ~base_right,
          steady, d < 0, d > 0],
         [4, 0, 1, 2, 3, 0, 1], default=5)
-    pair_cat = pairs[paired] // (len(qid_values) + 1)
-    pair_qid = pairs[paired] % (len(qid_values) + 1)
+    pair_cat, pair_qid = cells.split(paired)
     questions = pd.DataFrame({
-        "category": pd.Categorical.from_codes(pair_cat, categories=pd.Index(cat_values, dtype=object)),
-        "question_id": pd.Categorical.from_codes(pair_qid, categories=pd.Index(qid_values, dtype=object)),
+        **cells.questions(paired),
         "bucket": pd.Categorical.from_codes(bucket, categories=pd.Index(BUCKETS, dtype=object)),
         "d": d,
     })
@@ -228,7 +214,7 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
     has_texts = has_reasoning or any(name in answers.columns and _nonempty(answers[name])
                                      for name in ("question", "gold", "output"))
     return QuestionPairs(baseline, candidate, "ok", questions, base, cand, answers, answer_question, order, starts,
-                         _ranks(cat_values)[pair_cat], _ranks(qid_values, numeric_first=True)[pair_qid],
+                         _ranks(cells.cat_values)[pair_cat], _ranks(cells.qid_values, numeric_first=True)[pair_qid],
                          has_texts, has_reasoning)
 
 

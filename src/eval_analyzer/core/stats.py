@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from eval_analyzer.core.cells import question_cells
+
 CORRECTIONS = ("holm", "bh", "none")
 TESTS = ("auto", "bootstrap")
 #: Tests that pair answers question by question (their `n` counts questions; the fallbacks' do not).
@@ -75,14 +77,6 @@ def _empty(columns: list[str]) -> pd.DataFrame:
                          for name in columns})
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(integer codes, the values they stand for) of a column, categorical or not."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(dtype="int64"), np.asarray(column.cat.categories, dtype=object)
-    codes, uniques = pd.factorize(column, sort=False)
-    return codes.astype("int64"), np.asarray(uniques, dtype=object)
-
-
 #: Above this many (source, question) cells the per-question means are found by sorting, not in a dense array.
 _DENSE_CELLS = 30_000_000
 
@@ -105,25 +99,19 @@ def per_question_differences(samples: pd.DataFrame, baseline: str, candidates: l
         return empty
     source_index = pd.Series(range(len(sources)), index=sources)
     src = source_index.reindex(wanted["source_label"].astype(object)).to_numpy(dtype="int64")
-    cat, cat_values = _codes(wanted["category"])
-    qid, qid_values = _codes(wanted["question_id"])
-    pair, pairs = pd.factorize(cat * (len(qid_values) + 1) + qid, sort=False)
-    n_pairs = len(pairs)
+    cells = question_cells(src, wanted)
+    n_pairs = cells.n_pairs
     value = wanted["value"].to_numpy(dtype="float64")
-    # `bincount` takes only `intp`: int32 in the static page's WebAssembly numpy, which refuses to cast int64
-    # down (a no-op on 64-bit machines).
-    cell = (src * n_pairs + pair).astype(np.intp, copy=False)
-    n_cells = len(sources) * n_pairs
-    if n_cells <= _DENSE_CELLS:
-        counts = np.bincount(cell, minlength=n_cells).reshape(len(sources), n_pairs)
-        sums = np.bincount(cell, weights=value, minlength=n_cells).reshape(len(sources), n_pairs)
-        odd = np.bincount(cell, weights=~np.isin(value, (0.0, 1.0)), minlength=n_cells).reshape(len(sources), n_pairs)
+    if len(sources) * n_pairs <= _DENSE_CELLS:
+        counts = cells.grid(None, len(sources))
+        sums = cells.grid(value, len(sources))
+        odd = cells.grid(~np.isin(value, (0.0, 1.0)), len(sources))
     else:
-        cells, inverse = np.unique(cell, return_inverse=True)
+        found, inverse = np.unique(cells.cell, return_inverse=True)
         counts = np.zeros((len(sources), n_pairs))
         sums = np.zeros((len(sources), n_pairs))
         odd = np.zeros((len(sources), n_pairs))
-        rows, columns = np.divmod(cells, n_pairs)
+        rows, columns = np.divmod(found, n_pairs)
         counts[rows, columns] = np.bincount(inverse)
         sums[rows, columns] = np.bincount(inverse, weights=value)
         odd[rows, columns] = np.bincount(inverse, weights=~np.isin(value, (0.0, 1.0)))
@@ -135,13 +123,9 @@ def per_question_differences(samples: pd.DataFrame, baseline: str, candidates: l
     cand_rows = cand_rows + 1
     base_value = means[0, pair_columns]
     cand_value = means[cand_rows, pair_columns]
-    pair_cat = pairs[pair_columns] // (len(qid_values) + 1)
-    pair_qid = pairs[pair_columns] % (len(qid_values) + 1)
-    # Categorical columns: built from codes, without an object array of a million strings.
     return pd.DataFrame({
         "candidate": pd.Categorical.from_codes(cand_rows, categories=pd.Index(sources, dtype=object)),
-        "category": pd.Categorical.from_codes(pair_cat, categories=pd.Index(cat_values, dtype=object)),
-        "question_id": pd.Categorical.from_codes(pair_qid, categories=pd.Index(qid_values, dtype=object)),
+        **cells.questions(pair_columns),
         "candidate_value": cand_value,
         "baseline_value": base_value,
         "d": (cand_value - base_value) * factor * sign,
