@@ -19,6 +19,7 @@ from eval_analyzer.dashboard.delta_chart import (
     LOSS_COLOR,
     MAX_DELTA_ROWS,
     PALE_ALPHA,
+    SEP,
     DeltaFacet,
     cap_rows,
     delta_bounds,
@@ -37,8 +38,8 @@ _SCROLL = '<div style="max-width:100%;overflow-x:auto">{}</div>'
 #: hidden `open_box` (found by its CSS class among the page's Bokeh models), whose change reaches the server, or
 #: the Pyodide worker, like any widget's. The names travel in data attributes (escaped); the script is constant.
 _OPEN_JS = ("event.preventDefault();for(const d of Bokeh.documents){for(const m of d.all_models){"
-            "if(m.css_classes&&m.css_classes.includes('ea-open-q')){m.value=this.dataset.cand+'\\u001f'"
-            "+this.dataset.cat;}}}return false;")
+            "if(m.css_classes&&m.css_classes.includes('ea-open-q')){m.value=this.dataset.cand+"
+            f"'\\u{ord(SEP):04x}'+this.dataset.cat;}}}}}}return false;")
 _OPEN_LINK = ('<a href="#" role="button" class="ea-q-link" title="{title}" data-cand="{cand}" data-cat="{cat}" '
               'onclick="{js}">{text}</a>')
 
@@ -177,7 +178,7 @@ class DeltaView(TabView):
     def _open_from_link(self, event) -> None:
         """A top/bottom row's category was clicked: open its questions, and empty the box so that the same
         link works again."""
-        candidate, sep, category = (event.new or "").partition("\x1f")
+        candidate, sep, category = (event.new or "").partition(SEP)
         if not sep:
             return
         self.open_box.value = ""
