@@ -156,3 +156,29 @@ def test_a_detached_models_stylesheets_name_the_server_of_the_session():
     urls = [sheet.url for sheet in properties["stylesheets"] if isinstance(sheet, ImportedStyleSheet)]
     assert urls and all(url.startswith(resources.LOCAL_DIST) for url in urls), urls
     assert all("cdn.holoviz.org" not in url for url in urls)
+
+
+def test_a_served_widget_change_is_handled_without_panels_50_ms_wait(monkeypatch):
+    """Panel schedules the callbacks of a browser event 50 ms after it arrives (to merge bursts): a fixed third
+    of a 150 ms control change. Under serve the wait is gone; a burst is still merged into one callback."""
+    import panel as pn
+    from bokeh.document import Document
+    from panel.reactive import Syncable
+
+    monkeypatch.setattr(Syncable, "_debounce", Syncable._debounce)  # restored after the test
+    select = pn.widgets.Select(options=["a", "b", "c"])
+    doc = Document()
+    model = select.get_root(doc)
+    doc._session_context = lambda: object()  # a served document has one (the branch Panel takes under a server)
+    delays = []
+    monkeypatch.setattr(doc, "add_timeout_callback", lambda callback, ms: delays.append(ms))
+
+    select._server_change(doc, model.ref["id"], None, "value", "a", "b")
+    assert delays == [50]  # Panel's default, so the test below measures our change
+    select._events.clear()
+
+    server.answer_without_delay()
+    select._server_change(doc, model.ref["id"], None, "value", "a", "b")
+    select._server_change(doc, model.ref["id"], None, "value", "b", "c")  # arrives before the callback ran
+    assert delays == [50, 0]
+    assert select._events == {"value": "c"}

@@ -44,6 +44,19 @@ def keep_stylesheets_on_server() -> None:
     resources.patch_stylesheet = reactive.patch_stylesheet = patch_stylesheet
 
 
+def answer_without_delay() -> None:
+    """A browser event is handled as soon as it arrives, not 50 ms later.
+
+    Panel waits `Syncable._debounce` (50 ms) after a widget event before it runs the callbacks, so that a burst
+    of events becomes one update; every control here sends one event per action (a slider only when it is let
+    go, `value_throttled`), so the wait was a fixed third of a 150 ms sort or page change. Events that arrive
+    while one is being handled are still merged (Panel queues them until its callback runs).
+    """
+    import panel.reactive as reactive
+
+    reactive.Syncable._debounce = 0
+
+
 def app_factory(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
                 limits: Limits | None = None) -> Callable[[], object]:
     """A zero-argument callable that builds one session's app (what `pn.serve` calls per session).
@@ -90,6 +103,7 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
     import panel as pn
 
     keep_stylesheets_on_server()
+    answer_without_delay()
 
     if station is not None and not hasattr(station, "entries"):
         from eval_analyzer.station.store import Station
