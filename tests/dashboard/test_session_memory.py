@@ -11,9 +11,6 @@ import weakref
 
 import datagen
 from eval_analyzer.dashboard.app import create_app, release_session
-from eval_analyzer.dashboard.state import DataState
-from eval_analyzer.dashboard.store import DerivedData
-from eval_analyzer.dashboard.views.controls import FilterView
 
 
 def test_a_released_session_becomes_unreachable():
@@ -23,13 +20,3 @@ def test_a_released_session_becomes_unreachable():
     del template
     gc.collect()
     assert store() is None and files() is None
-
-
-def test_a_slider_rebuilt_on_a_scale_switch_is_freed():
-    store = DerivedData(data=DataState(files=datagen.standard_files()))
-    view = FilterView(store=store)
-    old = weakref.ref(view.threshold)
-    store.overview.scale = 100  # a new range: the view builds a new slider
-    assert view.threshold is not old()
-    gc.collect()
-    assert old() is None

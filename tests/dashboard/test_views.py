@@ -102,3 +102,20 @@ def test_metric_selector_appears_for_datasets_with_several_metrics_and_drives_th
     store.ui.lang = "zh-TW"
     assert settings.metric.name == "指標" and "各檔案的主要指標" in settings.metric.options
     assert settings.metric.value == "acc_norm,none"  # relabelling keeps the choice
+
+
+def test_a_scale_switch_rescales_the_threshold_slider_in_place(store):
+    """The slider keeps its widget (a new one cost ~0.1 s of server time and a new browser widget per switch)
+    and takes the converted value, range and step; switching back restores them."""
+    from eval_analyzer.dashboard.views.controls import FilterView
+
+    view = FilterView(store=store)
+    slider = view.threshold
+    store.filter.threshold = 0.85
+    store.overview.scale = 100
+    assert view.threshold is slider and view.threshold in view.card.objects
+    assert (slider.fixed_end, slider.end, slider.step) == (100, 100, 1)
+    assert slider.value == pytest.approx(85) and store.filter.threshold == pytest.approx(85)
+    store.overview.scale = 1
+    assert (slider.fixed_end, slider.step) == (1, 0.01) and slider.value == pytest.approx(0.85)
+    assert store.filter.threshold == pytest.approx(0.85)

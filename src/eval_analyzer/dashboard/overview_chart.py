@@ -228,15 +228,14 @@ class OverviewBars:
     """
 
     def __init__(self, sources: list[str], scale: int, lang: str = "en", slots: int = 20):
-        self.scale = scale
+        self.scale, self.slots = scale, slots
         sources = [str(s) for s in sources]
         self.dots = use_dots(len(sources))
         colours, _markers, chars = model_style(len(sources))
         self.source = ColumnDataSource(data={name: [] for name in COLUMNS}, name="ea-ov-source")
-        fmt = number_format(scale)
         self.lang = lang
-        tip = hover_rows(lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
-                                ("score", f"@score{fmt}")], lines=("std_text",))
+        tip = self._tip = hover_rows(lang, [], lines=())
+        tip.tooltips = self._tooltips(scale)
         # Built from bokeh.models, not bokeh.plotting: the page does not import bokeh.plotting at start-up
         # (~0.1 s in Pyodide) for one figure. It stretches to the main area's width; below PLOT_PX (plus the
         # axis) the box around it scrolls instead of squeezing the bars.
@@ -260,7 +259,8 @@ class OverviewBars:
         self.figure.add_layout(x_axis, "below")
         self.figure.add_layout(y_axis, "left")
         self.figure.add_layout(Grid(dimension=1, ticker=y_axis.ticker), "center")
-        colour = {"field": "source_label", "transform": CategoricalColorMapper(factors=sources, palette=colours)}
+        self._mapper = CategoricalColorMapper(factors=sources, palette=colours)
+        colour = {"field": "source_label", "transform": self._mapper}
         if self.dots:
             glyph = Scatter(x="xd", y="score", marker="marker", size=8, fill_color=colour, line_color=colour,
                             fill_alpha=0.85)
@@ -282,7 +282,7 @@ class OverviewBars:
         """The models beside the plot: a search box and a scrolling list (colour and marker, then the name)."""
         data = self.legend_source.data
         width = box_width - 10
-        table = DataTable(
+        table = self._legend_table = DataTable(
             source=self.legend_source, index_position=None, header_row=False, selectable=True,
             sortable=False, reorderable=False, width=width, row_height=LEGEND_ROW_PX,
             height=HEIGHT - 100, name="ea-ov-legend-table", css_classes=["ea-ov-legend-table"],
@@ -290,17 +290,59 @@ class OverviewBars:
                                  formatter=StringFormatter(text_color={"field": "color"}, text_align="center")),
                      TableColumn(field="name", width=width - 22)],
         )
-        search = TextInput(placeholder=t("legend_search", lang), width=width, name="ea-ov-legend-search",
-                           css_classes=["ea-ov-legend-search"])
-        args = {"search": search, "legend": self.legend_source, "bars": self.source, "total": len(data["name"])}
-        search.js_on_change("value_input", CustomJS(code=SEARCH_JS, args={
-            **args, "names": list(data["name"]), "marks": list(data["mark"]), "colors": list(data["color"])}))
-        highlight = CustomJS(args=args, code=HIGHLIGHT_JS)
-        self.legend_source.selected.js_on_change("indices", highlight)
-        self.source.js_on_change("data", highlight)
-        title = Div(text=t("legend_title", lang), width=width, styles={"font-size": "12px", "color": "#444"})
-        return Column(title, search, table, width=box_width, name="ea-ov-legend-box",
-                      css_classes=["ea-ov-legend"])
+        search = self._search = TextInput(placeholder=t("legend_search", lang), width=width,
+                                          name="ea-ov-legend-search", css_classes=["ea-ov-legend-search"])
+        self._search_js = CustomJS(code=SEARCH_JS, args=self._search_args(data))
+        search.js_on_change("value_input", self._search_js)
+        self._highlight_js = CustomJS(args=self._highlight_args(len(data["name"])), code=HIGHLIGHT_JS)
+        self.legend_source.selected.js_on_change("indices", self._highlight_js)
+        self.source.js_on_change("data", self._highlight_js)
+        title = self._legend_title = Div(text=t("legend_title", lang), width=width,
+                                         styles={"font-size": "12px", "color": "#444"})
+        self._legend_box = Column(title, search, table, width=box_width, name="ea-ov-legend-box",
+                                  css_classes=["ea-ov-legend"])
+        return self._legend_box
+
+    def _highlight_args(self, total: int) -> dict:
+        return {"search": self._search, "legend": self.legend_source, "bars": self.source, "total": total}
+
+    def _search_args(self, data) -> dict:
+        return {**self._highlight_args(len(data["name"])), "names": list(data["name"]), "marks": list(data["mark"]),
+                "colors": list(data["color"])}
+
+    def _tooltips(self, scale: int) -> str:
+        return hover_rows(self.lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
+                                      ("score", f"@score{number_format(scale)}")], lines=("std_text",)).tooltips
+
+    def fits(self, sources: list[str], lang: str, slots: int) -> bool:
+        """Whether `restyle` can take this frame, or a new chart is needed (bars ↔ dots, language, page size)."""
+        return (use_dots(len(sources)), lang, slots) == (self.dots, self.lang, self.slots)
+
+    def restyle(self, sources: list[str], scale: int) -> None:
+        """Take other models or another scale in place: a new figure costs the server ~0.1 s to build and the
+        browser ~0.2 s to lay out (a model tick or a scale switch took 0.4–0.6 s at 20 models). Call `show`
+        next; the bars of the models gone stay until it swaps in the page."""
+        sources = [str(s) for s in sources]
+        if scale != self.scale:
+            self.scale = scale
+            self._tip.tooltips = self._tooltips(scale)
+        if sources == list(self._mapper.factors):
+            return
+        colours, _markers, chars = model_style(len(sources))
+        chosen = set(self.legend_source.data["name"][i] for i in self.legend_source.selected.indices
+                     if i < len(self.legend_source.data["name"]))
+        self._mapper.update(factors=sources, palette=colours)
+        data = {"name": sources, "mark": chars, "color": colours}
+        self.legend_source.selected.indices = [i for i, name in enumerate(sources) if name in chosen]
+        self.legend_source.data = data
+        self._search_js.args = self._search_args(data)
+        self._highlight_js.args = self._highlight_args(len(sources))
+        box_width = legend_width(sources)
+        width = box_width - 10
+        self.figure.min_width = plot_width(sources) + 80
+        self._legend_box.width = box_width
+        self._legend_title.width = self._search.width = self._legend_table.width = width
+        self._legend_table.columns[1].width = width - 22
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
         """Swap in a page: scores and std in the display scale (see `bars_data`)."""

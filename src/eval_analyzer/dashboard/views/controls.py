@@ -16,7 +16,7 @@ from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SOR
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import ACCEPT, CI_LEVELS, LANGUAGES, DeltaSettings
-from eval_analyzer.dashboard.views.base import View, bind, forget_js_links, update
+from eval_analyzer.dashboard.views.base import View, bind, update
 
 #: The corrections offered: the parameter's own objects (core.stats.CORRECTIONS).
 CORRECTIONS = tuple(DeltaSettings.param.correction.objects)
@@ -243,14 +243,16 @@ class FilterView(View):
         self.relabel()
         self._visibility()
 
+    def _step(self, end: float) -> float:
+        fine = self.store.overview.scale == 1 or end != self.store.overview.scale  # 0–1, or own units (2.61)
+        return 0.01 if fine else 1
+
     def _new_slider(self):
-        """A slider for the current scale. Rebuilt on a scale switch: changing a live slider's range makes the
-        browser echo its old value back, which would undo the conversion."""
-        scale, end = self.store.overview.scale, self.store.threshold_end()
+        """A slider for the current scale (`_rescale_slider` moves it to another)."""
+        end = self.store.threshold_end()
         value = min(max(0.0, float(self.store.filter.threshold)), end)
-        fine = scale == 1 or end != scale  # 0–1, or own units (a perplexity of 2.61)
         slider = BoundedFloatSlider(
-            start=0, end=end, fixed_start=0, fixed_end=end, step=0.01 if fine else 1, value=value,
+            start=0, end=end, fixed_start=0, fixed_end=end, step=self._step(end), value=value,
             name=self.t("threshold"), disabled=not self.store.filter.on, css_classes=["ea-w-thr"],
             sizing_mode="stretch_width")
         # value_throttled: recompute when the user lets go of the slider, not for every pixel of the drag.
@@ -275,16 +277,29 @@ class FilterView(View):
     def _sync_threshold(self) -> None:
         end = self.store.threshold_end()
         if self.threshold.fixed_end != end:
-            old, self.threshold = self.threshold, self._new_slider()
-            index = self.card.objects.index(old) if hasattr(self, "card") else -1
-            if index >= 0:
-                self.card[index] = self.threshold
-            self.note.object = ""
-            forget_js_links(old)  # Panel's link registry would keep the old slider, and this view, alive
+            self._rescale_slider(end)
             return
         value = min(max(0.0, float(self.store.filter.threshold)), end)
         if self.threshold.value != value:
             self.threshold.value = value
+
+    def _rescale_slider(self, end: float) -> None:
+        """The slider takes a new range in place (a new slider cost the server ~0.1 s and the browser a new
+        widget on every scale switch). The order is what keeps the browser from clamping: every step of the
+        way the value lies inside the range the browser holds (growing: the range first, then the value;
+        shrinking: the fine step, the value, then the range), so it never answers with a clamped value of its own
+        that would undo the conversion."""
+        slider = self.threshold
+        value = min(max(0.0, float(self.store.filter.threshold)), end)
+        bounds = dict(start=0, end=end, fixed_start=0, fixed_end=end)
+        if end >= (slider.fixed_end or 0):
+            slider.param.update(step=self._step(end), **bounds)
+            slider.value = value
+        else:
+            slider.step = self._step(end)
+            slider.value = value
+            slider.param.update(**bounds)
+        self.note.object = ""
 
     def _visibility(self) -> None:
         f = self.store.filter

@@ -56,7 +56,7 @@ class OverviewView(View):
             self.pivot_box,
             sizing_mode="stretch_width",
         )
-        self._chart_key: tuple | None = None
+        self._chart_key: str | None = None
         self._bars: OverviewBars | None = None
         self.store.param.watch(lambda *_e: self.refresh(), list(OVERVIEW_OUTPUTS))
         self.relabel()
@@ -154,13 +154,16 @@ class OverviewView(View):
         """Update the bars in place unless their frame changes: a new figure costs ~3× more to build on the
         server and to lay out in the browser."""
         a = self.store
-        key = (a.shown_page_size, tuple(page.columns), scale, self.lang, a.overview.dataset)
-        if key != self._chart_key:
+        sources = [str(s) for s in page.columns]
+        key = a.overview.dataset
+        if self._bars is None or key != self._chart_key or not self._bars.fits(sources, self.lang,
+                                                                               a.shown_page_size):
             self._chart_key = key
-            self._bars = OverviewBars(list(page.columns), scale, self.lang, a.shown_page_size)
+            self._bars = OverviewBars(sources, scale, self.lang, a.shown_page_size)
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
             self.chart.object = self._bars.layout
         else:
+            self._bars.restyle(sources, scale)
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
 
     def relabel(self) -> None:
