@@ -260,7 +260,9 @@ def test_app_renders_with_nothing_loaded_then_loads(files):
         store.ui.tab = tab
     assert store.delta_status == "no_data" and store.overview.dataset == ""
     store.data.add_files(datagen.standard_files()[:2])
-    assert store.overview.dataset == "mmlu" and store.delta_status == "ok"
+    assert store.overview.dataset == "mmlu"
+    store.ui.tab = "delta"
+    assert store.delta_status == "ok"
     for name, _data in list(store.data.files):
         store.data.remove_file(name)
     assert store.datasets == [] and store.page_info.total == 0
@@ -276,3 +278,30 @@ def test_the_upload_picker_offers_every_extension_a_folder_search_reads():
     offered = set(LoadView(store=DerivedData(data=DataState())).upload.accept.split(","))
     assert {".md", ".txt", ".eval", ".zip", ".json", ".jsonl", ".csv"} <= offered
     assert offered == set(UPLOAD_EXTENSIONS)
+
+
+def test_the_delta_outputs_are_derived_only_while_a_delta_tab_is_open():
+    """On the Overview a scale switch or a new baseline derives no Δ table (half a scale switch's server time);
+    the Δ tab and Heatmaps then open on the Δ of the current settings, checked against plain Python."""
+    from bokeh.document import Document
+
+    files = datagen.standard_files()
+    app = create_app(files)
+    app.server_doc(Document())
+    store = app.store
+    assert store.ui.tab == "overview" and store.summary is None
+    store.overview.scale = 100
+    baseline, candidate = store.sources[1], store.sources[0]
+    store.delta.param.update(baseline=baseline, candidates=[candidate])
+    assert store.summary is None  # nothing derived yet
+    store.ui.tab = "heatmap"
+    wide = store.wide_all
+    paired = wide[[baseline, candidate]].dropna()
+    expected = {category: (row[candidate] - row[baseline]) * 100 for category, row in paired.iterrows()}
+    got = store.delta_all[store.delta_all["candidate"] == candidate]
+    assert dict(zip(got["category"], got["delta"], strict=True)) == pytest.approx(expected)
+    store.ui.tab = "overview"
+    store.overview.scale = 1
+    assert store.delta_all["delta"].abs().max() > 1  # still the 0–100 table: not derived on the Overview
+    store.ui.tab = "delta"
+    assert store.delta_all["delta"].abs().max() <= 1

@@ -176,12 +176,16 @@ def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) ->
         data.extra_problems = [problem(", ".join(unknown), "src.ignored", severity="notice")]
 
 
+#: The tabs that draw the store's Δ outputs; elsewhere they are not derived.
+DELTA_TABS = ("delta", "heatmap")
+
+
 def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
                limits: Limits | None = None) -> pn.template.BootstrapTemplate:
     """A complete dashboard for one session. `files=None` loads the bundled demo data."""
     is_demo = files is None
     data = DataState(files=list(demo_files() if is_demo else files), limits=limits or Limits())
-    store = DerivedData(data=data)
+    store = DerivedData(data=data, delta_shown=False)  # until a Δ tab opens (see `_delta_on_screen`)
     station_view = _station_view(station, read_only, data)
     tab_keys = tuple(key for key in TABS if key != "station" or station_view is not None)
 
@@ -221,6 +225,12 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         if tabs.active != index:
             tabs.active = index
 
+    def _delta_on_screen(_event=None) -> None:
+        store.delta_shown = store.ui.tab in DELTA_TABS
+
+    # Before the tab's view is built or drawn, so it draws the Δ outputs once, up to date.
+    _delta_on_screen()
+    store.ui.param.watch(_delta_on_screen, "tab")
     _open_tab()
     store.ui.param.watch(_open_tab, "tab")
     store.ui.param.watch(_tab_to_widget, "tab")

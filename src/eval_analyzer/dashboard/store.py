@@ -144,6 +144,11 @@ class DerivedData(param.Parameterized):
     stat_bottom = param.DataFrame(default=None, allow_None=True, doc="`bottom` with the row statistics")
     stat_matrix = param.DataFrame(default=None, allow_None=True,
                                   doc="candidate × category: significant (bool), shaped like delta_matrix")
+    delta_shown = param.Boolean(default=True, doc="Whether a view that draws Δ outputs (the Δ tab, Heatmaps) is "
+                                "on screen. While False a Δ setting change derives nothing; the outputs catch up "
+                                "when it turns True. The app follows the open tab: a scale, model or data change "
+                                "on the Overview then skips the Δ table and its tests (half a scale switch's "
+                                "server time at 20 models). A store on its own derives everything.")
     question_pairs = param.ClassSelector(class_=qs.QuestionPairs, default=qs.QuestionPairs(),
                                          doc="core.questions.QuestionPairs of the baseline and the candidate")
     question_page = param.ClassSelector(class_=qs.QuestionPage, default=None, allow_None=True,
@@ -259,9 +264,9 @@ class DerivedData(param.Parameterized):
                           mixed_units=result.mixed_units)
 
     @param.depends("overview.scale", "delta.baseline", "delta.candidates", "delta.sort", "delta.min_delta",
-                   "delta.eps", "delta.top_n", watch=True)
+                   "delta.eps", "delta.top_n", "delta_shown", watch=True)
     def _derive_delta(self) -> None:
-        if self._settle():
+        if self._settle() or not self.delta_shown:
             return
         query, frames = self.delta_query(), self.frames
         if self._delta is not None and self._delta[0] == query and self._delta[1] is frames:
