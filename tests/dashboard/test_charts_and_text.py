@@ -63,6 +63,22 @@ def test_overview_bars_keep_display_order_scale_and_every_slot(store):
     assert np.isnan(data["low"][~with_runs]).all() and (data["low"][with_runs] <= data["score"][with_runs]).all()
 
 
+def test_dots_sit_in_their_categorys_band_by_number():
+    """At many models a dot's x is a number on Bokeh's one-level factor range (a factor's centre is its index
+    + 0.5), spread within ±0.35 in legend order; bars keep their (category, model) factors."""
+    models = [f"m{i:02d}" for i in range(oc.BARS_MAX_MODELS + 3)]
+    page = pd.DataFrame(np.linspace(0.1, 0.9, 4 * len(models)).reshape(4, -1), index=list("abcd"), columns=models)
+    page.iloc[1, 2] = np.nan
+    data, _factors = bars_data(page, pd.DataFrame(), pd.DataFrame())
+    assert "x" not in data and data["xd"].dtype == np.float64
+    for x, category, model in zip(data["xd"], data["category"], data["source_label"], strict=True):
+        centre = list(page.index).index(category) + 0.5
+        assert x == pytest.approx(centre - 0.35 + 0.7 * models.index(model) / (len(models) - 1))
+    assert len(data["xd"]) == 4 * len(models) - 1
+    few, _ = bars_data(page[models[:3]], pd.DataFrame(), pd.DataFrame())
+    assert "xd" not in few and few["x"][0] == ("a", "m00")
+
+
 def test_pages_hold_fewer_categories_when_bars_would_get_thinner_than_3_px():
     def bar_px(categories: int, models: int) -> float:  # Bokeh's grouped factors: models + group gap per category
         slots = categories * models + (categories - 1) * oc.GROUP_PADDING
@@ -236,7 +252,7 @@ def test_a_tab_view_is_built_and_drawn_when_its_tab_first_opens():
     heatmaps = slots[3].select(pn.pane.HoloViews)
     assert len(heatmaps) == 2 and all(heatmap.object is not None for heatmap in heatmaps)
     app.store.ui.tab = "delta"
-    assert any('class="ea-summary"' in str(pane.object) for pane in slots[1].select(pn.pane.HTML))
+    assert any('class="ea-t ea-summary"' in str(pane.object) for pane in slots[1].select(pn.pane.HTML))
     app.store.ui.tab = "overview"
     assert len(slots[1].objects) == 1  # opening a tab again reuses its view
 
