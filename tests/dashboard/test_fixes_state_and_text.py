@@ -132,7 +132,7 @@ def test_a_category_with_a_slash_is_whole_in_the_table_chart_delta_and_csv():
     assert name in set(store.ranking["category"])
     view = OverviewView(store=store)
     assert name in {row["category"] for row in _csv_rows(view.csv_all)}
-    assert f"<td style=\"border:1px solid #ddd;padding:2px 6px\">{name}</td>" in view.pivot.object
+    assert f"<td>{name}</td>" in view.pivot.object
 
 
 def type_into(box, value) -> None:
