@@ -61,8 +61,8 @@ def app_factory(files: Sequence[tuple[str, bytes]] | None = None, *, station=Non
 
 def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = False,
                   allow_websocket_origin: Sequence[str] = (), auth: Mapping[str, str] | None = None,
-                  limits: Limits | None = None) -> dict:
-    """The keyword arguments of `pn.serve`."""
+                  limits: Limits | None = None, session_cleanup_ms: int | None = None) -> dict:
+    """The keyword arguments of `pn.serve`. `session_cleanup_ms`: see `serve`."""
     limits = limits or Limits()
     unknown = set(auth or {}) - set(AUTH_OPTIONS)
     if unknown:
@@ -75,6 +75,11 @@ def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = 
     elif address not in LOCAL_ADDRESSES:
         kwargs["websocket_origin"] = [f"{address}:{port}"]
     kwargs.update({name: value for name, value in (auth or {}).items() if value})
+    if session_cleanup_ms is not None:
+        # Bokeh's own names: `pn.serve` hands unknown keywords on to Tornado's settings without a word, so the
+        # `panel serve` flag names (`check_unused_sessions`) were ignored and closed sessions lived 15–32 s.
+        kwargs.update(check_unused_sessions_milliseconds=int(session_cleanup_ms),
+                      unused_session_lifetime_milliseconds=int(session_cleanup_ms))
     return kwargs
 
 
@@ -99,10 +104,7 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
         # The Station tab's table is a Tabulator built when the tab first opens, after the page's resources were
         # chosen: without the extension named here, a Station tab opened by a click stayed empty.
         pn.extension("tabulator")
-    cleanup = ({} if session_cleanup_ms is None else
-               {"check_unused_sessions": session_cleanup_ms, "unused_session_lifetime": session_cleanup_ms})
     factory = app_factory(files, station=station, read_only=read_only, limits=limits)
     pn.serve({"/": factory}, **serve_options(port=port, address=address, show=show,
                                              allow_websocket_origin=allow_websocket_origin, auth=auth,
-                                             limits=limits),
-             **cleanup)
+                                             limits=limits, session_cleanup_ms=session_cleanup_ms))
