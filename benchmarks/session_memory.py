@@ -5,11 +5,12 @@ Chromium: each opens the page, uploads 100 generated Twinkle files (`tests/datag
 categories each) through the upload widget, waits until the Overview shows them, and closes the page. Prints
 the server's RSS (/proc/PID/status VmRSS) idle, after each session, and after all sessions closed and Panel's
 session cleanup ran. "Idle" is measured twice: right after start, and after one warm-up session closed (the
-first session imports the readers and builds Panel's and Bokeh's per-process caches once; that is not a
-leak, and the targets are judged against the warm idle; the return is printed against the cold idle too). The
-cleanup interval is shortened for the benchmark (`serve(session_cleanup_ms=1000)`: Bokeh discards a closed
-session 1–2 s after it closed instead of 15–32 s; until that option reached Bokeh under its own names, the warm
-idle still held the warm-up session and the last sessions were still alive at the end). Targets: growth ≤ 60 MB
+first session imports the readers, touches code pages and builds Panel's and Bokeh's per-process caches once,
+~14 MiB; scipy.stats, ~55 MiB, `serve` imports at start; that is not a leak, and the targets are judged
+against the warm idle; the return is printed against the cold idle too). The cleanup interval is shortened
+for the benchmark (`serve(session_cleanup_ms=1000)`: Bokeh discards a closed session 1–2 s after it closed
+instead of 15–32 s; until that option reached Bokeh under its own names, the warm idle still held the warm-up
+session and the last sessions were still alive at the end). Targets: growth ≤ 60 MB
 per 100-file session; back to within 10 % of the idle RSS after all sessions close. Asserts nothing.
 
 Run alone on small machines:

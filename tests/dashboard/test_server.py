@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import datagen
 from eval_analyzer import cli
 from eval_analyzer.core.loader import MB, Limits, file_pairs
@@ -156,3 +159,14 @@ def test_a_detached_models_stylesheets_name_the_server_of_the_session():
     urls = [sheet.url for sheet in properties["stylesheets"] if isinstance(sheet, ImportedStyleSheet)]
     assert urls and all(url.startswith(resources.LOCAL_DIST) for url in urls), urls
     assert all("cdn.holoviz.org" not in url for url in urls)
+
+
+def test_serve_imports_the_statistics_before_the_first_session():
+    """A fresh process: scipy.stats is loaded when the server starts listening, not by the first visitor."""
+    script = ("import sys, panel\n"
+              "panel.serve = lambda *args, **kwargs: print('scipy.stats' in sys.modules)\n"
+              "from eval_analyzer.dashboard.server import serve\n"
+              "print('scipy.stats' in sys.modules)\n"
+              "serve(None)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.split() == ["False", "True"]

@@ -94,7 +94,13 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
     for 15 s; benchmarks shorten both)."""
     import panel as pn
 
+    from eval_analyzer.core.significance import statistics_ready
+
     keep_stylesheets_on_server()
+    # Every session with two sources computes the Δ statistics, so the first one imported scipy.stats (~55 MiB,
+    # 0.7 s) while its visitor waited. Imported here, the memory a started server reports is what it keeps
+    # between sessions, and no page waits for the import.
+    statistics_ready()
 
     if station is not None and not hasattr(station, "entries"):
         from eval_analyzer.station.store import Station
