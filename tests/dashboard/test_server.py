@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import datagen
 from eval_analyzer import cli
 from eval_analyzer.core.loader import MB, Limits, file_pairs
@@ -182,3 +185,14 @@ def test_a_served_widget_change_is_handled_without_panels_50_ms_wait(monkeypatch
     select._server_change(doc, model.ref["id"], None, "value", "b", "c")  # arrives before the callback ran
     assert delays == [50, 0]
     assert select._events == {"value": "c"}
+
+
+def test_serve_imports_the_statistics_before_the_first_session():
+    """A fresh process: scipy.stats is loaded when the server starts listening, not by the first visitor."""
+    script = ("import sys, panel\n"
+              "panel.serve = lambda *args, **kwargs: print('scipy.stats' in sys.modules)\n"
+              "from eval_analyzer.dashboard.server import serve\n"
+              "print('scipy.stats' in sys.modules)\n"
+              "serve(None)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.split() == ["False", "True"]

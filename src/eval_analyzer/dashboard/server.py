@@ -74,8 +74,8 @@ def app_factory(files: Sequence[tuple[str, bytes]] | None = None, *, station=Non
 
 def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = False,
                   allow_websocket_origin: Sequence[str] = (), auth: Mapping[str, str] | None = None,
-                  limits: Limits | None = None) -> dict:
-    """The keyword arguments of `pn.serve`."""
+                  limits: Limits | None = None, session_cleanup_ms: int | None = None) -> dict:
+    """The keyword arguments of `pn.serve`. `session_cleanup_ms`: see `serve`."""
     limits = limits or Limits()
     unknown = set(auth or {}) - set(AUTH_OPTIONS)
     if unknown:
@@ -88,6 +88,11 @@ def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = 
     elif address not in LOCAL_ADDRESSES:
         kwargs["websocket_origin"] = [f"{address}:{port}"]
     kwargs.update({name: value for name, value in (auth or {}).items() if value})
+    if session_cleanup_ms is not None:
+        # Bokeh's own names: `pn.serve` hands unknown keywords on to Tornado's settings without a word, so the
+        # `panel serve` flag names (`check_unused_sessions`) were ignored and closed sessions lived 15–32 s.
+        kwargs.update(check_unused_sessions_milliseconds=int(session_cleanup_ms),
+                      unused_session_lifetime_milliseconds=int(session_cleanup_ms))
     return kwargs
 
 
@@ -102,8 +107,14 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
     for 15 s; benchmarks shorten both)."""
     import panel as pn
 
+    from eval_analyzer.core.significance import statistics_ready
+
     keep_stylesheets_on_server()
     answer_without_delay()
+    # The first Δ tab opened computes the statistics, and the first one in this process imported scipy.stats
+    # (~55 MiB, 0.7 s) while its visitor waited. Imported here, the memory a started server reports is what it
+    # keeps between sessions, and no page waits for the import.
+    statistics_ready()
 
     if station is not None and not hasattr(station, "entries"):
         from eval_analyzer.station.store import Station
@@ -113,10 +124,7 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
         # The Station tab's table is a Tabulator built when the tab first opens, after the page's resources were
         # chosen: without the extension named here, a Station tab opened by a click stayed empty.
         pn.extension("tabulator")
-    cleanup = ({} if session_cleanup_ms is None else
-               {"check_unused_sessions": session_cleanup_ms, "unused_session_lifetime": session_cleanup_ms})
     factory = app_factory(files, station=station, read_only=read_only, limits=limits)
     pn.serve({"/": factory}, **serve_options(port=port, address=address, show=show,
                                              allow_websocket_origin=allow_websocket_origin, auth=auth,
-                                             limits=limits),
-             **cleanup)
+                                             limits=limits, session_cleanup_ms=session_cleanup_ms))
