@@ -119,3 +119,18 @@ def test_a_scale_switch_rescales_the_threshold_slider_in_place(store):
     store.overview.scale = 1
     assert (slider.fixed_end, slider.step) == (1, 0.01) and slider.value == pytest.approx(0.85)
     assert store.filter.threshold == pytest.approx(0.85)
+
+
+def test_a_typed_threshold_filters_at_once(store):
+    """A value typed in the box (committed with Enter) reaches the filter with that one message; before, the
+    filter waited for the browser's second message (`value_throttled`), a second round trip per typed value."""
+    from eval_analyzer.dashboard.views.controls import FilterView
+
+    view = FilterView(store=store)
+    store.filter.on = True
+    view.threshold._value_edit.value = 0.7  # what the browser's first message sets
+    assert store.filter.threshold == pytest.approx(0.7)
+    expected = int((store.wide_all >= 0.7 - 1e-9).any(axis=1).sum())
+    assert store.page_info.total == expected
+    view.threshold._value_edit.value = 1.5  # out of range: clamped, and said so
+    assert store.filter.threshold == 1 and view.threshold.clamped == 1.5

@@ -67,6 +67,13 @@ class BoundedFloatSlider(pn.widgets.EditableFloatSlider):
         if bounded == typed:
             if not self._clamping:
                 self.clamped = None
+            if event.obj is self._value_edit and event.name == "value":
+                # A typed value is committed (Enter, or leaving the box): there is no drag to wait for. As the
+                # value alone, the filter waited for the browser's second message (`value_throttled`), a
+                # second round trip and busy cycle on every typed threshold.
+                with param.edit_constant(self):
+                    self.param.update(value=typed, value_throttled=typed)
+                return
             super()._sync_value(event)
             return
         self._clamping = True
