@@ -248,3 +248,24 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     template.store = store  # for tests and entry scripts: the session's state
     template.url_sync = sync
     return template
+
+
+def serve_in_worker(template) -> None:
+    """The static page's entry (Pyodide worker): put the app on Panel's held document, as `app.servable()`
+    does, and drop the changes made so far, which the snapshot Panel's `write_doc` takes next already holds.
+
+    Panel holds the worker's document from `init_doc` until the browser has rendered that snapshot, then sends
+    every held change as a patch. One of them names a model the browser never gets: the template styles its
+    hidden pre-processing root (a Column on the document but not among its roots) while held, so BokehJS threw
+    "reference … isn't known" on every page load. Under `panel serve` the same changes go nowhere (they are
+    made before the browser connects and fetches the whole document); unholding here, before any coroutine can
+    run, gives the page that behaviour, and holding again keeps the changes made until the render for Panel.
+    """
+    doc = pn.state.curdoc
+    # Frozen: Bokeh walks the page's model graph once, not once per template root (a live page ~0.2 s sooner).
+    with doc.models.freeze():
+        template.servable()
+    policy = doc.callbacks.hold_value
+    if policy is not None:
+        doc.unhold()
+        doc.hold(policy)

@@ -32,12 +32,10 @@ ENTRY = '''"""Entry of the static site; Panel's converter runs it in the browser
 
 import panel as pn
 
-from eval_analyzer.dashboard.app import create_app
+from eval_analyzer.dashboard.app import create_app, serve_in_worker
 
 app = create_app()
-# Frozen: Bokeh walks the page's model graph once, not once per template root (a live page ~0.2 s sooner).
-with pn.state.curdoc.models.freeze():
-    app.servable()
+serve_in_worker(app)  # servable(), minus the held changes write_doc's snapshot already holds
 '''
 DATA_FILE = "eval_analyzer/data/demo_results_20250806_1543.json"
 # Everything a build writes at the top of the output folder; a rebuild removes exactly these first.
