@@ -167,11 +167,12 @@ def changed(page, action, tables: list[str], chart_data: bool = True) -> tuple[f
     return measure(page, action, UPDATED_JS if chart_data else "(sels) => benchFresh(sels)", tables)
 
 
-def open_page(browser, url: str):
+def open_page(browser, url: str, ready: str = ".ea-range"):
+    """A fresh session, its messages recorded, once `ready` is shown and the server has gone quiet."""
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     page.add_init_script(FRAMES_JS)
     page.goto(url)
-    page.wait_for_selector(".ea-range", timeout=120_000)
+    page.wait_for_selector(ready, timeout=120_000)
     page.evaluate(HELPERS_JS)
     page.wait_for_function(QUIET_JS, arg=QUIET_MS, polling=100, timeout=60_000)
     return page
@@ -235,12 +236,7 @@ def uploads(browser, url: str, files: list[tuple[str, bytes]]) -> dict[str, list
     payload = [{"name": name, "mimeType": "application/json", "buffer": data} for name, data in files]
     results: dict[str, list[tuple[float, float]]] = {"upload → Overview": []}
     for _ in range(OPENS):
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.add_init_script(FRAMES_JS)
-        page.goto(url)
-        page.wait_for_selector(".ea-upload input[type=file]", timeout=60_000)
-        page.evaluate(HELPERS_JS)
-        page.wait_for_function(QUIET_JS, arg=QUIET_MS, polling=100, timeout=60_000)
+        page = open_page(browser, url, ready=".ea-upload input[type=file]")
         ready = f"""() => deepAll(".ea-loaded").some((e) => e.textContent.includes("{len(files)} file"))
                      && deepAll(".ea-pivot").length > 0 && benchDrawn(".ea-ov-chart")"""
         results["upload → Overview"].append(measure(
