@@ -24,6 +24,8 @@ class QuestionCells(NamedTuple):
     #: Per answer: `source * n_pairs + question`, as `intp`: `bincount` takes nothing else, and the static
     #: page's WebAssembly numpy has a 32-bit `intp` and refuses to cast int64 down (a no-op on 64-bit machines).
     cell: np.ndarray
+    #: Per answer: its question's index among the `n_pairs` questions.
+    pair: np.ndarray
     n_pairs: int
     pairs: np.ndarray
     cat_values: np.ndarray
@@ -51,4 +53,4 @@ def question_cells(source: np.ndarray, answers: pd.DataFrame) -> QuestionCells:
     qid, qid_values = codes(answers["question_id"])
     pair, pairs = pd.factorize(cat * (len(qid_values) + 1) + qid, sort=False)
     cell = (source * len(pairs) + pair).astype(np.intp, copy=False)
-    return QuestionCells(cell, len(pairs), pairs, cat_values, qid_values)
+    return QuestionCells(cell, pair, len(pairs), pairs, cat_values, qid_values)

@@ -174,7 +174,6 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
     side = (answers["source_label"].astype(object) == candidate).to_numpy(dtype="int64")
     cells = question_cells(side, answers)
     n_pairs = cells.n_pairs
-    pair = cells.cell - side * n_pairs
     value = answers["value"].to_numpy(dtype="float64")
     counts = cells.grid(None, 2)
     sums = cells.grid(value, 2)
@@ -205,7 +204,7 @@ def _pair(answers: pd.DataFrame, baseline: str, candidate: str, sign: float) -> 
     # Answers of paired questions, by question then side then run: a question's answers are one slice.
     position = np.full(n_pairs, -1, dtype="int64")
     position[paired] = np.arange(len(paired))
-    answer_question = position[pair]
+    answer_question = position[cells.pair]
     keep = np.flatnonzero(answer_question >= 0)
     run = answers["run"].to_numpy(dtype="int64")
     order = keep[np.lexsort((run[keep], side[keep], answer_question[keep]))]
