@@ -27,10 +27,11 @@ def number_format(scale: int) -> str:
     return "{0." + "0" * SHOWN_DECIMALS[scale] + "}"
 
 
-def hover_rows(lang: str, fields: list[tuple[str, str]], lines: tuple[str, ...] = ()) -> HoverTool:
-    """Like `hover`, plus `lines`: data-source columns of ready text, each shown as a row of its own and not at
-    all when empty — a row Bokeh's table of tooltips cannot leave out (a score without std showed "± std: NaN").
-    Bokeh HTML-escapes `@field` values in the template as it does in the table; the labels are escaped here."""
+def tooltip_rows(lang: str, fields: list[tuple[str, str]], lines: tuple[str, ...] = ()) -> str:
+    """A tooltip template like `hover`'s table, plus `lines`: data-source columns of ready text, each shown as a
+    row of its own and not at all when empty — a row Bokeh's table of tooltips cannot leave out (a score without
+    std showed "± std: NaN"). A template, not a tool: a chart that changes scale in place swaps it. Bokeh
+    HTML-escapes `@field` values in the template as it does in the table; the labels are escaped here."""
     rows = [_ROW.format(label=html.escape(t(label, lang)), value=spec) for label, spec in fields]
     rows += [f"<div>@{{{column}}}</div>" for column in lines]
-    return HoverTool(tooltips="<div>" + "".join(rows) + "</div>")
+    return "<div>" + "".join(rows) + "</div>"

@@ -31,6 +31,7 @@ from bokeh.models import (
     Div,
     FactorRange,
     Grid,
+    HoverTool,
     LinearAxis,
     Plot,
     Range1d,
@@ -46,7 +47,7 @@ from bokeh.models import (
 )
 
 from eval_analyzer.core.scores import SHOWN_DECIMALS
-from eval_analyzer.dashboard.chart_style import hover_rows, number_format
+from eval_analyzer.dashboard.chart_style import number_format, tooltip_rows
 from eval_analyzer.dashboard.i18n import t
 
 #: Grouped bars up to this many models; above it the dot plot. Chosen from screenshots at 1440 px: at 20 models
@@ -73,6 +74,8 @@ LEGEND_MAX_PX = 380
 LEGEND_CHAR_PX = 7.5
 LEGEND_EXTRA_PX = 64
 LEGEND_ROW_PX = 22
+#: The legend list's swatch column.
+LEGEND_MARK_PX = 22
 #: Columns of the data source: the bar's (category, model) factor, the dot's position (see `bars_data`), what
 #: the tooltip shows (`std_text`: the "± std" line, empty without runs), the error bar's ends, and the dot's
 #: marker.
@@ -241,8 +244,7 @@ class OverviewBars:
         colours, _markers, chars = model_style(len(sources))
         self.source = ColumnDataSource(data={name: [] for name in COLUMNS}, name="ea-ov-source")
         self.lang = lang
-        tip = self._tip = hover_rows(lang, [], lines=())
-        tip.tooltips = self._tooltips(scale)
+        tip = self._tip = HoverTool(tooltips=self._tooltips(scale))
         # Built from bokeh.models, not bokeh.plotting: the page does not import bokeh.plotting at start-up
         # (~0.1 s in Pyodide) for one figure. It stretches to the main area's width; below PLOT_PX (plus the
         # axis) the box around it scrolls instead of squeezing the bars.
@@ -288,27 +290,32 @@ class OverviewBars:
     def _legend(self, lang: str, box_width: int) -> Column:
         """The models beside the plot: a search box and a scrolling list (colour and marker, then the name)."""
         data = self.legend_source.data
-        width = box_width - 10
         table = self._legend_table = DataTable(
             source=self.legend_source, index_position=None, header_row=False, selectable=True,
-            sortable=False, reorderable=False, width=width, row_height=LEGEND_ROW_PX,
+            sortable=False, reorderable=False, row_height=LEGEND_ROW_PX,
             height=HEIGHT - 100, name="ea-ov-legend-table", css_classes=["ea-ov-legend-table"],
-            columns=[TableColumn(field="mark", width=22,
+            columns=[TableColumn(field="mark", width=LEGEND_MARK_PX,
                                  formatter=StringFormatter(text_color={"field": "color"}, text_align="center")),
-                     TableColumn(field="name", width=width - 22)],
+                     TableColumn(field="name")],
         )
-        search = self._search = TextInput(placeholder=t("legend_search", lang), width=width,
-                                          name="ea-ov-legend-search", css_classes=["ea-ov-legend-search"])
+        search = self._search = TextInput(placeholder=t("legend_search", lang), name="ea-ov-legend-search",
+                                          css_classes=["ea-ov-legend-search"])
         self._search_js = CustomJS(code=SEARCH_JS, args=self._search_args(data))
         search.js_on_change("value_input", self._search_js)
         self._highlight_js = CustomJS(args=self._highlight_args(len(data["name"])), code=HIGHLIGHT_JS)
         self.legend_source.selected.js_on_change("indices", self._highlight_js)
         self.source.js_on_change("data", self._highlight_js)
-        title = self._legend_title = Div(text=t("legend_title", lang), width=width,
-                                         styles={"font-size": "12px", "color": "#444"})
-        self._legend_box = Column(title, search, table, width=box_width, name="ea-ov-legend-box",
-                                  css_classes=["ea-ov-legend"])
+        title = self._legend_title = Div(text=t("legend_title", lang), styles={"font-size": "12px", "color": "#444"})
+        self._legend_box = Column(title, search, table, name="ea-ov-legend-box", css_classes=["ea-ov-legend"])
+        self._fit_legend(box_width)
         return self._legend_box
+
+    def _fit_legend(self, box_width: int) -> None:
+        """The legend box and what is in it at `box_width` (`legend_width` of the models shown)."""
+        width = box_width - 10
+        self._legend_box.width = box_width
+        self._legend_title.width = self._search.width = self._legend_table.width = width
+        self._legend_table.columns[1].width = width - LEGEND_MARK_PX
 
     def _highlight_args(self, total: int) -> dict:
         return {"search": self._search, "legend": self.legend_source, "bars": self.source, "total": total}
@@ -318,8 +325,8 @@ class OverviewBars:
                 "colors": list(data["color"])}
 
     def _tooltips(self, scale: int) -> str:
-        return hover_rows(self.lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
-                                      ("score", f"@score{number_format(scale)}")], lines=("std_text",)).tooltips
+        return tooltip_rows(self.lang, [("model", "@source_label"), ("category", "@category"), ("file", "@file"),
+                                        ("score", f"@score{number_format(scale)}")], lines=("std_text",))
 
     def fits(self, sources: list[str], lang: str, slots: int) -> bool:
         """Whether `restyle` can take this frame, or a new chart is needed (bars ↔ dots, language, page size)."""
@@ -344,12 +351,8 @@ class OverviewBars:
         self.legend_source.data = data
         self._search_js.args = self._search_args(data)
         self._highlight_js.args = self._highlight_args(len(sources))
-        box_width = legend_width(sources)
-        width = box_width - 10
         self.figure.min_width = plot_width(sources) + 80
-        self._legend_box.width = box_width
-        self._legend_title.width = self._search.width = self._legend_table.width = width
-        self._legend_table.columns[1].width = width - 22
+        self._fit_legend(legend_width(sources))
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
         """Swap in a page: scores and std in the display scale (see `bars_data`)."""
