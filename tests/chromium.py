@@ -31,7 +31,8 @@ def free_port() -> int:
 
 def wait_for_port(process, port: int, timeout_s: float) -> str:
     """The address of a server `process` once it accepts connections on `port` (a TCP probe: a page request
-    would leave a session of its own behind); the process is killed if it does not within `timeout_s`."""
+    would leave a session of its own behind); the process is killed if it does not within `timeout_s`
+    (`process=None`: a server in this process, nothing to kill)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
@@ -39,5 +40,6 @@ def wait_for_port(process, port: int, timeout_s: float) -> str:
                 return f"http://127.0.0.1:{port}/"
         except OSError:
             time.sleep(0.2)  # polling interval while the port opens
-    process.kill()
+    if process is not None:
+        process.kill()
     raise RuntimeError("server did not start")

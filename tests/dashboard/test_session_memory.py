@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import inspect
-import socket
 import time
 import weakref
 
@@ -19,7 +18,7 @@ import panel as pn
 from bokeh.client import pull_session
 
 import datagen
-from chromium import free_port
+from chromium import free_port, wait_for_port
 from eval_analyzer.dashboard.app import create_app, release_session
 from eval_analyzer.dashboard.server import app_factory, serve_options
 
@@ -54,18 +53,6 @@ def test_session_cleanup_options_are_ones_bokeh_reads():
     assert not any("session" in name for name in serve_options())  # Bokeh's defaults unless asked
 
 
-def _wait_for_port(port: int, timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=5).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)  # polling while the server's port opens
-
-
 def test_a_served_session_is_freed_soon_after_its_page_closes():
     """A real server: a session opened over the websocket (as a browser does), closed, and then its store and
     files are gone, with no collection run by the test (the server's destroy hook collects), within a few
@@ -81,7 +68,7 @@ def test_a_served_session_is_freed_soon_after_its_page_closes():
     port = free_port()
     server = pn.serve({"/": factory}, **serve_options(port=port, session_cleanup_ms=200), threaded=True)
     try:
-        _wait_for_port(port)
+        wait_for_port(None, port, 30)
         with pull_session(url=f"http://127.0.0.1:{port}/"):
             assert len(refs) == 1 and refs[0][0]() is not None  # the session's app exists while it is open
         deadline = time.monotonic() + 10
