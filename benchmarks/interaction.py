@@ -82,10 +82,13 @@ HELPERS_JS = """() => {
     const all = deepAll(sel);
     return all.length > 0 && all.every((e) => !e.dataset.benchOld);
   });
-  // A newly shown view is drawn when every canvas under `sel` (through shadow roots) has a size.
+  // A newly shown view is drawn when every canvas under `sel` (through shadow roots) has a size on screen (a
+  // hidden canvas keeps its size).
+  const shown = (e) => { const box = e.getBoundingClientRect(); return box.width > 0 && box.height > 0; };
+  window.benchShown = (sels) => sels.every((sel) => deepAll(sel).some(shown));
   window.benchDrawn = (sel) => {
-    const all = deepAll(sel).flatMap((host) => deepAll("canvas", host));
-    return all.length > 0 && all.every((c) => c.width > 0 && c.height > 0);
+    const all = deepAll(sel).filter(shown).flatMap((host) => deepAll("canvas", host));
+    return all.length > 0 && all.every((c) => c.width > 0 && c.height > 0 && shown(c));
   };
   // The user's input event, on the page's clock: the first click, key press or change after `benchInput` is
   // reset (the Enter that commits a typed threshold, a select's or a file input's change, a button's click).
@@ -155,8 +158,8 @@ def measure(page, action, ready_js: str, arg) -> tuple[float, float]:
 
 
 UPDATED_JS = "(sels) => benchFresh(sels) && window.benchSources > 0"
-#: A tab shown for the first time: its table is there and every canvas of its chart has a size.
-SHOWN_JS = "([sels, chart]) => benchFresh(sels) && benchDrawn(chart)"
+#: A tab shown for the first time: its table is there, on screen, and every canvas of its chart has a size.
+SHOWN_JS = "([sels, chart]) => benchFresh(sels) && benchShown(sels) && benchDrawn(chart)"
 
 
 def changed(page, action, tables: list[str], chart_data: bool = True) -> tuple[float, float]:
