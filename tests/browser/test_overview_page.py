@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -81,6 +82,39 @@ def test_pagination(page, files):
     assert 20 < shown < 50 and pivot_categories(page) == order[:shown]
     select(page, ".ea-w-size", "20")
     wait_range(page, "categories 1–20 of 57")
+
+
+#: The Overview plot's frame (the area inside its axes), as BokehJS laid it out. The plot is looked up among
+#: the models the page's roots hold: a replaced chart stays in the document's index for a while.
+FRAME_JS = """() => new Promise((done, fail) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  try {
+    const live = Bokeh.documents[0].roots().flatMap((root) => [...root.references()]);
+    const plot = live.find((model) => model.name === "ea-ov-plot");
+    done([plot.inner_width, plot.inner_height]);
+  } catch (error) { fail(error); }
+})))"""
+
+
+def test_the_charts_frame_keeps_its_size_across_pages_and_scales(page):
+    """Bokeh sizes the borders around the frame from what they hold: with the borders fitted to each page's
+    category names (and each scale's score labels), the frame changed size on a page turn, so bars moved
+    under the pointer, and the browser reported the new size to the server after every redraw."""
+    wait_range(page, "categories 1–20 of 57")
+    first = page.evaluate(FRAME_JS)
+    for step, shown in ((lambda: page.locator(".ea-next button").click(), "categories 21–40"),
+                        (lambda: page.locator(".ea-next button").click(), "categories 41–57"),
+                        (lambda: page.locator(".ea-prev button").click(), "categories 21–40")):
+        step()
+        wait_range(page, shown)
+        assert page.evaluate(FRAME_JS) == first
+    page.locator(".ea-w-scale button", has_text="0–100").click()
+    page.locator(".ea-pivot td", has_text=re.compile(r"^\d\d\.\d\d$")).first.wait_for()
+    assert page.evaluate(FRAME_JS) == first
+    page.locator(".ea-w-scale button", has_text="0–1").first.click()
+    page.locator(".ea-pivot td", has_text=re.compile(r"^0\.\d{4}$")).first.wait_for()
+    page.locator(".ea-prev button").click()
+    wait_range(page, "categories 1–20 of 57")
+    assert page.evaluate(FRAME_JS) == first
 
 
 def test_dataset_switch(page, files):

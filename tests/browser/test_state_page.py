@@ -12,6 +12,9 @@ pytestmark = pytest.mark.browser
 #: The Overview's bar chart: its canvas lives in the Bokeh pane's shadow root (Playwright's CSS pierces it).
 CHART = ".ea-ov-chart"
 TOOLTIP = ".bk-tooltip-content"
+#: The height of the plot's frame (inside its axes), from the plot the page's roots hold.
+FRAME_HEIGHT_JS = """() => Bokeh.documents[0].roots().flatMap((root) => [...root.references()])
+  .find((model) => model.name === "ea-ov-plot").inner_height"""
 
 
 @pytest.fixture
@@ -29,7 +32,9 @@ def hover_a_bar(page) -> str:
     """Move the mouse along the lower half of the plot until a bar's tooltip shows; its text."""
     box = page.locator(f"{CHART} canvas").first.bounding_box()
     assert box is not None
-    y = box["y"] + box["height"] * 0.55  # below the legend, above the axis: every bar reaches here (score > 0.5)
+    frame_height = page.evaluate(FRAME_HEIGHT_JS)
+    # In the frame's lower half (the plot's top border is Bokeh's 5 px): every bar reaches there (score > 0.5).
+    y = box["y"] + 5 + frame_height * 0.55
     for x in range(int(box["x"] + 60), int(box["x"] + box["width"] - 60), 3):
         page.mouse.move(x, y)
         tip = page.locator(TOOLTIP).first

@@ -139,6 +139,18 @@ def test_many_models_draw_a_dot_plot_with_a_legend_beside_it(store):
     assert table.source.selected.js_property_callbacks and many.source.js_property_callbacks
 
 
+def test_the_chart_keeps_room_below_for_the_datasets_longest_category_name(store):
+    """The view gives the chart every category of the dataset, so a page of short names keeps the border a
+    long name on another page needs (the browser test checks that the frame then keeps its size)."""
+    names = list(store.wide_all.index)
+    longest = max(names, key=len)
+    assert oc.label_border(names) == oc.label_border([longest]) > oc.label_border([names[0][:5]])
+    assert oc.label_border(["類別" * 10]) > oc.label_border(["ab" * 10])  # CJK names take more room
+    bars = OverviewBars(list(store.page_wide.columns), 1, "en", slots=20)
+    bars.fit_labels(names)
+    assert bars.figure.min_border_bottom == oc.label_border(names)
+
+
 def test_a_model_change_restyles_the_legend_without_a_walk_of_the_whole_document():
     """The legend's scripts read every model from a data source: new script arguments would hold models, and
     Bokeh walks every model of the document again after such a change (~30 ms at 20 models, more at 100)."""

@@ -106,6 +106,32 @@ def legend_width(sources: list[str]) -> int:
     return int(min(LEGEND_MAX_PX, max(LEGEND_PX, longest * LEGEND_CHAR_PX + LEGEND_EXTRA_PX)))
 
 
+#: The plot's frame keeps one size while the dataset does. Bokeh sizes the borders around the frame from what is
+#: in them (the category names below, the score labels left), and the browser reports every new frame size back
+#: to the server, which answers: with the names of each page measured anew, a page turn, sort or threshold
+#: change ended with that extra round trip (~50 ms at 20 models) after the page was drawn. So the borders are
+#: set for the dataset's longest category name and for the widest score labels, and only grow past that.
+LABEL_FONT_PX = 11
+#: Width of a character of the names, in font sizes: a little over DejaVu Sans's (a name should not outgrow its
+#: border), a full one for CJK; and the rest of the border below: axis title, ticks, offsets.
+LABEL_CHAR_EM = {"narrow": 0.52, "upper": 0.7, "wide": 1.0}
+LABEL_AXIS_PX = 40
+#: Left of the frame: the score axis's title and its labels at either scale ("1.0" or "100", a dot plot's
+#: "0.625"), so a scale switch keeps the frame's width.
+BORDER_LEFT_PX = 64
+
+
+def label_border(categories) -> int:
+    """Room below the frame for category names rotated 60°, as `CategoricalAxis` draws them."""
+    def width(name: str) -> float:
+        return sum(LABEL_CHAR_EM["wide" if ord(ch) >= 0x2E80 else "upper" if ch.isupper() else "narrow"]
+                   for ch in name) * LABEL_FONT_PX
+
+    longest = max((width(str(name)) for name in categories), default=0.0)
+    angle = math.radians(60)
+    return int(math.ceil(longest * math.sin(angle) + 1.3 * LABEL_FONT_PX * math.cos(angle))) + LABEL_AXIS_PX
+
+
 def plot_width(sources: list[str]) -> int:
     """The plot area's nominal width beside a legend for `sources` (what the page-size rule divides)."""
     return PLOT_PX - (legend_width(sources) - LEGEND_PX)
@@ -252,7 +278,7 @@ class OverviewBars:
         x_range = FactorRange(factors=[], group_padding=GROUP_PADDING, range_padding=0.02 if self.dots else 0)
         self.figure = Plot(x_range=x_range, x_scale=CategoricalScale(), y_range=Range1d(0, scale),
                            height=HEIGHT, min_width=plot_width(sources) + 80, sizing_mode="stretch_width",
-                           toolbar_location="right", min_border_left=40, min_border_bottom=40,
+                           toolbar_location="right", min_border_left=BORDER_LEFT_PX, min_border_bottom=40,
                            name="ea-ov-plot")
         self.figure.add_tools(SaveTool(), ResetTool(), tip)
         x_axis = CategoricalAxis(
@@ -350,6 +376,13 @@ class OverviewBars:
         self.models_source.data = dict(data)
         self.figure.min_width = plot_width(sources) + 80
         self._fit_legend(legend_width(sources))
+
+    def fit_labels(self, categories) -> None:
+        """Room below the plot for the longest of `categories` (every category of the dataset): the frame then
+        keeps its size from page to page (`label_border`)."""
+        border = label_border(categories)
+        if self.figure.min_border_bottom != border:
+            self.figure.min_border_bottom = border
 
     def show(self, page_wide: pd.DataFrame, files: pd.DataFrame, std: pd.DataFrame) -> None:
         """Swap in a page: scores and std in the display scale (see `bars_data`)."""

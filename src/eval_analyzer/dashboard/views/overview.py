@@ -160,10 +160,12 @@ class OverviewView(View):
                                                                                a.shown_page_size):
             self._chart_key = key
             self._bars = OverviewBars(sources, scale, self.lang, a.shown_page_size)
+            self._bars.fit_labels(a.wide_all.index)
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
             self.chart.object = self._bars.layout
         else:
             self._bars.restyle(sources, scale)
+            self._bars.fit_labels(a.wide_all.index)
             self._bars.show(a.page_shown, a.files_all, a.page_spread)
 
     def relabel(self) -> None:
