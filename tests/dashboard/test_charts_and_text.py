@@ -166,7 +166,10 @@ def test_a_model_change_restyles_the_legend_without_a_walk_of_the_whole_document
     assert walks == []
     assert list(bars.models_source.data["name"]) == sources[:-3]
     assert bars.models_source.data["color"] == model_style(len(sources) - 3)[0]
-    for script in (bars._search_js, bars._highlight_js):
+    scripts = [*bars._search.js_property_callbacks["change:value_input"],
+               *bars.legend_source.selected.js_property_callbacks["change:indices"]]
+    assert len(scripts) == 2
+    for script in scripts:
         assert script.args["models"] is bars.models_source and "models.data" in script.code
 
 

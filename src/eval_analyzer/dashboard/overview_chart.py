@@ -315,6 +315,7 @@ class OverviewBars:
         # it new data; new script arguments would hold models, and Bokeh then walks the whole document again
         # (~30 ms at 20 models) to find what they refer to.
         self.models_source = ColumnDataSource(data=dict(self.legend_source.data), name="ea-ov-models")
+        self._labelled = None  # the categories `fit_labels` measured last
         self.layout = Row(self.figure, self._legend(lang, legend_width(sources)), sizing_mode="stretch_width",
                           name="ea-ov-layout")
 
@@ -331,11 +332,10 @@ class OverviewBars:
         search = self._search = TextInput(placeholder=t("legend_search", lang), name="ea-ov-legend-search",
                                           css_classes=["ea-ov-legend-search"])
         args = {"search": search, "legend": self.legend_source, "bars": self.source, "models": self.models_source}
-        self._search_js = CustomJS(code=SEARCH_JS, args=args)
-        search.js_on_change("value_input", self._search_js)
-        self._highlight_js = CustomJS(args=args, code=HIGHLIGHT_JS)
-        self.legend_source.selected.js_on_change("indices", self._highlight_js)
-        self.source.js_on_change("data", self._highlight_js)
+        search.js_on_change("value_input", CustomJS(code=SEARCH_JS, args=args))
+        highlight = CustomJS(args=args, code=HIGHLIGHT_JS)
+        self.legend_source.selected.js_on_change("indices", highlight)
+        self.source.js_on_change("data", highlight)
         title = self._legend_title = Div(text=t("legend_title", lang), styles={"font-size": "12px", "color": "#444"})
         self._legend_box = Column(title, search, table, name="ea-ov-legend-box", css_classes=["ea-ov-legend"])
         self._fit_legend(box_width)
@@ -379,7 +379,11 @@ class OverviewBars:
 
     def fit_labels(self, categories) -> None:
         """Room below the plot for the longest of `categories` (every category of the dataset): the frame then
-        keeps its size from page to page (`label_border`)."""
+        keeps its size from page to page (`label_border`). Measured once per index: the view passes the same
+        one on every change of a dataset."""
+        if categories is self._labelled:
+            return
+        self._labelled = categories
         border = label_border(categories)
         if self.figure.min_border_bottom != border:
             self.figure.min_border_bottom = border

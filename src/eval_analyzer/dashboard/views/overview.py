@@ -156,17 +156,17 @@ class OverviewView(View):
         a = self.store
         sources = [str(s) for s in page.columns]
         key = a.overview.dataset
-        if self._bars is None or key != self._chart_key or not self._bars.fits(sources, self.lang,
-                                                                               a.shown_page_size):
+        rebuilt = self._bars is None or key != self._chart_key or not self._bars.fits(sources, self.lang,
+                                                                                      a.shown_page_size)
+        if rebuilt:
             self._chart_key = key
             self._bars = OverviewBars(sources, scale, self.lang, a.shown_page_size)
-            self._bars.fit_labels(a.wide_all.index)
-            self._bars.show(a.page_shown, a.files_all, a.page_spread)
-            self.chart.object = self._bars.layout
         else:
             self._bars.restyle(sources, scale)
-            self._bars.fit_labels(a.wide_all.index)
-            self._bars.show(a.page_shown, a.files_all, a.page_spread)
+        self._bars.fit_labels(a.wide_all.index)
+        self._bars.show(a.page_shown, a.files_all, a.page_spread)
+        if rebuilt:
+            self.chart.object = self._bars.layout
 
     def relabel(self) -> None:
         self.prev.name, self.next.name = self.t("prev"), self.t("next")
