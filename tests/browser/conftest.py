@@ -95,3 +95,19 @@ def open_page(browser, url: str, context=None, ready: str = ".ea-range"):
     page.goto(url)
     page.wait_for_selector(ready, timeout=READY_TIMEOUT_MS)
     return page
+
+
+#: The Overview plot's frame (the area inside its axes) as BokehJS laid it out, after the next paint. The plot
+#: is looked up among the models the page's roots hold: a replaced chart stays in the document's index a while.
+FRAME_JS = """() => new Promise((done, fail) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  try {
+    const live = Bokeh.documents[0].roots().flatMap((root) => [...root.references()]);
+    const plot = live.find((model) => model.name === "ea-ov-plot");
+    done([plot.inner_width, plot.inner_height]);
+  } catch (error) { fail(error); }
+})))"""
+
+
+def overview_frame(page) -> list[int]:
+    """[width, height] of the Overview plot's frame."""
+    return page.evaluate(FRAME_JS)

@@ -13,7 +13,7 @@ from eval_analyzer.core.loader import load_files
 from eval_analyzer.core.overview import sort_categories
 from eval_analyzer.core.scores import dataset_rows, wide_scores
 
-from .conftest import open_page
+from .conftest import open_page, overview_frame
 
 pytestmark = pytest.mark.browser
 
@@ -84,37 +84,26 @@ def test_pagination(page, files):
     wait_range(page, "categories 1–20 of 57")
 
 
-#: The Overview plot's frame (the area inside its axes), as BokehJS laid it out. The plot is looked up among
-#: the models the page's roots hold: a replaced chart stays in the document's index for a while.
-FRAME_JS = """() => new Promise((done, fail) => requestAnimationFrame(() => requestAnimationFrame(() => {
-  try {
-    const live = Bokeh.documents[0].roots().flatMap((root) => [...root.references()]);
-    const plot = live.find((model) => model.name === "ea-ov-plot");
-    done([plot.inner_width, plot.inner_height]);
-  } catch (error) { fail(error); }
-})))"""
-
-
 def test_the_charts_frame_keeps_its_size_across_pages_and_scales(page):
     """Bokeh sizes the borders around the frame from what they hold: with the borders fitted to each page's
     category names (and each scale's score labels), the frame changed size on a page turn, so bars moved
     under the pointer, and the browser reported the new size to the server after every redraw."""
     wait_range(page, "categories 1–20 of 57")
-    first = page.evaluate(FRAME_JS)
+    first = overview_frame(page)
     for step, shown in ((lambda: page.locator(".ea-next button").click(), "categories 21–40"),
                         (lambda: page.locator(".ea-next button").click(), "categories 41–57"),
                         (lambda: page.locator(".ea-prev button").click(), "categories 21–40")):
         step()
         wait_range(page, shown)
-        assert page.evaluate(FRAME_JS) == first
+        assert overview_frame(page) == first
     page.locator(".ea-w-scale button", has_text="0–100").click()
     page.locator(".ea-pivot td", has_text=re.compile(r"^\d\d\.\d\d$")).first.wait_for()
-    assert page.evaluate(FRAME_JS) == first
+    assert overview_frame(page) == first
     page.locator(".ea-w-scale button", has_text="0–1").first.click()
     page.locator(".ea-pivot td", has_text=re.compile(r"^0\.\d{4}$")).first.wait_for()
     page.locator(".ea-prev button").click()
     wait_range(page, "categories 1–20 of 57")
-    assert page.evaluate(FRAME_JS) == first
+    assert overview_frame(page) == first
 
 
 def test_dataset_switch(page, files):

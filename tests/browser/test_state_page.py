@@ -5,16 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import open_page
+from .conftest import open_page, overview_frame
 
 pytestmark = pytest.mark.browser
 
 #: The Overview's bar chart: its canvas lives in the Bokeh pane's shadow root (Playwright's CSS pierces it).
 CHART = ".ea-ov-chart"
 TOOLTIP = ".bk-tooltip-content"
-#: The height of the plot's frame (inside its axes), from the plot the page's roots hold.
-FRAME_HEIGHT_JS = """() => Bokeh.documents[0].roots().flatMap((root) => [...root.references()])
-  .find((model) => model.name === "ea-ov-plot").inner_height"""
 
 
 @pytest.fixture
@@ -32,7 +29,7 @@ def hover_a_bar(page) -> str:
     """Move the mouse along the lower half of the plot until a bar's tooltip shows; its text."""
     box = page.locator(f"{CHART} canvas").first.bounding_box()
     assert box is not None
-    frame_height = page.evaluate(FRAME_HEIGHT_JS)
+    frame_height = overview_frame(page)[1]
     # In the frame's lower half (the plot's top border is Bokeh's 5 px): every bar reaches there (score > 0.5).
     y = box["y"] + 5 + frame_height * 0.55
     for x in range(int(box["x"] + 60), int(box["x"] + box["width"] - 60), 3):
