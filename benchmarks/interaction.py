@@ -16,7 +16,8 @@ at 100; Δ tab first open ≤ 500 ms and Heatmaps ≤ 700 ms at 100 models; uplo
 Prints medians; asserts nothing.
 
 Run alone on small machines:
-`flock /tmp/eval-analyzer-browser.lock .venv/bin/python benchmarks/interaction.py [SOURCES ...]`.
+`flock /tmp/eval-analyzer-browser.lock .venv/bin/python benchmarks/interaction.py [SOURCES ...] [--only PART,...]`,
+PART one of controls, opens, uploads (all three by default): comparing two versions of one part is quicker alone.
 """
 
 from __future__ import annotations
@@ -259,8 +260,19 @@ def report(title: str, results: dict[str, list[tuple[float, float]]], targets: d
               f"{statistics.median(idle):6.0f}   max {max(idle):6.0f}{verdict}")
 
 
+PARTS = ("controls", "opens", "uploads")
+
+
 def main() -> None:
-    sizes = [int(arg) for arg in sys.argv[1:]] or list(SIZES)
+    args = sys.argv[1:]
+    parts = set(PARTS)
+    if "--only" in args:
+        at = args.index("--only")
+        parts = set(args[at + 1].split(","))
+        del args[at:at + 2]
+        if not parts <= set(PARTS):
+            sys.exit(f"--only takes {', '.join(PARTS)}, comma-separated")
+    sizes = [int(arg) for arg in args] or list(SIZES)
     for count in sizes:
         files = source_files(count)
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as empty:
@@ -272,23 +284,26 @@ def main() -> None:
             try:
                 with sync_playwright() as playwright:
                     browser = launch(playwright)
-                    changes = controls(browser, url)
-                    opens = first_opens(browser, url)
-                    upload = uploads(browser, blank_url, files)
+                    changes = controls(browser, url) if "controls" in parts else {}
+                    opens = first_opens(browser, url) if "opens" in parts else {}
+                    upload = uploads(browser, blank_url, files) if "uploads" in parts else {}
                     browser.close()
             finally:
                 for server in (process, blank):
                     server.terminate()
                     server.wait()
         target = CONTROL_TARGET_MS.get(count)
-        report(f"{count} sources × 125 categories, {REPEATS} changes each, ms from the input to the chart's new data "
-               f"painted | to the last server message (idle):",
-               changes, {name: target for name in changes} if target else {})
-        every = [p[1] for pairs in changes.values() for p in pairs]
-        print(f"  {'every control':<20} idle median {statistics.median(every):6.0f}"
-              + (f"   target ≤ {target}: {'met' if statistics.median(every) <= target else 'missed'}" if target else ""))
-        report(f"{count} sources, {OPENS} fresh pages each, ms from the click or the upload's change event:",
-               {**opens, **upload}, OPEN_TARGET_MS if count >= 100 else {})
+        if changes:
+            report(f"{count} sources × 125 categories, {REPEATS} changes each, ms from the input to the chart's new "
+                   f"data painted | to the last server message (idle):",
+                   changes, {name: target for name in changes} if target else {})
+            every = [p[1] for pairs in changes.values() for p in pairs]
+            print(f"  {'every control':<20} idle median {statistics.median(every):6.0f}"
+                  + (f"   target ≤ {target}: {'met' if statistics.median(every) <= target else 'missed'}"
+                     if target else ""))
+        if opens or upload:
+            report(f"{count} sources, {OPENS} fresh pages each, ms from the click or the upload's change event:",
+                   {**opens, **upload}, OPEN_TARGET_MS if count >= 100 else {})
 
 
 if __name__ == "__main__":

@@ -189,7 +189,7 @@ def walk_tabs(walk: Walk) -> None:
     walk.click(".ea-q-prev button")
     walk.download(".ea-q-csv")
     walk.tab(3)
-    walk.page.locator(".ea-heat-scores canvas").first.wait_for(timeout=READY_TIMEOUT_MS)  # imports HoloViews
+    walk.page.locator(".ea-heat-scores canvas").first.wait_for(timeout=READY_TIMEOUT_MS)
     walk.tab(4)
     walk.page.locator(".ea-files").first.wait_for(state="attached")
     walk.tab(5)

@@ -137,11 +137,13 @@ def test_while_statistics_load_the_views_say_so_and_draw_them_when_ready(monkeyp
     assert len(derived.ranking)  # the Δ itself is shown meanwhile
     derived.ui.tab = "heatmap"
     heat = HeatmapView(store=derived)
-    assert "still loading" in heat.delta_title.object and not hasattr(heat.delta.object, "Labels")
+    assert "still loading" in heat.delta_title.object and not len(heat.delta.marks.data["text"])
     monkeypatch.setattr(store_module, "ensure_statistics", lambda on_ready: True)
     waiting[-1]()
     assert derived.stats_status == "ok" and derived.stat_ranking["p_value"].notna().all()
-    assert "significant Δ" in heat.delta_title.object and hasattr(heat.delta.object, "Labels")
+    assert "significant Δ" in heat.delta_title.object
+    marked = len(heat.delta.marks.data["text"])
+    assert marked and marked == derived.stat_ranking["significant"].sum()
     derived.ui.tab = "delta"
     assert "still loading" not in view.stats_message.object
 
@@ -275,14 +277,16 @@ def test_the_delta_heatmap_marks_significant_cells(store):
     from eval_analyzer.dashboard import heatmap_chart
 
     chart = heatmap_chart.delta_heatmap(store.delta_matrix, 1, "en", store.stat_matrix)
-    marks = chart.Labels.I.data
+    marks = chart.marks.data
     expected = store.stat_ranking[store.stat_ranking["significant"]]
-    assert sorted(zip(marks["candidate"], marks["category"], strict=True)) == sorted(
+    assert sorted(zip(marks["row"], marks["category"], strict=True)) == sorted(
         zip(expected["candidate"], expected["category"], strict=True))
-    assert set(marks["mark"]) == {heatmap_chart.SIGNIFICANT_MARK}
-    import holoviews as hv
-
-    tools = {type(tool).__name__ for tool in hv.render(chart).tools}
+    assert set(marks["text"]) == {heatmap_chart.SIGNIFICANT_MARK}
+    # The tooltip says which cells are significant, and only those.
+    said = {(row, category) for row, category, text in zip(chart.source.data["row"], chart.source.data["category"],
+                                                           chart.source.data["significant"], strict=True) if text}
+    assert said == set(zip(marks["row"], marks["category"], strict=True))
+    tools = {type(tool).__name__ for tool in chart.figure.tools}
     assert tools == {"HoverTool", "SaveTool", "ResetTool"}  # the marks bring no pan / zoom of their own
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import panel as pn
 
+from eval_analyzer.dashboard.heatmap_chart import HeatmapChart
 from eval_analyzer.dashboard.htmltext import esc
 from eval_analyzer.dashboard.store import DELTA_OUTPUTS, OVERVIEW_OUTPUTS, SIGNIFICANCE_OUTPUTS
 from eval_analyzer.dashboard.views.base import TabView
@@ -18,33 +19,35 @@ class HeatmapView(TabView):
         super().__init__(**params)
         self.scores_title = pn.pane.HTML("")
         self.delta_title = pn.pane.HTML("")
-        # The HoloViews panes are made on first draw: creating one imports HoloViews, the app's slowest import.
-        self.scores: pn.pane.HoloViews | None = None
-        self.delta: pn.pane.HoloViews | None = None
-        self.scores_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
-        self.delta_box = pn.Column(sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        # One chart per map, kept while its frame (scale, language, marks) holds: a change of the data redraws
+        # it in place.
+        self.scores: HeatmapChart | None = None
+        self.delta: HeatmapChart | None = None
+        self.scores_pane = pn.pane.Bokeh(None, css_classes=["ea-heat-scores"], sizing_mode="stretch_width")
+        self.delta_pane = pn.pane.Bokeh(None, css_classes=["ea-heat-delta"], sizing_mode="stretch_width")
+        self.scores_box = pn.Column(self.scores_pane, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
+        self.delta_box = pn.Column(self.delta_pane, sizing_mode="stretch_width", styles={"overflow-x": "auto"})
         self._layout = pn.Column(self.scores_title, self.scores_box, self.delta_title, self.delta_box,
                                  sizing_mode="stretch_width")
         self._redraw_on([*OVERVIEW_OUTPUTS, *DELTA_OUTPUTS, *SIGNIFICANCE_OUTPUTS])
         self.relabel()  # draws now if the view was built because its tab opened
 
-    def _refresh(self) -> None:
-        from eval_analyzer.dashboard import (
-            heatmap_chart as charts,  # HoloViews: imported when the tab is first drawn
-        )
+    def _chart(self, current: HeatmapChart | None, pane: pn.pane.Bokeh, kind: str, marks: bool = False
+               ) -> HeatmapChart:
+        """`current` if its frame still holds, else a new chart, put in `pane`."""
+        scale = self.store.overview.scale
+        if current is not None and current.frame == (kind, scale, self.lang, marks):
+            return current
+        chart = HeatmapChart(kind, scale, self.lang, marks)
+        pane.object = chart.figure
+        return chart
 
-        if self.scores is None:
-            self.scores = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-scores"],
-                                            sizing_mode="stretch_width")
-            self.delta = pn.pane.HoloViews(None, linked_axes=False, css_classes=["ea-heat-delta"],
-                                           sizing_mode="stretch_width")
-            self.scores_box.append(self.scores)
-            self.delta_box.append(self.delta)
+    def _refresh(self) -> None:
         a = self.store
-        scale = a.overview.scale
         self.scores_title.object = f"<b>{esc(self.t('heatmap_scores'))}</b>"
         if a.heatmap is not None and a.heatmap.size:
-            self.scores.object = charts.score_heatmap(a.heatmap, scale, self.lang)
+            self.scores = self._chart(self.scores, self.scores_pane, "scores")
+            self.scores.show(a.heatmap)
             self.scores_box.visible = True
         else:
             self.scores_box.visible = False
@@ -56,8 +59,8 @@ class HeatmapView(TabView):
         self.delta_title.object = (f"<b>{esc(self.t('heatmap_delta', baseline=a.delta.baseline))}</b>{note}"
                                    if ok else "")
         if ok:
-            self.delta.object = charts.delta_heatmap(a.delta_matrix, scale, self.lang,
-                                                     a.stat_matrix if tested else None)
+            self.delta = self._chart(self.delta, self.delta_pane, "delta", marks=tested)
+            self.delta.show(a.delta_matrix, a.stat_matrix if tested else None, self.t("yes"))
         self.delta_box.visible = bool(ok)
 
     def relabel(self) -> None:
