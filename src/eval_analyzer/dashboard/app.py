@@ -22,7 +22,7 @@ from eval_analyzer.dashboard.lazy_stats import load_after_first_render
 from eval_analyzer.dashboard.state import TABS, DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.urlsettings import UrlSync
-from eval_analyzer.dashboard.views.base import forget_js_links
+from eval_analyzer.dashboard.views.base import batched, forget_js_links, update
 from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, LoadView, SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
@@ -64,7 +64,8 @@ BUSY_MIN_MS = 0
 
 def release_session(template) -> None:
     """What process-wide registries hold of a session, dropped: called when the server discards it."""
-    for area in (template.sidebar, template.main, template.header, template.modal):
+    for area in (template.sidebar, template.main, template.header, template.modal,
+                 getattr(template, "prepared", {}).values()):  # views built ahead, never put on the page
         for item in area:
             forget_js_links(item)
 
@@ -199,10 +200,29 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     # live sooner, in Pyodide above all, where building every view took a third of the app's start-up.
     slots = {key: pn.Column(sizing_mode="stretch_width") for key in tab_keys}
 
+    # Views built ahead of their tab's first open (`_prepare_delta_tab`), not yet on the page.
+    prepared: dict[str, object] = {}
+
     def _open_tab(_event=None) -> None:
         key = store.ui.tab if store.ui.tab in tab_keys else tab_keys[0]
         if not slots[key].objects:
-            slots[key].append(station_view if key == "station" else view_classes[key](store=store))
+            view = prepared.pop(key, None)
+            if view is None:
+                view = station_view if key == "station" else view_classes[key](store=store)
+            slots[key].append(view)
+
+    def _prepare_delta_tab() -> None:
+        """Once a served page is idle: derive the Δ outputs and build and draw the Δ view off the page, so that
+        the tab's first open only puts it on the page. At 100 models that first open spent ~0.1 s of server
+        time on these before the browser got anything. Only the Python side is built: a view sent to the
+        browser in a hidden tab made BokehJS lay out more on every later change (README, interaction latency)."""
+        if store.ui.tab in DELTA_TABS or slots["delta"].objects:
+            return
+        with batched():
+            store.prepare_delta()
+            view = DeltaView(store=store)
+            view.refresh()  # drawn while hidden (nothing is sent): its first open finds nothing to redraw
+        prepared["delta"] = view
 
     if station_view is not None:
         if "lang" in station_view.param:
@@ -214,7 +234,8 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         index = tab_keys.index(store.ui.tab) if store.ui.tab in tab_keys else 0
         tabs = pn.Tabs(*[(t(f"tab_{key}", store.ui.lang), slots[key]) for key in tab_keys], active=index,
                        dynamic=True, css_classes=["ea-tabs"], sizing_mode="stretch_width")
-        tabs.param.watch(lambda event: setattr(store.ui, "tab", tab_keys[event.new]), "active")
+        # One frozen batch: building a tab's view and putting it on the page walked Bokeh's models three times.
+        tabs.param.watch(lambda event: update(store.ui, tab=tab_keys[event.new]), "active")
         return tabs
 
     tabs = _build_tabs()
@@ -238,6 +259,9 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
                          "lang")
 
     _load_url_sources(sync, data, station, is_demo)
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None and not pn.state._is_pyodide:
+        pn.state.onload(_prepare_delta_tab)  # the static page keeps its worker free for start-up and scipy
     load_after_first_render()  # the static page: scipy, in the background once the page is live
     template = pn.template.BootstrapTemplate(
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
@@ -246,6 +270,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     template.busy_indicator.throttle = BUSY_MIN_MS
     _release_on_destroy(template)
     template.store = store  # for tests and entry scripts: the session's state
+    template.prepared = prepared
     template.url_sync = sync
     return template
 

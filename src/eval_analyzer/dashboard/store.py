@@ -268,6 +268,17 @@ class DerivedData(param.Parameterized):
     def _derive_delta(self) -> None:
         if self._settle() or not self.delta_shown:
             return
+        self._publish_delta()
+
+    def prepare_delta(self) -> None:
+        """Derive the Δ outputs (with their statistics) for the settings as they are, though no Δ view is shown:
+        the app calls it once a served page is idle, so that the first open of the Δ tab or Heatmaps finds them
+        ready. Changes made afterwards on the Overview are not followed (`delta_shown`); a first open then
+        derives what changed, as without this."""
+        if not self._settle():
+            self._publish_delta()
+
+    def _publish_delta(self) -> None:
         query, frames = self.delta_query(), self.frames
         if self._delta is not None and self._delta[0] == query and self._delta[1] is frames:
             return

@@ -1,0 +1,91 @@
+"""A served page prepares the Δ tab once it is idle: its first open shows what a tab built on the click shows.
+
+The preparation runs from Panel's onload under a server session only; here a document with a session context
+stands in for one, and `pn.state._on_load` is what the server calls once the browser has rendered the page.
+"""
+
+from __future__ import annotations
+
+import panel as pn
+import pytest
+from bokeh.document import Document
+from panel.io.state import set_curdoc
+
+import datagen
+from eval_analyzer.dashboard.app import create_app
+from eval_analyzer.dashboard.views.delta import DeltaView
+
+
+class _Request:
+    arguments: dict = {}
+    headers: dict = {}
+    cookies: dict = {}
+    path = "/"
+
+
+class _SessionContext:
+    """What Panel reads of a server session's context while building and loading a page."""
+
+    id = "test-session"
+    request = _Request()
+
+
+def _served(files, loaded: bool = True):
+    """An app on a document that looks served; `loaded`: the browser has rendered it (onload has run)."""
+    doc = Document()
+    context = _SessionContext()
+    doc._session_context = lambda: context
+    with set_curdoc(doc):
+        app = create_app(files)
+        app.server_doc(doc)
+        if loaded:
+            pn.state._on_load(doc)
+    return app, doc
+
+
+def _open_delta(app, doc) -> dict[str, str]:
+    """Click the Δ tab; the texts its summary and top-N panes then show, by the pane's CSS class."""
+    with set_curdoc(doc):
+        app.main[0][0].active = 1  # the tab a user clicks
+    panes = app.main[0][0][1].select(pn.pane.HTML)
+    return {name: pane.object for pane in panes for name in pane.css_classes
+            if name in ("ea-summary-pane", "ea-top-pane")}
+
+
+@pytest.fixture
+def files():
+    return datagen.standard_files()
+
+
+def test_an_idle_served_page_has_the_delta_view_ready_before_its_tab_opens(files, monkeypatch):
+    app, doc = _served(files)
+    store = app.store
+    assert store.ui.tab == "overview" and not store.delta_shown
+    assert store.ranking is not None and len(store.ranking)  # derived while the Overview was shown
+    built = []
+    monkeypatch.setattr(DeltaView, "_refresh", lambda self: built.append(self))
+    shown = _open_delta(app, doc)
+    assert built == []  # the first open drew nothing: the prepared view was put on the page as it was
+    monkeypatch.undo()
+    plain, plain_doc = _served(files, loaded=False)
+    reference = _open_delta(plain, plain_doc)
+    assert shown == reference and "ea-summary" in shown["ea-summary-pane"] and "ea-t" in shown["ea-top-pane"]
+
+
+def test_a_change_on_the_overview_after_the_preparation_is_shown_when_the_delta_tab_opens(files):
+    app, doc = _served(files)
+    before = app.store.ranking
+    with set_curdoc(doc):
+        app.store.overview.scale = 100  # after the preparation, while the Overview is shown
+    assert app.store.ranking is before  # not followed while no Δ view is shown
+    shown = _open_delta(app, doc)
+    plain, plain_doc = _served(files, loaded=False)
+    with set_curdoc(plain_doc):
+        plain.store.overview.scale = 100
+    reference = _open_delta(plain, plain_doc)
+    assert shown == reference and "percentage points" in shown["ea-summary-pane"]
+
+
+def test_a_page_that_is_not_served_prepares_nothing(files):
+    app = create_app(files)  # a store on no served document: the static page's worker, a test, a script
+    assert app.store.ranking is None or not len(app.store.ranking)
