@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import panel as pn
 from bokeh.models import TabPanel
+from panel.theme.bootstrap import Bootstrap
 
 from eval_analyzer.core.demo import demo_files
 from eval_analyzer.core.errors import problem
@@ -86,6 +87,20 @@ def _return_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):  # not glibc (musl): nothing to trim
             pass
+
+
+class PageBootstrap(Bootstrap):
+    """Panel's Bootstrap design for components that always live in the template's page.
+
+    Panel styles a component as if it stood alone ("isolated") when its model is built after the page first
+    rendered: every pane, widget and card of a tab opened later carried the whole of bootstrap.min.css (220 KB,
+    under a URL the page had not loaded: one more download) in its own shadow root, and the browser matched it
+    against each of them: some 30 copies on the Δ tab's first open. The components of the first render get
+    the page's styles without it; every component here is on that page, so all are styled that way."""
+
+    @classmethod
+    def _get_modifiers(cls, viewable, theme=None, isolated: bool = True):
+        return super()._get_modifiers(viewable, theme, isolated=False)
 
 
 def _release_on_destroy(template) -> None:
@@ -264,6 +279,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         pn.state.onload(_prepare_delta_tab)  # the static page keeps its worker free for start-up and scipy
     load_after_first_render()  # the static page: scipy, in the background once the page is live
     template = pn.template.BootstrapTemplate(
+        design=PageBootstrap,
         title=t("app_title", "en"), sidebar_width=SIDEBAR_WIDTH,
         sidebar=[load, settings, filter_view, delta_settings, sync], main=[holder],
     )
