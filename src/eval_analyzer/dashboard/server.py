@@ -96,6 +96,25 @@ def serve_options(*, port: int = 5006, address: str = "127.0.0.1", show: bool = 
     return kwargs
 
 
+def freeze_startup_objects() -> None:
+    """Import what every session uses, then exempt everything alive from Python's cyclic garbage collector.
+
+    A full collection walks every object the collector tracks: some 220,000 after the imports (Panel, Bokeh,
+    pandas, scipy), which cost ~100 ms at every full collection, and one fell inside an upload of 100 files,
+    a tab's first open or a control change, at random. Modules, classes and functions live as long as the
+    process anyway; frozen (`gc.freeze`), a collection walks only the sessions' objects (~6 ms with one
+    session of 100 files). Reference counting still frees them as usual; closed sessions are not frozen."""
+    import gc
+
+    import bokeh.server.server  # noqa: F401  (what pn.serve and the first session import)
+    import panel.io.server  # noqa: F401
+
+    import eval_analyzer.dashboard.app  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
+
+
 def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
           limits: Limits | None = None, port: int = 5006, address: str = "127.0.0.1", show: bool = False,
           allow_websocket_origin: Sequence[str] = (), auth: Mapping[str, str] | None = None,
@@ -115,6 +134,7 @@ def serve(files: Sequence[tuple[str, bytes]] | None = None, *, station=None, rea
     # (~55 MiB, 0.7 s) while its visitor waited. Imported here, the memory a started server reports is what it
     # keeps between sessions, and no page waits for the import.
     statistics_ready()
+    freeze_startup_objects()
 
     if station is not None and not hasattr(station, "entries"):
         from eval_analyzer.station.store import Station
