@@ -113,7 +113,10 @@ class LoadView(View):
         data.busy = True
         # Let the browser show the indication before the (blocking) read. The names are read after this pause:
         # in the static (Pyodide) page they reach Python in a patch that follows the one with the contents.
-        await asyncio.sleep(0.05)
+        # Under a server 20 ms is enough for the indication to leave (measured: it reaches the page ~0.15 s
+        # after the input event, as with 50 ms; after 5 ms it left only with the result): the 30 ms saved were
+        # pure waiting in an upload of 100 files.
+        await asyncio.sleep(0.05 if pn.state._is_pyodide else 0.02)
         names = self.upload.filename if isinstance(self.upload.filename, list) else [self.upload.filename]
         pairs = [(str(name), bytes(value)) for name, value in zip(names, values, strict=False)]
         try:
