@@ -139,8 +139,17 @@ def test_alpha_ci_and_correction_restore_from_the_url_and_change_the_result(brow
 def test_top_and_bottom_tables_per_candidate_fit_their_cards(browser, server):
     page = open_page(browser, server.url(query()), ready=".ea-top")
     try:
+        def offset() -> tuple[float, float]:
+            """Where the top table sits in its card."""
+            card, table = page.locator(".ea-top-card").bounding_box(), page.locator(".ea-top").first.bounding_box()
+            return table["x"] - card["x"], table["y"] - card["y"]
+
+        first = offset()
         page.locator(".ea-w-tbcand select").select_option(label=LABELS["same"])
         page.locator(".ea-top-card", has_text=LABELS["same"]).wait_for()
+        # A redraw keeps the table where it was: the pane's own default margin replaced the card's on each redraw,
+        # and the page moved and was laid out anew.
+        assert offset() == first
         for css in (".ea-top-card", ".ea-bottom-card"):
             card = page.locator(css).bounding_box()
             table = page.locator(css.replace("-card", "")).first

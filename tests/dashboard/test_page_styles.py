@@ -56,3 +56,4 @@ def test_a_tab_opened_later_carries_no_stylesheet_the_first_render_did_not(tab):
     assert not new, f"{tab}: {new}"
     assert not any("bootstrap.min.css" in url for url in later)
 
+

@@ -32,6 +32,8 @@ from eval_analyzer.dashboard.views.base import TabView
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "units"]
 #: The statistics every exported Δ row carries (core.significance.ROW_COLUMNS), after its own columns.
 STAT_COLUMNS = ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
+#: Panel's Bootstrap design gives a card's children this margin, unless they have one of their own.
+CARD_CHILD_MARGIN = (10, 10)
 #: Wraps a table so that it scrolls inside its card instead of printing over its neighbours.
 _SCROLL = '<div style="max-width:100%;overflow-x:auto">{}</div>'
 #: A top/bottom row's category opens the Questions tab on it: the link writes "candidate<US>category" into the
@@ -61,7 +63,10 @@ class DeltaView(TabView):
         self._facets: list[tuple[tuple, DeltaFacet, pn.pane.Bokeh]] = []
         self.stats_message = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-stats-message"])
         self.legend = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-delta-legend"])
-        self.help = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-stats-help-text"])
+        # Inside cards: the design's margin for a card's children, given here, or every redraw of the pane sent
+        # its own default margin back to the browser (a new layout of the page after each Δ change).
+        self.help = pn.pane.HTML("", sizing_mode="stretch_width", css_classes=["ea-stats-help-text"],
+                                 margin=CARD_CHILD_MARGIN)
         self.help_card = pn.Card(self.help, collapsed=True, sizing_mode="stretch_width",
                                  css_classes=["ea-stats-help"])
         # Top and bottom N of one candidate at a time, stacked: side by side, ten columns did not fit.
@@ -69,8 +74,10 @@ class DeltaView(TabView):
         self.tb_candidate.param.watch(lambda *_e: self._draw_top_bottom(), "value")
         self.open_box = pn.widgets.TextInput(visible=False, css_classes=["ea-open-q"])
         self.open_box.param.watch(self._open_from_link, "value")
-        self.top = pn.pane.HTML("", css_classes=["ea-top-pane"], sizing_mode="stretch_width")
-        self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"], sizing_mode="stretch_width")
+        self.top = pn.pane.HTML("", css_classes=["ea-top-pane"], sizing_mode="stretch_width",
+                                margin=CARD_CHILD_MARGIN)
+        self.bottom = pn.pane.HTML("", css_classes=["ea-bottom-pane"], sizing_mode="stretch_width",
+                                   margin=CARD_CHILD_MARGIN)
         self.top_card = pn.Card(self.top, collapsed=False, sizing_mode="stretch_width", css_classes=["ea-top-card"])
         self.bottom_card = pn.Card(self.bottom, collapsed=False, sizing_mode="stretch_width",
                                    css_classes=["ea-bottom-card"])
