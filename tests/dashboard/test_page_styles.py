@@ -16,17 +16,7 @@ import datagen
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.state import TABS
 
-
-class _Request:
-    arguments: dict = {}
-    headers: dict = {}
-    cookies: dict = {}
-    path = "/"
-
-
-class _SessionContext:
-    id = "test-session"
-    request = _Request()
+from .served import served_document
 
 
 def _stylesheet_urls(doc: Document) -> dict[str, set[str]]:
@@ -41,9 +31,7 @@ def _stylesheet_urls(doc: Document) -> dict[str, set[str]]:
 
 @pytest.mark.parametrize("tab", [tab for tab in TABS if tab not in ("overview", "station")])
 def test_a_tab_opened_later_carries_no_stylesheet_the_first_render_did_not(tab):
-    doc = Document()
-    context = _SessionContext()
-    doc._session_context = lambda: context  # served: the design's stylesheets resolve as under `panel serve`
+    doc = served_document()  # the design's stylesheets resolve as under `panel serve`
     with set_curdoc(doc):
         app = create_app(datagen.standard_files())
         app.server_doc(doc)

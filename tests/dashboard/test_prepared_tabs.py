@@ -1,45 +1,34 @@
 """A served page prepares the Δ tab once it is idle: its first open shows what a tab built on the click shows.
 
 The preparation runs from Panel's onload under a server session only; here a document with a session context
-stands in for one, and `pn.state._on_load` is what the server calls once the browser has rendered the page.
+stands in for one; the test runs what the server would (`pn.state._on_load` once the browser has rendered the
+page, then the timeout callback that it schedules).
 """
 
 from __future__ import annotations
 
 import panel as pn
 import pytest
-from bokeh.document import Document
 from panel.io.state import set_curdoc
 
 import datagen
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.views.delta import DeltaView
 
-
-class _Request:
-    arguments: dict = {}
-    headers: dict = {}
-    cookies: dict = {}
-    path = "/"
-
-
-class _SessionContext:
-    """What Panel reads of a server session's context while building and loading a page."""
-
-    id = "test-session"
-    request = _Request()
+from .served import served_document
 
 
 def _served(files, loaded: bool = True):
     """An app on a document that looks served; `loaded`: the browser has rendered it (onload has run)."""
-    doc = Document()
-    context = _SessionContext()
-    doc._session_context = lambda: context
+    doc = served_document()
     with set_curdoc(doc):
         app = create_app(files)
         app.server_doc(doc)
         if loaded:
-            pn.state._on_load(doc)
+            pn.state._on_load(doc)  # what the server calls once the browser rendered the page
+            for callback in list(doc.session_callbacks):  # and, half a second later, the preparation
+                doc.remove_timeout_callback(callback)
+                callback.callback()
     return app, doc
 
 

@@ -194,6 +194,8 @@ def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) ->
 
 #: The tabs that draw the store's Δ outputs; elsewhere they are not derived.
 DELTA_TABS = ("delta", "heatmap")
+#: How long after a served page rendered the Δ tab is prepared (`_prepare_delta_tab`), in ms.
+PREPARE_AFTER_MS = 500
 
 
 def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, read_only: bool = False,
@@ -276,7 +278,9 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     _load_url_sources(sync, data, station, is_demo)
     doc = pn.state.curdoc
     if doc is not None and doc.session_context is not None and not pn.state._is_pyodide:
-        pn.state.onload(_prepare_delta_tab)  # the static page keeps its worker free for start-up and scipy
+        # Half a second after the page rendered: the browser's first messages (its size, language, time zone)
+        # and what they update are answered first. The static page keeps its worker free for start-up and scipy.
+        pn.state.onload(lambda: doc.add_timeout_callback(_prepare_delta_tab, PREPARE_AFTER_MS))
     load_after_first_render()  # the static page: scipy, in the background once the page is live
     template = pn.template.BootstrapTemplate(
         design=PageBootstrap,
