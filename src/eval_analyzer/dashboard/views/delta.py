@@ -12,6 +12,7 @@ import io
 import pandas as pd
 import panel as pn
 from bokeh.models import TapTool
+from panel.theme.bootstrap import Bootstrap
 
 from eval_analyzer.core.export import safe_filename, to_csv_bytes
 from eval_analyzer.dashboard.delta_chart import (
@@ -32,8 +33,9 @@ from eval_analyzer.dashboard.views.base import TabView
 RANKING_COLUMNS = ["category", "candidate", "baseline", "baseline_score", "candidate_score", "delta", "units"]
 #: The statistics every exported Δ row carries (core.significance.ROW_COLUMNS), after its own columns.
 STAT_COLUMNS = ["n", "ci_low", "ci_high", "p_value", "p_adjusted", "test", "significant", "mde"]
-#: Panel's Bootstrap design gives a card's children this margin, unless they have one of their own.
-CARD_CHILD_MARGIN = (10, 10)
+#: The margin Panel's Bootstrap design gives a card's children (unless they have one of their own), read from the
+#: design so the two cannot drift apart.
+CARD_CHILD_MARGIN = Bootstrap.modifiers[pn.Card]["children"]["margin"]
 #: Wraps a table so that it scrolls inside its card instead of printing over its neighbours.
 _SCROLL = '<div style="max-width:100%;overflow-x:auto">{}</div>'
 #: A top/bottom row's category opens the Questions tab on it: the link writes "candidate<US>category" into the
