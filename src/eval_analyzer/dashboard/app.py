@@ -237,7 +237,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
             return
         with batched():
             store.prepare_delta()
-            view = DeltaView(store=store)
+            view = view_classes["delta"](store=store)
             view.refresh()  # drawn while hidden (nothing is sent): its first open finds nothing to redraw
         prepared["delta"] = view
 
