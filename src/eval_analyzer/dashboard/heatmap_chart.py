@@ -96,7 +96,7 @@ class HeatmapChart:
     def __init__(self, kind: str, scale: int, lang: str = "en", marks: bool = False):
         """`kind` is "scores" (models × categories) or "delta" (candidates × categories, diverging colours,
         with `marks` a ● on each significant cell)."""
-        self.kind, self.frame = kind, (kind, scale, lang, marks)
+        self.kind, self.scale, self.frame = kind, scale, self.frame_of(kind, scale, lang, marks)
         self.value = "score" if kind == "scores" else "delta"
         row_key = "model" if kind == "scores" else "candidate"
         fmt = number_format(scale)
@@ -133,13 +133,18 @@ class HeatmapChart:
                                                    text_font_size="12pt", text_align="center",
                                                    text_baseline="middle"))
 
+    @staticmethod
+    def frame_of(kind: str, scale: int, lang: str, marks: bool) -> tuple:
+        """What a chart is built for: a chart whose `frame` differs must be replaced, not updated."""
+        return (kind, scale, lang, marks)
+
     def show(self, matrix: pd.DataFrame, significant: pd.DataFrame | None = None, yes: str = "") -> None:
         """Draw `matrix` (rows × categories, in the order to show: the first row on top); on a Δ map with marks,
         `significant` (a boolean frame shaped like it, may be partial) marks cells with `yes` in the tooltip."""
         data = cells(matrix, self.value)
         values = data[self.value]
         finite = values[np.isfinite(values)]
-        scale = self.frame[1]
+        scale = self.scale
         if self.kind == "scores":
             # Own-units scores (a BLEU of 31 at scale 1) may pass the scale: the colour range grows to hold them.
             low, high = 0.0, max(float(scale), float(finite.max()) if finite.size else 0.0)

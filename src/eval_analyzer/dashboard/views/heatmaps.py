@@ -36,7 +36,7 @@ class HeatmapView(TabView):
                ) -> HeatmapChart:
         """`current` if its frame still holds, else a new chart, put in `pane`."""
         scale = self.store.overview.scale
-        if current is not None and current.frame == (kind, scale, self.lang, marks):
+        if current is not None and current.frame == HeatmapChart.frame_of(kind, scale, self.lang, marks):
             return current
         chart = HeatmapChart(kind, scale, self.lang, marks)
         pane.object = chart.figure
