@@ -26,3 +26,28 @@ def test_the_spinner_is_idle_as_soon_as_the_work_ends():
     busy, after = asyncio.run(run())
     assert "spin" in busy
     assert "spin" not in after
+
+
+def test_the_upload_spinner_is_idle_as_soon_as_the_files_are_read():
+    """The sidebar's spinner turns while uploaded files are read; it used to send its idle half a second after it
+    turned on, the last message of every upload, while the Overview was already drawn."""
+    import panel as pn
+
+    async def run() -> tuple[bool, list[str], int]:
+        template = create_app([])
+        sidebar = pn.Column(*template.sidebar)
+        (upload,) = sidebar.select(pn.widgets.FileInput)
+        (spinner,) = sidebar.select(pn.indicators.LoadingSpinner)
+        model = spinner.get_root()
+        files = datagen.standard_files()[:2]
+        upload.param.update(filename=[name for name, _ in files], value=[data for _, data in files])
+        await asyncio.sleep(0)  # the read is a task of the event loop: let it begin
+        spinning = "spin" in model.css_classes
+        while template.store.data.busy:
+            await asyncio.sleep(0.01)
+        return spinning, list(model.css_classes), len(template.store.data.files)
+
+    spinning, after, read = asyncio.run(run())
+    assert spinning
+    assert "spin" not in after
+    assert read == 2

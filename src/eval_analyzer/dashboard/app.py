@@ -23,7 +23,7 @@ from eval_analyzer.dashboard.lazy_stats import load_after_first_render
 from eval_analyzer.dashboard.state import TABS, DataState
 from eval_analyzer.dashboard.store import DerivedData
 from eval_analyzer.dashboard.urlsettings import UrlSync
-from eval_analyzer.dashboard.views.base import batched, forget_js_links, update
+from eval_analyzer.dashboard.views.base import BUSY_MIN_MS, batched, forget_js_links, update
 from eval_analyzer.dashboard.views.controls import DeltaSettingsView, FilterView, LoadView, SettingsView
 from eval_analyzer.dashboard.views.delta import DeltaView
 from eval_analyzer.dashboard.views.files import FilesView
@@ -55,12 +55,6 @@ def retitle_tabs(tabs: pn.Tabs, titles: list[str]) -> None:
             panels.append(panel)
         model.tabs = panels
 
-
-#: How long Panel's header spinner stays busy at least, in ms. Panel's boolean indicators default to 500: after
-#: every control change the spinner kept turning for half a second after the chart had its new data, and its
-#: idle message was the last one the server sent (benchmarks/interaction.py, 20 models: sort
-#: painted in ~300 ms, idle at ~690 ms; now idle with the paint).
-BUSY_MIN_MS = 0
 
 
 def release_session(template) -> None:

@@ -16,7 +16,7 @@ from eval_analyzer.core.overview import FILTER_MODES, OPERATORS, PAGE_SIZES, SOR
 from eval_analyzer.core.scores import SCALES
 from eval_analyzer.dashboard.htmltext import esc, message
 from eval_analyzer.dashboard.state import ACCEPT, CI_LEVELS, LANGUAGES, DeltaSettings
-from eval_analyzer.dashboard.views.base import View, bind, update
+from eval_analyzer.dashboard.views.base import BUSY_MIN_MS, View, bind, update
 
 #: The corrections offered: the parameter's own objects (core.stats.CORRECTIONS).
 CORRECTIONS = tuple(DeltaSettings.param.correction.objects)
@@ -95,7 +95,7 @@ class LoadView(View):
         self.title = pn.pane.HTML("", margin=(0, 5))
         self.upload = pn.widgets.FileInput(accept=ACCEPT, multiple=True, css_classes=["ea-upload"],
                                            sizing_mode="stretch_width")
-        self.spinner = pn.indicators.LoadingSpinner(value=False, size=20, visible=False)
+        self.spinner = pn.indicators.LoadingSpinner(value=False, size=20, visible=False, throttle=BUSY_MIN_MS)
         self.status = pn.pane.HTML("", css_classes=["ea-load-status"], sizing_mode="stretch_width")
         self.upload.param.watch(self._on_upload, "value")
         data = self.store.data
