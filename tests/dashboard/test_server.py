@@ -188,6 +188,55 @@ def test_a_served_widget_change_is_handled_without_panels_50_ms_wait(monkeypatch
     assert select._events == {"value": "c"}
 
 
+def test_a_patch_made_while_a_reply_is_written_leaves_when_the_reply_is_written(monkeypatch):
+    """Bokeh writes its OK to a browser event under the socket's write lock, and the event's callbacks run while it
+    does: their patch is queued. Panel looked at the lock again every 10 ms, and every control change waited for
+    that poll; now the patch is written as soon as the lock is free, without a poll."""
+    import asyncio
+
+    import panel.io.document as document
+    from bokeh.document import Document
+    from tornado.locks import Lock
+
+    class Socket:
+        def __init__(self):
+            self.write_lock = Lock()
+
+    class Connection:
+        def __init__(self):
+            self._socket = Socket()
+
+    written, polls = [], []
+    real_sleep = asyncio.sleep
+
+    async def sleep(delay, *args, **kwargs):
+        polls.append(delay)
+        await real_sleep(0)
+
+    monkeypatch.setitem(document.extra_socket_handlers, Socket, lambda connection, msg: written.append(msg) or [])
+    monkeypatch.setattr(document.asyncio, "sleep", sleep)
+    monkeypatch.setattr(document, "_dispatch_msgs", document._dispatch_msgs)  # restored after the test
+    server.send_as_soon_as_the_socket_frees()
+    server.send_as_soon_as_the_socket_frees()  # idempotent: one wrapper, however often serve() runs
+
+    async def run() -> list:
+        doc, connection = Document(), Connection()
+        await connection._socket.write_lock.acquire()  # Bokeh's OK, half written
+        document._WRITE_BLOCK[doc] = True
+        document._WRITE_MSGS[doc] = {connection: ["patch"]}
+        task = asyncio.ensure_future(document._dispatch_msgs(doc))
+        for _ in range(5):
+            await real_sleep(0)
+        before = list(written)
+        connection._socket.write_lock.release()  # the OK is written
+        await task
+        return before
+
+    assert asyncio.run(run()) == []  # nothing is written into the middle of the OK
+    assert written == ["patch"]
+    assert polls == []
+
+
 def test_serve_imports_the_statistics_before_the_first_session():
     """A fresh process: scipy.stats is loaded when the server starts listening, not by the first visitor."""
     script = ("import sys, panel\n"
