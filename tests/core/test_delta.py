@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import statistics
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval_analyzer.core.delta import (
     delta_matrix,
@@ -123,3 +127,59 @@ def test_missing_baseline_gives_an_empty_table():
 def test_delta_status_says_why_a_comparison_cannot_run(baseline, candidates, expected):
     assert delta_status(WIDE, baseline, candidates) == expected
     assert delta_status(WIDE.iloc[:, :0], baseline, candidates) == "no_data"
+
+
+# -- the summary, the sorts and top/bottom against plain Python, over generated Δ tables ---------------------
+
+_deltas = st.lists(st.tuples(st.sampled_from(["Alg", "alg", "bio", "Chem", "law", "x/y"]),
+                             st.sampled_from(["m1", "m2", "m3"]),
+                             st.one_of(st.sampled_from([0.0, 0.5, -0.5, 1.0]), st.floats(-5, 5, allow_nan=False)),
+                             st.sampled_from(["pp", "BLEU"])),
+                   max_size=30, unique_by=lambda row: (row[0], row[1]))
+
+
+def _table(rows) -> pd.DataFrame:
+    return pd.DataFrame({"category": [r[0] for r in rows], "candidate": [r[1] for r in rows], "baseline": "b",
+                         "baseline_score": 0.0, "candidate_score": 0.0, "delta": [r[2] for r in rows],
+                         "noise": np.nan, "within_noise": False, "units": [r[3] for r in rows]})
+
+
+def _pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(frame["category"], frame["candidate"], strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_deltas, eps=st.sampled_from([0.0, 0.5]), n=st.integers(1, 4))
+def test_summary_and_top_bottom_agree_with_plain_python(rows, eps, n):
+    summary = delta_summary(_table(rows), ["m1", "m2", "m3", "m4"], total=6, eps=eps, baseline="m3", units="pp")
+    assert summary["candidate"].tolist() == ["m1", "m2", "m4"]
+    for _, got in summary.iterrows():
+        mine = [r for r in rows if r[1] == got["candidate"]]
+        values = [r[2] for r in mine]
+        assert got["paired"] == len(values) and got["coverage"] == pytest.approx(len(values) / 6)
+        assert (got["wins"], got["losses"], got["ties"]) == (sum(v > eps for v in values),
+                                                              sum(v < -eps for v in values),
+                                                              sum(abs(v) <= eps for v in values))
+        if values:
+            assert got["mean_delta"] == pytest.approx(statistics.mean(values))
+            assert got["median_delta"] == pytest.approx(statistics.median(values))
+            assert got["units"] == "; ".join(sorted({r[3] for r in mine}))
+        else:
+            assert np.isnan(got["mean_delta"]) and got["units"] == "pp"
+
+    top, bottom = top_bottom(_table(rows), n)
+    order = list(dict.fromkeys(r[1] for r in rows))
+    want_top, want_bottom = [], []
+    for name in order:
+        mine = [r for r in rows if r[1] == name]
+        want_top += sorted((r for r in mine if r[2] > 0), key=lambda r: (-r[2], r[0].casefold()))[:n]
+        want_bottom += sorted((r for r in mine if r[2] < 0), key=lambda r: (r[2], r[0].casefold()))[:n]
+    assert _pairs(top) == [(r[0], r[1]) for r in want_top]
+    assert _pairs(bottom) == [(r[0], r[1]) for r in want_bottom]
+
+    keys = {"abs_desc": lambda r: (-abs(r[2]), r[0].casefold(), r[1]),
+            "delta_desc": lambda r: (-r[2], r[0].casefold(), r[1]),
+            "delta_asc": lambda r: (r[2], r[0].casefold(), r[1]), "name": lambda r: (r[0].casefold(), r[1])}
+    for mode, key in keys.items():
+        ranked = sort_delta(_table(rows), mode)
+        assert _pairs(ranked) == [(r[0], r[1]) for r in sorted(rows, key=key)]
