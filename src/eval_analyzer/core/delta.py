@@ -139,51 +139,40 @@ def delta_summary(delta: pd.DataFrame, candidates: list[str], total: int, eps: f
     """Per candidate over ALL paired categories: mean, median, wins/losses/ties (tie when |Δ| ≤ ε), coverage,
     and the units of its Δ (the `units` of its rows, "; "-joined if they mix; `units` where none are paired).
 
-    `total` is the number of categories of the dataset, so coverage = paired / total. Counted per candidate code
-    with numpy (`np.bincount`), not with a pandas groupby: this runs on every baseline change.
+    `total` is the number of categories of the dataset, so coverage = paired / total.
     """
     eps = max(0.0, float(eps))
-    codes, names = pd.factorize(delta["candidate"].to_numpy(dtype=object))
-    known = codes >= 0
-    codes, values = codes[known], delta["delta"].to_numpy(dtype="float64")[known]
-    k = len(names)
-
-    def count(flags: np.ndarray) -> np.ndarray:
-        return np.bincount(codes[flags], minlength=k)
-
-    scored = ~np.isnan(values)
-    paired, n_scored = np.bincount(codes, minlength=k), count(scored)
-    wins, losses, ties = count(values > eps), count(values < -eps), count(np.abs(values) <= eps)
-    # Each candidate's scored Δ in one sorted run: its mean and median are those of its slice.
-    order = np.lexsort((values[scored], codes[scored]))
-    runs = np.split(values[scored][order], np.cumsum(n_scored)[:-1]) if k else []
-    mean = [float(np.mean(run)) if len(run) else np.nan for run in runs]
-    median = [float(np.median(run)) if len(run) else np.nan for run in runs]
-    pairs = pd.DataFrame({"candidate": codes, "units": delta["units"].to_numpy(dtype=object)[known]})
-    labels: dict[int, set[str]] = {}
-    for code, label in pairs.drop_duplicates().itertuples(index=False):
-        labels.setdefault(code, set()).add(str(label))
-    slot = {name: i for i, name in enumerate(names)}
-    ordered = without_baseline(candidates, baseline)
-    at = [slot.get(name, -1) for name in ordered]
-
-    def pick(per_code, missing):
-        return [per_code[i] if i >= 0 else missing for i in at]
-
-    count_of = {name: np.array(pick(column, 0), dtype="int64")
-                for name, column in (("wins", wins), ("losses", losses), ("ties", ties), ("paired", paired))}
-    summary = pd.DataFrame({
-        "candidate": pd.Series(ordered),
-        "baseline": baseline,
-        "mean_delta": np.array(pick(mean, np.nan), dtype="float64"),
-        "median_delta": np.array(pick(median, np.nan), dtype="float64"),
-        **count_of,
-        "total": int(total),
-    })
+    values = delta["delta"].to_numpy(dtype="float64")
+    names = delta["candidate"].to_numpy(dtype=object)
+    labels = delta["units"].to_numpy(dtype=object)
+    found = {}
+    for run in rows_by_candidate(delta["candidate"]):
+        shown = values[run]
+        scored = shown[~np.isnan(shown)]
+        found[names[run[0]]] = (
+            float(np.mean(scored)) if len(scored) else np.nan, float(np.median(scored)) if len(scored) else np.nan,
+            int((shown > eps).sum()), int((shown < -eps).sum()), int((np.abs(shown) <= eps).sum()), len(run),
+            "; ".join(sorted({str(label) for label in labels[run]})))
+    unpaired = (np.nan, np.nan, 0, 0, 0, 0, units)
+    summary = pd.DataFrame([(name, baseline, *found.get(name, unpaired))
+                            for name in without_baseline(candidates, baseline)],
+                           columns=["candidate", "baseline", "mean_delta", "median_delta", "wins", "losses", "ties",
+                                    "paired", "units"])
+    summary = summary.astype({"mean_delta": "float64", "median_delta": "float64", "wins": "int64",
+                              "losses": "int64", "ties": "int64", "paired": "int64", "units": object})
+    summary["total"] = int(total)
     summary["coverage"] = summary["paired"] / total if total else 0.0
-    summary["units"] = pd.Series(["; ".join(sorted(labels[i])) if i in labels else units for i in at],
-                                 dtype=object)
     return summary[SUMMARY_COLUMNS]
+
+
+def rows_by_candidate(candidates: pd.Series) -> list[np.ndarray]:
+    """The row positions of each candidate, candidates in order of first appearance, rows in table order (a
+    row without a candidate in none): numpy slices of one stable sort, where a pandas groupby built a frame per
+    candidate, on every baseline change."""
+    codes = pd.factorize(candidates.to_numpy(dtype=object))[0]
+    order = np.argsort(codes, kind="stable")
+    order = order[codes[order] >= 0]
+    return np.split(order, np.flatnonzero(np.diff(codes[order])) + 1) if len(order) else []
 
 
 def top_bottom(delta: pd.DataFrame, n: int = DEFAULT_TOP_N) -> tuple[pd.DataFrame, pd.DataFrame]:

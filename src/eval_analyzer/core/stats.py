@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from eval_analyzer.core.cells import question_cells
+from eval_analyzer.core.delta import rows_by_candidate
 
 CORRECTIONS = ("holm", "bh", "none")
 TESTS = ("auto", "bootstrap")
@@ -309,21 +310,11 @@ def with_adjusted(stats: pd.DataFrame, query: StatsQuery = StatsQuery()) -> pd.D
     out = stats.copy()
     p = out["p_value"].to_numpy(dtype="float64")
     adjusted = np.full(len(out), np.nan)
-    for rows in _candidate_runs(out["candidate"]):
+    for rows in rows_by_candidate(out["candidate"]):
         adjusted[rows] = adjust(p[rows], query.correction)
     out["p_adjusted"] = adjusted
     out["significant"] = adjusted < query.alpha
     return out[ADJUSTED_COLUMNS]
-
-
-def _candidate_runs(candidates: pd.Series) -> list[np.ndarray]:
-    """The row positions of each candidate, candidates in order of first appearance, rows in table order (a
-    row without a candidate in none). numpy slices of one stable sort, not a pandas groupby: with 100 candidates
-    a groupby's per-group frames were most of a baseline change's statistics."""
-    codes = pd.factorize(candidates.to_numpy(dtype=object))[0]
-    order = np.argsort(codes, kind="stable")
-    order = order[codes[order] >= 0]
-    return np.split(order, np.flatnonzero(np.diff(codes[order])) + 1) if len(order) else []
 
 
 def summary_stats(stats: pd.DataFrame, eps: float = 0.0, query: StatsQuery = StatsQuery()) -> pd.DataFrame:
@@ -342,7 +333,7 @@ def summary_stats(stats: pd.DataFrame, eps: float = 0.0, query: StatsQuery = Sta
     samples = adjusted["n"].to_numpy(dtype="float64")
     candidates = adjusted["candidate"].to_numpy(dtype=object)
     rows = []
-    for at in _candidate_runs(adjusted["candidate"]):
+    for at in rows_by_candidate(adjusted["candidate"]):
         count = len(at)
         mean = float(pd.Series(delta[at]).mean())
         se_values = se_of[at]
