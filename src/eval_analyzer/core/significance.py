@@ -49,23 +49,29 @@ class Significance:
     summary: pd.DataFrame = field(default_factory=lambda: st._empty(st.SUMMARY_COLUMNS))
 
     @cached_property
-    def _index(self) -> pd.MultiIndex:
-        """The rows' (candidate, category), built once per result for every frame joined onto it (ranking, top,
-        bottom): a set_index per frame was a third of the statistics' share of a baseline change."""
-        return _pairs(self.rows)
+    def _joinable(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """Each row's position by (candidate, category), and the `ROW_COLUMNS` as arrays. Built once per result
+        for every frame joined onto it (ranking, top, bottom): a MultiIndex lookup and a column-by-column copy
+        per frame were half of the statistics' share of a baseline change."""
+        rows = self.rows
+        columns = {name: (rows[name].fillna(_MISSING[name]) if name in _MISSING else rows[name]).to_numpy()
+                   for name in ROW_COLUMNS}
+        columns["significant"] = columns["significant"].astype(bool)
+        return {key: i for i, key in enumerate(_keys(rows))}, columns
 
     def on_rows(self, frame: pd.DataFrame) -> pd.DataFrame:
         """`frame` (rows with `candidate`, `category`) with the `ROW_COLUMNS` beside its own, in its order."""
         if not len(frame):
             return frame.assign(**{name: pd.Series(dtype=self.rows[name].dtype) for name in ROW_COLUMNS})
-        positions = self._index.get_indexer(_pairs(frame))  # -1: no statistics for that row
-        joined = self.rows[ROW_COLUMNS].reset_index(drop=True).reindex(positions)
-        out = frame.reset_index(drop=True).copy()
-        for name in ROW_COLUMNS:
-            out[name] = joined[name].to_numpy()
-        out["test"] = out["test"].fillna("none")
-        out["significant"] = out["significant"].fillna(False).astype(bool)
-        return out
+        at, columns = self._joinable
+        positions = np.fromiter((at.get(key, -1) for key in _keys(frame)), dtype=np.intp, count=len(frame))
+        absent = bool((positions < 0).any())
+        joined = {}
+        for name, values in columns.items():
+            if absent:  # one element more at the end, what position -1 takes: NaN, test "none", not significant
+                values = np.append(values, _MISSING.get(name, np.nan))
+            joined[name] = values[positions]
+        return frame.reset_index(drop=True).assign(**joined)
 
     def on_summary(self, summary: pd.DataFrame) -> pd.DataFrame:
         """The Δ summary with the `SUMMARY_COLUMNS` (NaN / `none` for candidates without a paired category)."""
@@ -78,6 +84,15 @@ class Significance:
         for name in ("sig_wins", "sig_losses", "indistinguishable"):
             out[name] = out[name].fillna(0).astype("int64")
         return out
+
+
+#: What a row without statistics shows in these columns (the others: NaN).
+_MISSING = {"test": "none", "significant": False}
+
+
+def _keys(frame: pd.DataFrame):
+    """Each row's (candidate, category), as plain Python values."""
+    return zip(frame["candidate"].tolist(), frame["category"].tolist(), strict=True)
 
 
 def _pairs(deltas: pd.DataFrame) -> pd.MultiIndex:
