@@ -8,6 +8,7 @@ page) the tab says so and draws the plain Δ.
 from __future__ import annotations
 
 import io
+from collections import namedtuple
 
 import pandas as pd
 import panel as pn
@@ -46,6 +47,13 @@ _OPEN_JS = ("event.preventDefault();for(const d of Bokeh.documents){for(const m 
             f"'\\u{ord(SEP):04x}'+this.dataset.cat;}}}}}}return false;")
 _OPEN_LINK = ('<a href="#" role="button" class="ea-q-link" title="{title}" data-cand="{cand}" data-cat="{cat}" '
               'onclick="{js}">{text}</a>')
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]):
+    """The rows of `frame` as named tuples of `columns`, from one list per column: pandas' itertuples reads every
+    column through `.iloc`, a third of drawing the top and bottom tables on each baseline change."""
+    row = namedtuple("Row", columns)
+    return map(row._make, zip(*(frame[name].tolist() for name in columns), strict=True))
 
 
 class DeltaView(TabView):
@@ -169,7 +177,8 @@ class DeltaView(TabView):
         digits = digits_for(self.store.overview.scale)
         title = esc(self.t("open_questions"))
         rows = []
-        for item in frame.itertuples(index=False):
+        for item in _records(frame, ("candidate", "category", "baseline_score", "candidate_score", "delta", "ci_low",
+                                     "ci_high", "p_adjusted", "n", "mde", "significant", "within_noise")):
             link = _OPEN_LINK.format(title=title, cand=esc(item.candidate), cat=esc(item.category), js=esc(_OPEN_JS),
                                      text=esc(item.category))
             cells = [number(item.baseline_score, digits), number(item.candidate_score, digits),
@@ -197,7 +206,9 @@ class DeltaView(TabView):
     def _summary_table(self, summary: pd.DataFrame, digits: int, tested: bool) -> str:
         pct = f"{self.store.delta.ci * 100:g}"
         rows = []
-        for item in summary.itertuples(index=False):
+        for item in _records(summary, ("candidate", "mean_delta", "ci_low", "ci_high", "median_delta", "p_value",
+                                       "test", "sig_wins", "sig_losses", "indistinguishable", "wins", "losses",
+                                       "ties", "paired", "total", "n_samples")):
             mean = number(item.mean_delta, digits, True)
             ci = ci_text(item.ci_low, item.ci_high, digits) if tested else "…"
             rows.append([item.candidate, f"{mean} {ci}", number(item.median_delta, digits, True),
