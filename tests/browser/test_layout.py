@@ -239,6 +239,34 @@ def test_layout(server, session, tab):
     assert not problems, f"{server.models} models, {page.lang}, {tab}:\n" + "\n".join(problems)
 
 
+#: The page's table box: its height, and whether the browser skips drawing its rows (off-screen, under
+#: `content-visibility: auto`), two frames on (the browser decides what it skips as it draws a frame).
+PIVOT_BOX_JS = """(box) => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done({
+  height: box.getBoundingClientRect().height,
+  skipped: !box.querySelector("tbody tr:last-child").checkVisibility({contentVisibilityAuto: true}),
+}))))"""
+
+
+def test_the_page_table_below_the_screen_keeps_its_place_when_drawn(server, context):
+    """The page's table is not drawn while it is off-screen, in the height reserved for it: the page must not
+    grow or shrink much once the table is reached and drawn."""
+    page = open_page(None, server.url("tab=overview"), context)
+    try:
+        box = page.locator(".ea-pivot-box")
+        before = box.evaluate(PIVOT_BOX_JS)
+        page.locator(".ea-pivot tbody tr").last.scroll_into_view_if_needed()
+        box.evaluate("""(box) => new Promise((done) => { const row = box.querySelector("tbody tr:last-child");
+                          const look = () => row.checkVisibility({contentVisibilityAuto: true}) ? done()
+                                             : requestAnimationFrame(look); look(); })""")
+        after = box.evaluate(PIVOT_BOX_JS)
+        assert not after["skipped"] and after["height"] > 200  # a header and 20 categories
+        if server.models >= 20:  # below the screen (with fewer models it may be on it, drawn at once)
+            assert before["skipped"]
+        assert abs(after["height"] - before["height"]) <= 0.1 * after["height"], (before, after)
+    finally:
+        page.close()
+
+
 #: The Overview's data source as the browser holds it (the label of every drawn bar or dot, and which are
 #: highlighted: selected, the others drawn faded), and the models its legend lists.
 HIGHLIGHT_STATE_JS = """

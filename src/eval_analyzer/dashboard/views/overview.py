@@ -13,6 +13,16 @@ from eval_analyzer.dashboard.overview_chart import BAR_MIN_PX, OverviewBars, use
 from eval_analyzer.dashboard.store import OVERVIEW_OUTPUTS
 from eval_analyzer.dashboard.views.base import View, update
 
+#: The page's table (a row per category, a column per model: 2,000 cells at 100 models) lies far below the first
+#: screen, under the chart and the overall averages. `content-visibility: auto` lets the browser skip its style
+#: and layout until it nears the screen: every layout the browser makes while it applies an upload or a change
+#: then leaves out 40 % of the page's elements. The height reserved for it until then (its usual header of
+#: model names over two or three lines, and a line per category) keeps the page's length close. The table
+#: scrolls sideways in this box, which clips what it paints.
+_OFFSCREEN = ('<div class="ea-pivot-box" style="overflow-x:auto;content-visibility:auto;'
+              'contain-intrinsic-block-size:auto {height}px">{table}</div>')
+_HEADER_PX, _ROW_PX = 60, 23
+
 
 def threshold_text(value: float, scale: int) -> str:
     return f"{value:g}" if scale == 100 else f"{value:.2f}"
@@ -135,7 +145,8 @@ class OverviewView(View):
         formats = {column: (lambda v, d=digits: number(v, d)) for column in pivot.columns
                    if column not in ("category", "units")}
         headers = [self.t("category"), *(self.t("units") if c == "units" else str(c) for c in pivot.columns[1:])]
-        self.pivot.object = frame_table(pivot, headers, "ea-pivot", formats)
+        self.pivot.object = _OFFSCREEN.format(height=_HEADER_PX + _ROW_PX * len(pivot),
+                                              table=frame_table(pivot, headers, "ea-pivot", formats))
         dataset = a.overview.dataset
         self.csv_page.filename = safe_filename("eval", dataset, f"page{info.page}", f"scale{scale}")
         self.csv_all.filename = safe_filename("eval", dataset, "all", f"scale{scale}")
