@@ -45,6 +45,8 @@ class OverviewView(View):
         self.overall_title = pn.pane.HTML("")
         self.overall = pn.pane.HTML("", css_classes=["ea-overall-pane"])
         self.pivot_title = pn.pane.HTML("")
+        # The pane's own overflow stays though the table scrolls in its box (`_OFFSCREEN`): without it the browser
+        # never skipped the table (tests/browser/test_layout.py, the page table test).
         self.pivot = pn.pane.HTML("", css_classes=["ea-pivot-pane"], sizing_mode="stretch_width",
                                   styles={"overflow-x": "auto"})
         self.csv_page = pn.widgets.FileDownload(callback=self._csv_page, filename="page.csv",
