@@ -33,12 +33,19 @@ def _served(files, loaded: bool = True):
 
 
 def _open_delta(app, doc) -> dict[str, str]:
-    """Click the Δ tab; the texts its summary and top-N panes then show, by the pane's CSS class."""
+    """Click the Δ tab; the texts its summary and top-N panes then show, by the pane's CSS class: read from the
+    Bokeh models on the page (what the browser is sent), not from the panes."""
+    tabs = app.main[0][0]
     with set_curdoc(doc):
-        app.main[0][0].active = 1  # the tab a user clicks
-    panes = app.main[0][0][1].select(pn.pane.HTML)
-    return {name: pane.object for pane in panes for name in pane.css_classes
-            if name in ("ea-summary-pane", "ea-top-pane")}
+        tabs.active = 1  # the tab a user clicks
+    (ref,) = (ref for ref in tabs._models if ref not in pn.state._fake_roots)  # the page's (the template's alias)
+    on_page = {id(model) for model in tabs._models[ref][0].tabs[1].child.references()}
+    shown = {}
+    for pane in tabs[1].select(pn.pane.HTML):
+        model = pane._models[ref][0]
+        assert id(model) in on_page  # the pane's model is the one the tab holds
+        shown.update({name: model.text for name in pane.css_classes if name in ("ea-summary-pane", "ea-top-pane")})
+    return shown
 
 
 @pytest.fixture
@@ -53,8 +60,12 @@ def test_an_idle_served_page_has_the_delta_view_ready_before_its_tab_opens(files
     assert store.ranking is not None and len(store.ranking)  # derived while the Overview was shown
     built = []
     monkeypatch.setattr(DeltaView, "_refresh", lambda self: built.append(self))
+    models_built = []
+    for kind in (pn.pane.HTML, pn.Column, pn.Card, pn.pane.Bokeh):
+        monkeypatch.setattr(kind, "_get_model", lambda *args, _kind=kind, **kwargs: models_built.append(_kind))
     shown = _open_delta(app, doc)
     assert built == []  # the first open drew nothing: the prepared view was put on the page as it was
+    assert models_built == []  # nor built any Bokeh model: the ones built while idle were attached
     monkeypatch.undo()
     plain, plain_doc = _served(files, loaded=False)
     reference = _open_delta(plain, plain_doc)
@@ -73,6 +84,18 @@ def test_a_change_on_the_overview_after_the_preparation_is_shown_when_the_delta_
         plain.store.overview.scale = 100
     reference = _open_delta(plain, plain_doc)
     assert shown == reference and "percentage points" in shown["ea-summary-pane"]
+
+
+def test_a_language_switch_after_the_preparation_reaches_the_delta_tab_when_it_opens(files):
+    app, doc = _served(files)
+    with set_curdoc(doc):
+        app.store.ui.lang = "zh-TW"  # after the preparation, while the Overview is shown
+    shown = _open_delta(app, doc)
+    plain, plain_doc = _served(files, loaded=False)
+    with set_curdoc(plain_doc):
+        plain.store.ui.lang = "zh-TW"
+    reference = _open_delta(plain, plain_doc)
+    assert shown == reference and "尺度" in shown["ea-summary-pane"]
 
 
 def test_a_page_that_is_not_served_prepares_nothing(files):

@@ -56,11 +56,26 @@ def retitle_tabs(tabs: pn.Tabs, titles: list[str]) -> None:
         model.tabs = panels
 
 
+def render_hidden_tab(tabs: pn.Tabs, content: pn.viewable.Viewable) -> None:
+    """Build and style the Bokeh models of a hidden tab's content for every page `tabs` is on, without sending
+    them: Panel's dynamic Tabs keeps a hidden tab's content as an empty spacer, and reuses the models it
+    rendered before (`Tabs._rendered`) when that tab opens again. Filled here ahead of a first open, the open
+    attaches models that exist instead of building them, the way it re-opens a tab.
+
+    Detached models follow later changes (Panel updates them in place; the document sends nothing for them)
+    and are released with the tabs (`Tabs._cleanup` drops `_rendered`; the content's own cleanup drops its)."""
+    for ref, (tabs_model, _parent) in list(tabs._models.items()):
+        if ref not in pn.state._views or ref in pn.state._fake_roots:  # a template's alias of the page's root
+            continue
+        root_view, root, doc, comm = pn.state._views[ref]
+        model = content._get_model(doc, root, tabs_model, comm)
+        root_view._preprocess(root, content)  # the design's stylesheets, as when a layout adds a child
+        tabs._rendered[ref][id(content)] = model
+
 
 def release_session(template) -> None:
     """What process-wide registries hold of a session, dropped: called when the server discards it."""
-    for area in (template.sidebar, template.main, template.header, template.modal,
-                 getattr(template, "prepared", {}).values()):  # views built ahead, never put on the page
+    for area in (template.sidebar, template.main, template.header, template.modal):
         for item in area:
             forget_js_links(item)
 
@@ -211,29 +226,25 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     # live sooner, in Pyodide above all, where building every view took a third of the app's start-up.
     slots = {key: pn.Column(sizing_mode="stretch_width") for key in tab_keys}
 
-    # Views built ahead of their tab's first open (`_prepare_delta_tab`), not yet on the page.
-    prepared: dict[str, object] = {}
-
     def _open_tab(_event=None) -> None:
         key = store.ui.tab if store.ui.tab in tab_keys else tab_keys[0]
         if not slots[key].objects:
-            view = prepared.pop(key, None)
-            if view is None:
-                view = station_view if key == "station" else view_classes[key](store=store)
-            slots[key].append(view)
+            slots[key].append(station_view if key == "station" else view_classes[key](store=store))
 
     def _prepare_delta_tab() -> None:
-        """Once a served page is idle: derive the Δ outputs and build and draw the Δ view off the page, so that
-        the tab's first open only puts it on the page. At 100 models that first open spent ~0.1 s of server
-        time on these before the browser got anything. Only the Python side is built: a view sent to the
+        """Once a served page is idle: derive the Δ outputs, build and draw the Δ view in its hidden tab, and
+        build its Bokeh models off the page, so that the tab's first open only attaches them. At 100 models that
+        first open spent ~0.1 s of server time deriving and drawing, and another ~0.1 s building and styling
+        the models, before the browser got anything. Nothing is sent before the click: a view sent to the
         browser in a hidden tab made BokehJS lay out more on every later change (README, interaction latency)."""
         if store.ui.tab in DELTA_TABS or slots["delta"].objects:
             return
         with batched():
             store.prepare_delta()
             view = view_classes["delta"](store=store)
-            view.refresh()  # drawn while hidden (nothing is sent): its first open finds nothing to redraw
-        prepared["delta"] = view
+            view.refresh()  # drawn while hidden: its first open finds nothing to redraw
+            slots["delta"].append(view)  # a hidden tab's content has no models yet: nothing to update
+            render_hidden_tab(tabs, slots["delta"])
 
     if station_view is not None:
         if "lang" in station_view.param:
@@ -284,7 +295,6 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     template.busy_indicator.throttle = BUSY_MIN_MS
     _release_on_destroy(template)
     template.store = store  # for tests and entry scripts: the session's state
-    template.prepared = prepared
     template.url_sync = sync
     return template
 
