@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import panel as pn
 import pytest
+from bokeh.models import ColumnDataSource
 from panel.io.state import set_curdoc
 
 import datagen
 from eval_analyzer.dashboard.app import create_app
 from eval_analyzer.dashboard.views.delta import DeltaView
+from eval_analyzer.dashboard.views.heatmaps import HeatmapView
 
 from .served import served_document
 
@@ -26,26 +28,39 @@ def _served(files, loaded: bool = True):
         app.server_doc(doc)
         if loaded:
             pn.state._on_load(doc)  # what the server calls once the browser rendered the page
-            for callback in list(doc.session_callbacks):  # and, half a second later, the preparation
-                doc.remove_timeout_callback(callback)
+            while doc.session_callbacks:  # and, half a second later, the preparation (a tab per turn)
+                callback = doc.session_callbacks[0]
+                doc.callbacks.remove_session_callback(callback)
                 callback.callback()
     return app, doc
 
 
-def _open_delta(app, doc) -> dict[str, str]:
-    """Click the Δ tab; the texts its summary and top-N panes then show, by the pane's CSS class: read from the
-    Bokeh models on the page (what the browser is sent), not from the panes."""
+def _open(app, doc, index: int):
+    """Click tab `index`; its HTML panes' texts and its charts' data, read from the Bokeh models on the page
+    (what the browser is sent), not from the panes."""
     tabs = app.main[0][0]
     with set_curdoc(doc):
-        tabs.active = 1  # the tab a user clicks
+        tabs.active = index  # the tab a user clicks
     (ref,) = (ref for ref in tabs._models if ref not in pn.state._fake_roots)  # the page's (the template's alias)
-    on_page = {id(model) for model in tabs._models[ref][0].tabs[1].child.references()}
-    shown = {}
-    for pane in tabs[1].select(pn.pane.HTML):
+    on_page = {id(model) for model in tabs._models[ref][0].tabs[index].child.references()}
+    texts, charts = [], []
+    for pane in tabs[index].select(pn.pane.HTML):
         model = pane._models[ref][0]
         assert id(model) in on_page  # the pane's model is the one the tab holds
-        shown.update({name: model.text for name in pane.css_classes if name in ("ea-summary-pane", "ea-top-pane")})
-    return shown
+        texts.append((pane.css_classes, model.text))
+    for pane in tabs[index].select(pn.pane.Bokeh):
+        figure = pane._models[ref][0]
+        assert id(figure) in on_page
+        sources = [{name: [str(value) for value in values] for name, values in source.data.items()}  # NaN-safe
+                   for source in figure.select(ColumnDataSource)]
+        charts.append(sorted(sources, key=repr))  # `select` walks a set: no order of its own
+    return texts, charts
+
+
+def _open_delta(app, doc) -> dict[str, str]:
+    """Click the Δ tab; the texts its summary and top-N panes show on the page, by the pane's CSS class."""
+    texts, _charts = _open(app, doc, 1)
+    return {name: text for classes, text in texts for name in classes if name in ("ea-summary-pane", "ea-top-pane")}
 
 
 @pytest.fixture
@@ -70,6 +85,34 @@ def test_an_idle_served_page_has_the_delta_view_ready_before_its_tab_opens(files
     plain, plain_doc = _served(files, loaded=False)
     reference = _open_delta(plain, plain_doc)
     assert shown == reference and "ea-summary" in shown["ea-summary-pane"] and "ea-t" in shown["ea-top-pane"]
+
+
+def test_an_idle_served_page_has_the_heatmaps_ready_before_their_tab_opens(files, monkeypatch):
+    app, doc = _served(files)
+    built, models_built = [], []
+    monkeypatch.setattr(HeatmapView, "_refresh", lambda self: built.append(self))
+    for kind in (pn.pane.HTML, pn.Column, pn.pane.Bokeh):
+        monkeypatch.setattr(kind, "_get_model", lambda *args, _kind=kind, **kwargs: models_built.append(_kind))
+    shown = _open(app, doc, 3)
+    assert built == [] and models_built == []  # drawn and built while the page was idle
+    monkeypatch.undo()
+    plain, plain_doc = _served(files, loaded=False)
+    reference = _open(plain, plain_doc, 3)
+    texts, charts = shown
+    assert shown == reference and len(charts) == 2 and all(len(chart) for chart in charts)
+    cells = max(charts[0], key=len)  # the score map's cells: a row each, every model × category shown
+    assert len(next(iter(cells.values()))) == app.store.heatmap.size
+
+
+def test_a_change_on_the_overview_after_the_preparation_is_shown_when_heatmaps_open(files):
+    app, doc = _served(files)
+    with set_curdoc(doc):
+        app.store.overview.scale = 100
+    shown = _open(app, doc, 3)
+    plain, plain_doc = _served(files, loaded=False)
+    with set_curdoc(plain_doc):
+        plain.store.overview.scale = 100
+    assert shown == _open(plain, plain_doc, 3)
 
 
 def test_a_change_on_the_overview_after_the_preparation_is_shown_when_the_delta_tab_opens(files):

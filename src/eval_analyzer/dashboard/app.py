@@ -203,7 +203,7 @@ def _load_url_sources(sync: UrlSync, data: DataState, station, is_demo: bool) ->
 
 #: The tabs that draw the store's Δ outputs; elsewhere they are not derived.
 DELTA_TABS = ("delta", "heatmap")
-#: How long after a served page rendered the Δ tab is prepared (`_prepare_delta_tab`), in ms.
+#: How long after a served page rendered the Δ tab and Heatmaps are prepared (`_prepare_delta_tabs`), in ms.
 PREPARE_AFTER_MS = 500
 
 
@@ -231,20 +231,26 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
         if not slots[key].objects:
             slots[key].append(station_view if key == "station" else view_classes[key](store=store))
 
-    def _prepare_delta_tab() -> None:
-        """Once a served page is idle: derive the Δ outputs, build and draw the Δ view in its hidden tab, and
-        build its Bokeh models off the page, so that the tab's first open only attaches them. At 100 models that
-        first open spent ~0.1 s of server time deriving and drawing, and another ~0.1 s building and styling
-        the models, before the browser got anything. Nothing is sent before the click: a view sent to the
-        browser in a hidden tab made BokehJS lay out more on every later change (README, interaction latency)."""
-        if store.ui.tab in DELTA_TABS or slots["delta"].objects:
+    def _prepare_delta_tabs(keys: tuple[str, ...] = DELTA_TABS) -> None:
+        """Once a served page is idle: derive the Δ outputs, build and draw the Δ and Heatmaps views in their
+        hidden tabs, and build their Bokeh models off the page, so that a tab's first open only attaches them.
+        At 100 models the Δ tab's first open spent ~0.1 s of server time deriving and drawing, and another
+        ~0.1 s building and styling the models, before the browser got anything. Nothing is sent before the
+        click: a view sent to the browser in a hidden tab made BokehJS lay out more on every later change
+        (README, interaction latency). One tab per turn of the server's loop, so that an event arriving
+        meanwhile waits for one tab's work only (~0.15 s each at 100 models)."""
+        if store.ui.tab in DELTA_TABS:
             return
-        with batched():
-            store.prepare_delta()
-            view = view_classes["delta"](store=store)
-            view.refresh()  # drawn while hidden: its first open finds nothing to redraw
-            slots["delta"].append(view)  # a hidden tab's content has no models yet: nothing to update
-            render_hidden_tab(tabs, slots["delta"])
+        key, *rest = keys
+        if not slots[key].objects:
+            with batched():
+                store.prepare_delta()
+                view = view_classes[key](store=store)
+                view.refresh()  # drawn while hidden: its first open finds nothing to redraw
+                slots[key].append(view)  # a hidden tab's content has no models yet: nothing to update
+                render_hidden_tab(tabs, slots[key])
+        if rest:
+            pn.state.curdoc.add_next_tick_callback(lambda: _prepare_delta_tabs(tuple(rest)))
 
     if station_view is not None:
         if "lang" in station_view.param:
@@ -285,7 +291,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
     if doc is not None and doc.session_context is not None and not pn.state._is_pyodide:
         # Half a second after the page rendered: the browser's first messages (its size, language, time zone)
         # and what they update are answered first. The static page keeps its worker free for start-up and scipy.
-        pn.state.onload(lambda: doc.add_timeout_callback(_prepare_delta_tab, PREPARE_AFTER_MS))
+        pn.state.onload(lambda: doc.add_timeout_callback(_prepare_delta_tabs, PREPARE_AFTER_MS))
     load_after_first_render()  # the static page: scipy, in the background once the page is live
     template = pn.template.BootstrapTemplate(
         design=PageBootstrap,
