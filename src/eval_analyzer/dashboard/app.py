@@ -250,7 +250,7 @@ def create_app(files: list[tuple[str, bytes]] | None = None, *, station=None, re
                 slots[key].append(view)  # a hidden tab's content has no models yet: nothing to update
                 render_hidden_tab(tabs, slots[key])
         if rest:
-            pn.state.curdoc.add_next_tick_callback(lambda: _prepare_delta_tabs(tuple(rest)))
+            doc.add_next_tick_callback(lambda: _prepare_delta_tabs(tuple(rest)))
 
     if station_view is not None:
         if "lang" in station_view.param:
